@@ -1,0 +1,45 @@
+"""nbopt: optimization made visible in Jupyter.
+
+The engines (``space``, ``problems``, ``optimizers``, ``searchers``, ``live``) import
+only numpy, scipy and the standard library. The widgets load ipywidgets/anywidget on
+first use of :func:`optimize` or of a widget class.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from nbopt import live, optimizers, problems, searchers, space
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "__version__",
+    "live",
+    "load_ipython_extension",
+    "optimize",
+    "optimizers",
+    "problems",
+    "searchers",
+    "space",
+]
+
+if TYPE_CHECKING:
+    from nbopt.widgets import OptimizerRace
+
+
+def optimize(*args: Any, **kwargs: Any) -> OptimizerRace:
+    """Race gradient optimizers on a problem in a live widget.
+
+    See :func:`nbopt.widgets.optimize` for the arguments.
+    """
+    from nbopt.widgets import optimize as _optimize
+
+    return _optimize(*args, **kwargs)
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """Register the ``%nbopt`` magics (``%load_ext nbopt``)."""
+    from nbopt.magics import load_ipython_extension as _load
+
+    _load(ipython)

@@ -1,0 +1,1 @@
+"""Drive any step-by-step engine in a background thread."""

@@ -1,0 +1,1 @@
+"""Gradient step rules (numpy, batched over leading axes) and ``run``."""

@@ -1,0 +1,3 @@
+"""Ask/tell hyperparameter searchers and the search loop."""
+
+__all__: list[str] = []

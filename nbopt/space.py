@@ -1,0 +1,1 @@
+"""Search-space dimensions: Float, Int and Choice."""
