@@ -1,3 +1,10 @@
 """Ask/tell hyperparameter searchers and the search loop."""
 
-__all__: list[str] = []
+from nbopt.searchers._base import Searcher, Trial
+from nbopt.searchers._random import RandomSearch
+
+__all__: list[str] = [
+    "RandomSearch",
+    "Searcher",
+    "Trial",
+]
