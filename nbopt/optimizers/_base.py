@@ -1,0 +1,398 @@
+"""Optimizer base class: batched numpy step rules with torch.optim hyperparameters."""
+
+from __future__ import annotations
+
+import inspect
+import math
+import numbers
+from collections.abc import Callable
+from typing import Any, ClassVar, Generic, TypeVar, overload
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Hyperparameter", "Optimizer", "get", "names"]
+
+FloatArray = npt.NDArray[np.float64]
+T = TypeVar("T")
+
+# Arrays longer than this are stepped block by block so that the dozen elementwise
+# passes of a step rule run on cache-resident data instead of streaming the whole
+# state through memory once per pass.
+_BLOCK = 16384
+
+_REGISTRY: dict[str, type[Optimizer]] = {}
+# Teaching order: from plain descent to adaptive methods.
+_ORDER = ("gd", "sgd", "rmsprop", "adam", "adamw", "adagrad")
+
+
+class Hyperparameter(Generic[T]):
+    """A validated, settable hyperparameter of an optimizer (descriptor).
+
+    Parameters
+    ----------
+    convert : callable
+        ``convert(name, value)`` returns the checked value or raises
+        ``ValueError``/``TypeError`` naming the problem.
+    """
+
+    def __init__(self, convert: Callable[[str, Any], T]) -> None:
+        self._convert = convert
+        self.name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    def convert(self, value: Any) -> T:
+        """Return ``value`` checked and normalized, or raise."""
+        return self._convert(self.name, value)
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> Hyperparameter[T]: ...
+
+    @overload
+    def __get__(self, obj: Optimizer, objtype: type | None = None) -> T: ...
+
+    def __get__(self, obj: Optimizer | None, objtype: type | None = None) -> Any:
+        if obj is None:
+            return self
+        return obj._hp[self.name]
+
+    def __set__(self, obj: Optimizer, value: Any) -> None:
+        new = self.convert(value)
+        old = obj._hp[self.name]
+        obj._hp[self.name] = new
+        try:
+            obj._check_hyperparams()
+        except ValueError:
+            obj._hp[self.name] = old
+            raise
+
+
+def _number(name: str, value: Any) -> float:
+    """Return ``value`` as a Python int or float (ints stay ints so repr matches torch)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    number: float = int(value) if isinstance(value, numbers.Integral) else float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"Invalid {name} value: {name} must be finite, got {value!r}")
+    return number
+
+
+def nonnegative(label: str) -> Callable[[str, Any], float]:
+    """Make a converter for a finite number >= 0 (``label`` is torch's word for it)."""
+
+    def convert(name: str, value: Any) -> float:
+        number = _number(name, value)
+        if number < 0:
+            raise ValueError(f"Invalid {label}: {name} must be >= 0, got {value!r}")
+        return number
+
+    return convert
+
+
+def real(name: str, value: Any) -> float:
+    """Check a finite number."""
+    return _number(name, value)
+
+
+def flag(name: str, value: Any) -> bool:
+    """Check a boolean switch."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def betas(name: str, value: Any) -> tuple[float, float]:
+    """Check Adam's ``(beta1, beta2)`` pair, each in [0, 1)."""
+    if isinstance(value, str) or not hasattr(value, "__len__") or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (beta1, beta2), got {value!r}")
+    pair = (_number(f"{name}[0]", value[0]), _number(f"{name}[1]", value[1]))
+    for i, beta in enumerate(pair):
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(
+                f"Invalid beta parameter at index {i}: {name}[{i}] must be in [0, 1), "
+                f"got {value[i]!r}"
+            )
+    return (float(pair[0]), float(pair[1]))
+
+
+def _as_float_array(value: Any, what: str) -> FloatArray:
+    if isinstance(value, np.ndarray) and value.dtype == np.float64:
+        array = value
+    else:
+        try:
+            array = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{what} must be an array of real numbers, got {value!r}") from exc
+    if not array.flags.c_contiguous:
+        array = np.ascontiguousarray(array)
+    return array
+
+
+class Optimizer:
+    """Base class of the gradient step rules.
+
+    An optimizer holds hyperparameters (named and defaulted as in ``torch.optim``)
+    and per-element state (moments, momentum buffers). ``step`` takes positions and
+    gradients of any shape; every element is updated independently, so leading axes
+    can hold independent particles. The state takes the shape of ``x`` at the first
+    step; call :meth:`reset` before stepping arrays of another shape.
+
+    Subclasses declare :class:`Hyperparameter` attributes, pass them all to
+    ``super().__init__`` in signature order and implement :meth:`_prepare` and
+    :meth:`_kernel`.
+    """
+
+    name: ClassVar[str] = ""
+    lr: Hyperparameter[float]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.name:
+            _REGISTRY[cls.name] = cls
+
+    def __init__(self, **hyperparams: Any) -> None:
+        converted: dict[str, Any] = {}
+        for key, value in hyperparams.items():
+            descriptor = getattr(type(self), key)
+            converted[key] = descriptor.convert(value)
+        self._hp: dict[str, Any] = converted
+        self._check_hyperparams()
+        self._shape: tuple[int, ...] | None = None
+        self._state: dict[str, FloatArray] = {}
+        self._scratch: tuple[FloatArray, FloatArray] | None = None
+        self._step_count = 0
+
+    # -- hyperparameters -------------------------------------------------------------
+
+    @property
+    def hyperparams(self) -> dict[str, Any]:
+        """Current hyperparameters by their ``torch.optim`` names, in signature order."""
+        return dict(self._hp)
+
+    @classmethod
+    def hyperparam_names(cls) -> tuple[str, ...]:
+        """Names accepted by the constructor, in order."""
+        params = inspect.signature(cls.__init__).parameters
+        return tuple(name for name in params if name != "self")
+
+    def _check_hyperparams(self) -> None:
+        """Raise ValueError when hyperparameters are inconsistent with each other."""
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{key}={value!r}" for key, value in self._hp.items())
+        return f"{type(self).__name__}({args})"
+
+    # -- state -----------------------------------------------------------------------
+
+    @property
+    def step_count(self) -> int:
+        """Number of steps taken since construction or the last :meth:`reset`."""
+        return self._step_count
+
+    @property
+    def state(self) -> dict[str, FloatArray]:
+        """Copies of the state arrays (``torch.optim`` names), each of ``x``'s shape."""
+        if self._shape is None:
+            return {}
+        return {key: value.reshape(self._shape).copy() for key, value in self._state.items()}
+
+    def reset(self) -> None:
+        """Forget all state (moments, buffers, step count); hyperparameters stay."""
+        self._shape = None
+        self._state = {}
+        self._scratch = None
+        self._step_count = 0
+
+    def clone(self) -> Optimizer:
+        """Return a new optimizer of the same kind and hyperparameters, with fresh state."""
+        return type(self)(**self._hp)
+
+    def _buffer(self, key: str, fill: float = 0.0) -> tuple[FloatArray, bool]:
+        """Return state array ``key`` (flat), creating it filled with ``fill``.
+
+        The flag says whether it was just created, for rules that initialize a
+        buffer from the first gradient (torch creates state lazily the same way).
+        """
+        buffer = self._state.get(key)
+        if buffer is not None:
+            return buffer, False
+        size = math.prod(self._shape) if self._shape is not None else 0
+        buffer = np.full(size, fill, dtype=np.float64)
+        self._state[key] = buffer
+        return buffer, True
+
+    # -- stepping --------------------------------------------------------------------
+
+    def step(
+        self, x: npt.ArrayLike, grad: npt.ArrayLike, out: FloatArray | None = None
+    ) -> FloatArray:
+        """Return the positions after one step from ``x`` along gradient ``grad``.
+
+        Parameters
+        ----------
+        x : array_like
+            Current positions, any shape (leading axes are independent particles).
+        grad : array_like
+            Gradient of the loss at ``x``, same shape.
+        out : numpy.ndarray, optional
+            float64 array of ``x``'s shape that receives the result (may be ``x``
+            itself for an in-place step). A new array is returned when omitted.
+
+        Returns
+        -------
+        numpy.ndarray
+            The new positions (``out`` when given).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from nbopt.optimizers import SGD
+        >>> opt = SGD(lr=0.1)
+        >>> opt.step(np.array([1.0, 2.0]), np.array([1.0, -1.0]))
+        array([0.9, 2.1])
+        """
+        xa = _as_float_array(x, "x")
+        ga = _as_float_array(grad, "grad")
+        if ga.shape != xa.shape:
+            raise ValueError(f"grad must have the shape of x {xa.shape}, got {ga.shape}")
+        shape = xa.shape
+        if self._shape is None:
+            self._start(shape)
+        elif shape != self._shape:
+            raise ValueError(
+                f"{type(self).__name__} holds state for arrays of shape {self._shape}, "
+                f"got x of shape {shape}; call reset() before stepping arrays of a new shape"
+            )
+        target = self._output(out, shape)
+        self._step_count += 1
+        consts = self._prepare()
+        xf = xa.reshape(-1)
+        gf = ga.reshape(-1)
+        of = target.reshape(-1)
+        assert self._scratch is not None
+        w0, w1 = self._scratch
+        state = self._state
+        # Like torch.optim, a diverging run yields inf/nan silently; callers detect it.
+        with np.errstate(all="ignore"):
+            size = xf.size
+            if size <= _BLOCK:
+                self._kernel(xf, gf, of, state, w0, w1, consts)
+            else:
+                for start in range(0, size, _BLOCK):
+                    stop = min(start + _BLOCK, size)
+                    n = stop - start
+                    block = {key: value[start:stop] for key, value in state.items()}
+                    self._kernel(
+                        xf[start:stop],
+                        gf[start:stop],
+                        of[start:stop],
+                        block,
+                        w0[:n],
+                        w1[:n],
+                        consts,
+                    )
+        if out is not None and target is not out:
+            np.copyto(out, target)
+            return out
+        return target
+
+    def _start(self, shape: tuple[int, ...]) -> None:
+        self._shape = shape
+        scratch = min(math.prod(shape), _BLOCK)
+        self._scratch = (np.empty(scratch), np.empty(scratch))
+        self._state = {}
+        self._init_state()
+
+    @staticmethod
+    def _output(out: Any, shape: tuple[int, ...]) -> FloatArray:
+        if out is None:
+            return np.empty(shape)
+        if not isinstance(out, np.ndarray) or out.dtype != np.float64:
+            raise TypeError(f"out must be a float64 numpy array of shape {shape}, got {out!r}")
+        if out.shape != shape:
+            raise ValueError(f"out must have the shape of x {shape}, got {out.shape}")
+        if not out.flags.writeable:
+            raise ValueError("out must be writeable")
+        if not out.flags.c_contiguous:
+            # Computed in a contiguous buffer, then copied into out by step().
+            return np.empty(shape)
+        return out
+
+    def _init_state(self) -> None:
+        """Create the state arrays needed from the first step (flat, via _buffer)."""
+
+    def _prepare(self) -> Any:
+        """Per-step scalars (bias corrections, decayed rates) and lazy state creation."""
+        raise NotImplementedError
+
+    def _kernel(
+        self,
+        x: FloatArray,
+        g: FloatArray,
+        out: FloatArray,
+        state: dict[str, FloatArray],
+        w0: FloatArray,
+        w1: FloatArray,
+        consts: Any,
+    ) -> None:
+        """Write the new positions into ``out`` (1-D views; ``out`` may be ``x``).
+
+        ``w0`` and ``w1`` are scratch buffers of the same length. ``g`` must not be
+        modified; ``out`` must be written only after ``x`` is last read.
+        """
+        raise NotImplementedError
+
+
+def lerp_(start: FloatArray, end: FloatArray, weight: float, scratch: FloatArray) -> None:
+    """``start += weight * (end - start)`` in place, in ``torch.lerp``'s rounding order."""
+    np.subtract(end, start, out=scratch)
+    if weight < 0.5:
+        np.multiply(scratch, weight, out=scratch)
+        np.add(start, scratch, out=start)
+    else:
+        np.multiply(scratch, 1 - weight, out=scratch)
+        np.subtract(end, scratch, out=start)
+
+
+def names() -> list[str]:
+    """Return the registered optimizer names, for :func:`get`.
+
+    Examples
+    --------
+    >>> from nbopt import optimizers
+    >>> optimizers.names()
+    ['gd', 'sgd', 'rmsprop', 'adam', 'adamw', 'adagrad']
+    """
+    return sorted(_REGISTRY, key=lambda key: (*_ORDER, key).index(key))
+
+
+def get(name: str, **kwargs: Any) -> Optimizer:
+    """Return a new optimizer by name, with hyperparameters as keyword arguments.
+
+    Parameters
+    ----------
+    name : str
+        One of :func:`names` (case-insensitive), e.g. ``"adam"``.
+    **kwargs
+        Hyperparameters by their ``torch.optim`` names, e.g. ``lr=0.01``.
+
+    Examples
+    --------
+    >>> from nbopt import optimizers
+    >>> optimizers.get("sgd", lr=0.1, momentum=0.9)
+    SGD(lr=0.1, momentum=0.9, dampening=0, weight_decay=0, nesterov=False)
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"optimizer name must be a string, got {name!r}")
+    cls = _REGISTRY.get(name.strip().lower())
+    if cls is None:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {names()}")
+    accepted = cls.hyperparam_names()
+    unknown = [key for key in kwargs if key not in accepted]
+    if unknown:
+        raise TypeError(
+            f"{cls.__name__} got unknown hyperparameter(s) {unknown}; accepted: {list(accepted)}"
+        )
+    return cls(**kwargs)
