@@ -180,15 +180,17 @@ class Float(_Numeric):
         if not _is_real(value):
             raise TypeError(f"{name}: expected a real number for {self!r}, got {value!r}")
         x = float(value)  # type: ignore[arg-type]
+        if self.step is not None and math.isfinite(x):
+            # Snap values within rounding error of a step (0.1 * 3 is 0.30000000000000004).
+            k = (x - self.lo) / self.step
+            if abs(k - round(k)) <= 1e-6 and 0 <= round(k) <= self._n_steps:
+                return float(self._step_values(np.array([round(k)]))[0])
         if not (self.lo <= x <= self.hi):
             raise ValueError(f"{name}: {x!r} is outside [{self.lo!r}, {self.hi!r}] of {self!r}")
         if self.step is not None:
-            k = (x - self.lo) / self.step
-            if abs(k - round(k)) > 1e-6 or round(k) > self._n_steps:
-                raise ValueError(
-                    f"{name}: {x!r} is not on the step grid lo + k * {self.step!r} of {self!r}"
-                )
-            return float(self._step_values(np.array([round(k)]))[0])
+            raise ValueError(
+                f"{name}: {x!r} is not on the step grid lo + k * {self.step!r} of {self!r}"
+            )
         return x
 
     def encode(self, values: Sequence[Any]) -> FloatArray:
@@ -352,7 +354,7 @@ def _same_option(a: object, b: object) -> bool:
         eq = a == b
     except Exception:  # comparisons of exotic objects (arrays) may raise; treat as different.
         return False
-    return eq if isinstance(eq, bool) else False
+    return bool(eq) if isinstance(eq, (bool, np.bool_)) else False
 
 
 class Choice(Dimension):
