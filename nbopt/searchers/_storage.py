@@ -146,6 +146,13 @@ class Storage:
         rows = self._conn.execute("SELECT name FROM studies ORDER BY study_id").fetchall()
         return [str(r[0]) for r in rows]
 
+    def trials(self, name: str) -> list[Trial]:
+        """Every stored trial of the study ``name``, in number order (KeyError if absent)."""
+        row = self._conn.execute("SELECT study_id FROM studies WHERE name = ?", (name,)).fetchone()
+        if row is None:
+            raise KeyError(f"no study named {name!r} in {str(self.path)!r}")
+        return self.load_trials(int(row[0]))
+
     def open_study(
         self,
         name: str,
