@@ -1,12 +1,17 @@
 """Ask/tell hyperparameter searchers and the search loop."""
 
 from nbopt.searchers._base import Searcher, Trial
+from nbopt.searchers._genetic import GeneticSearch
 from nbopt.searchers._grid import GridSearch
 from nbopt.searchers._random import RandomSearch
+from nbopt.searchers._search import SearchResult, search
 
 __all__: list[str] = [
+    "GeneticSearch",
     "GridSearch",
     "RandomSearch",
+    "SearchResult",
     "Searcher",
     "Trial",
+    "search",
 ]
