@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import {
+  colourAt,
+  colourPosition,
+  exitOnBorder,
+  fmt,
+  fromLogSlider,
+  gridToData,
+  hexToRgb,
+  landscapePixels,
+  logTickLabel,
+  lossDomain,
+  lossValue,
+  planeScales,
+  toLogSlider,
+} from "./maths";
+
+describe("planeScales", () => {
+  it("maps the view onto the rectangle with y upwards", () => {
+    const { sx, sy } = planeScales(
+      [
+        [-2, 2],
+        [-1, 3],
+      ],
+      { x: 10, y: 20, w: 200, h: 100 },
+    );
+    expect(sx(-2)).toBe(10);
+    expect(sx(2)).toBe(210);
+    expect(sy(-1)).toBe(120);
+    expect(sy(3)).toBe(20);
+    expect(sx.invert(110)).toBeCloseTo(0);
+    expect(sy.invert(70)).toBeCloseTo(1);
+  });
+});
+
+describe("colours", () => {
+  it("parses hex and interpolates stops", () => {
+    expect(hexToRgb("#0072B2")).toEqual([0, 114, 178]);
+    expect(hexToRgb("javascript:alert(1)")).toEqual([128, 128, 128]);
+    const stops: [number, number, number][] = [
+      [0, 0, 0],
+      [100, 200, 50],
+    ];
+    expect(colourAt(0.5, stops)).toEqual([50, 100, 25]);
+    expect(colourAt(-3, stops)).toEqual([0, 0, 0]);
+    expect(colourAt(Number.NaN, stops)).toEqual([100, 200, 50]);
+  });
+
+  it("positions losses on a log or linear colour range", () => {
+    expect(colourPosition(10, true, 0, [1, 100])).toBeCloseTo(0.5);
+    expect(colourPosition(0, true, 0, [1, 100])).toBe(Number.NEGATIVE_INFINITY);
+    expect(colourPosition(-1, true, -2, [-1, 98])).toBeCloseTo(0);
+    expect(colourPosition(5, false, 0, [0, 10])).toBe(0.5);
+  });
+
+  it("draws the top row from the largest y and leaves NaN transparent", () => {
+    // z is (ny=2, nx=2), row = y: bottom row low, top row high; one NaN
+    const z = new Float64Array([0, 0, 10, Number.NaN]);
+    const px = landscapePixels(z, 2, 2, false, 0, [0, 10], ["#000000", "#ffffff"]);
+    expect(Array.from(px.slice(0, 4))).toEqual([255, 255, 255, 255]); // (x0, top) = z 10
+    expect(px[7]).toBe(0); // (x1, top) = NaN -> transparent
+    expect(Array.from(px.slice(8, 12))).toEqual([0, 0, 0, 255]); // (x0, bottom) = z 0
+  });
+});
+
+describe("gridToData", () => {
+  it("maps d3-contour grid coordinates (sample i at i + 0.5) to data", () => {
+    const axis = new Float64Array([0, 1, 2, 3]);
+    expect(gridToData(0.5, axis)).toBe(0);
+    expect(gridToData(3.5, axis)).toBe(3);
+    expect(gridToData(2, axis)).toBe(1.5);
+  });
+});
+
+describe("loss axis", () => {
+  it("caps a diverging series so the others stay readable", () => {
+    const dom = lossDomain(
+      [new Float64Array([10, 1, 0.1]), new Float64Array([10, 1e300, Number.POSITIVE_INFINITY])],
+      [10, 10],
+      0,
+      true,
+    );
+    expect(dom[0]).toBeCloseTo(0.1);
+    expect(dom[1]).toBeCloseTo(1e5);
+  });
+
+  it("handles offsets, empty data and linear axes", () => {
+    expect(lossDomain([new Float64Array([-1, -0.5])], [-0.5], -1.03, true)[0]).toBeCloseTo(0.03);
+    expect(lossDomain([], [], 0, true)).toEqual([1e-3, 1]);
+    const lin = lossDomain([new Float64Array([0, 10])], [10], 0, false);
+    expect(lin[0]).toBeLessThan(0);
+    expect(lin[1]).toBeGreaterThan(10);
+    expect(lossValue(0, 0, true, 1e-6)).toBe(1e-6);
+    expect(lossValue(-2, -3, false, 0)).toBe(1);
+  });
+});
+
+describe("labels and sliders", () => {
+  it("formats numbers", () => {
+    expect(fmt(0.000123)).toBe("1.23e-4");
+    expect(fmt(1234567)).toBe("1.23e6");
+    expect(fmt(0.5)).toBe("0.5");
+    expect(fmt(null)).toBe("—");
+    expect(fmt(Number.POSITIVE_INFINITY)).toBe("∞");
+    expect(logTickLabel(100)).toBe("100");
+    expect(logTickLabel(0.01)).toBe("0.01");
+    expect(logTickLabel(1e-5)).toBe("1e-5");
+    expect(logTickLabel(30)).toBe("");
+  });
+
+  it("round-trips log sliders", () => {
+    expect(fromLogSlider(toLogSlider(0.05))).toBe(0.05);
+    expect(fromLogSlider(-3)).toBe(0.001);
+  });
+});
+
+describe("exitOnBorder", () => {
+  it("finds where a segment leaves the view", () => {
+    const view: [[number, number], [number, number]] = [
+      [-1, 1],
+      [-1, 1],
+    ];
+    expect(exitOnBorder([0, 0], [4, 0], view)).toEqual([1, 0]);
+    expect(exitOnBorder([0, 0], [0, -2], view)).toEqual([0, -1]);
+    expect(exitOnBorder([0, 0], [0.5, 0.5], view)).toBeNull();
+  });
+});

@@ -1,0 +1,219 @@
+// Drawing maths, free of DOM: scales, colour map, landscape image, loss ranges.
+import { type ScaleContinuousNumeric, scaleLinear, scaleLog } from "d3-scale";
+
+/** Same stops as nbopt.drawing.LANDSCAPE_COLORMAP (low loss -> high loss). */
+export const LANDSCAPE_COLORMAP = [
+  "#fcfcfd",
+  "#e9ecf3",
+  "#d3d9e8",
+  "#b9c1da",
+  "#9ba5c6",
+  "#7d87ad",
+];
+
+export interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export type Scale = ScaleContinuousNumeric<number, number>;
+
+/** Data -> pixel scales for a plot rectangle (y grows upwards in data space). */
+export function planeScales(
+  view: [[number, number], [number, number]],
+  rect: Rect,
+): { sx: Scale; sy: Scale } {
+  const sx = scaleLinear()
+    .domain(view[0])
+    .range([rect.x, rect.x + rect.w]);
+  const sy = scaleLinear()
+    .domain(view[1])
+    .range([rect.y + rect.h, rect.y]);
+  return { sx, sy };
+}
+
+export function hexToRgb(hex: string): [number, number, number] {
+  const m = /^#?([0-9a-f]{6})$/i.exec(hex.trim());
+  if (!m) return [128, 128, 128];
+  const v = Number.parseInt(m[1], 16);
+  return [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+}
+
+/** Colour of t in [0, 1] along evenly spaced stops (clamped). */
+export function colourAt(
+  t: number,
+  stops: readonly [number, number, number][],
+): [number, number, number] {
+  if (!Number.isFinite(t)) t = 1;
+  const u = Math.min(1, Math.max(0, t)) * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(u));
+  const f = u - i;
+  const a = stops[i];
+  const b = stops[i + 1];
+  return [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f];
+}
+
+/** Map a loss to [0, 1] on the landscape's colour range (log10(z - floor) when log). */
+export function colourPosition(
+  z: number,
+  log: boolean,
+  floor: number,
+  range: [number, number],
+): number {
+  if (log) {
+    const lo = Math.log10(range[0] - floor);
+    const hi = Math.log10(range[1] - floor);
+    const v = z - floor > 0 ? Math.log10(z - floor) : Number.NEGATIVE_INFINITY;
+    return hi > lo ? (v - lo) / (hi - lo) : 0;
+  }
+  return range[1] > range[0] ? (z - range[0]) / (range[1] - range[0]) : 0;
+}
+
+/**
+ * RGBA pixels of a landscape (nx * ny image, top row = largest y) for putImageData.
+ * Non-finite values are transparent.
+ */
+export function landscapePixels(
+  z: Float64Array,
+  nx: number,
+  ny: number,
+  log: boolean,
+  floor: number,
+  range: [number, number],
+  stops: readonly string[] = LANDSCAPE_COLORMAP,
+): Uint8ClampedArray<ArrayBuffer> {
+  const rgb = stops.map(hexToRgb);
+  const out = new Uint8ClampedArray(new ArrayBuffer(nx * ny * 4));
+  for (let j = 0; j < ny; j++) {
+    const row = ny - 1 - j;
+    for (let i = 0; i < nx; i++) {
+      const v = z[j * nx + i];
+      const o = (row * nx + i) * 4;
+      if (!Number.isFinite(v)) continue;
+      const c = colourAt(colourPosition(v, log, floor, range), rgb);
+      out[o] = c[0];
+      out[o + 1] = c[1];
+      out[o + 2] = c[2];
+      out[o + 3] = 255;
+    }
+  }
+  return out;
+}
+
+/** d3-contour grid coordinate -> data coordinate (sample i sits at grid i + 0.5). */
+export function gridToData(g: number, axis: Float64Array): number {
+  const n = axis.length;
+  if (n < 2) return axis[0] ?? 0;
+  const step = (axis[n - 1] - axis[0]) / (n - 1);
+  return axis[0] + (g - 0.5) * step;
+}
+
+/** Loss value as drawn: loss - offset, clamped at the axis floor for log scales. */
+export function lossValue(v: number, offset: number, log: boolean, floor: number): number {
+  const u = v - offset;
+  if (!log) return u;
+  return Math.max(u, floor);
+}
+
+/**
+ * Y-domain of a loss chart from all finite values (after the offset). For log axes the
+ * top is capped at 1e4 x the largest starting loss, so a diverging run does not squash
+ * the others; values beyond are drawn at the edge.
+ */
+export function lossDomain(
+  series: Iterable<ArrayLike<number>>,
+  starts: number[],
+  offset: number,
+  log: boolean,
+): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const s of series) {
+    for (let i = 0; i < s.length; i++) {
+      const u = s[i] - offset;
+      if (!Number.isFinite(u) || (log && u <= 0)) continue;
+      if (u < lo) lo = u;
+      if (u > hi) hi = u;
+    }
+  }
+  if (!Number.isFinite(lo)) return log ? [1e-3, 1] : [0, 1];
+  const cap = Math.max(
+    ...starts.map((s) => s - offset).filter((u) => Number.isFinite(u) && (!log || u > 0)),
+  );
+  if (Number.isFinite(cap) && cap > 0) hi = Math.min(hi, log ? cap * 1e4 : cap * 10);
+  if (log) {
+    lo = Math.max(lo, hi * 1e-16);
+    if (hi <= lo) hi = lo * 10;
+    return [lo, hi];
+  }
+  if (hi <= lo) return [lo - 1, hi + 1];
+  const pad = (hi - lo) * 0.05;
+  return [lo - pad, hi + pad];
+}
+
+export function lossScale(domain: [number, number], log: boolean, range: [number, number]): Scale {
+  return log
+    ? scaleLog().domain(domain).range(range).clamp(true)
+    : scaleLinear().domain(domain).range(range).clamp(true);
+}
+
+/** Short human number: 3 significant digits, exponent form for very small/large. */
+export function fmt(v: number | null | undefined): string {
+  if (v === null || v === undefined || Number.isNaN(v)) return "—";
+  if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2).replace("e+", "e");
+  return Number.parseFloat(v.toPrecision(3)).toString();
+}
+
+/** Log-scale tick label: powers of ten only ("1e-3"), empty otherwise. */
+export function logTickLabel(v: number): string {
+  const e = Math.log10(v);
+  if (Math.abs(e - Math.round(e)) > 1e-9) return "";
+  const k = Math.round(e);
+  if (k >= -2 && k <= 3) return String(10 ** k >= 1 ? 10 ** k : Number((10 ** k).toFixed(-k)));
+  return `1e${k}`;
+}
+
+/** Where segment a->b first crosses the border of the rectangle (a inside), else null. */
+export function exitOnBorder(
+  a: [number, number],
+  b: [number, number],
+  view: [[number, number], [number, number]],
+): [number, number] | null {
+  const [[x0, x1], [y0, y1]] = view;
+  const dx = b[0] - a[0];
+  const dy = b[1] - a[1];
+  let t = Number.POSITIVE_INFINITY;
+  if (dx > 0 && b[0] > x1) t = Math.min(t, (x1 - a[0]) / dx);
+  if (dx < 0 && b[0] < x0) t = Math.min(t, (x0 - a[0]) / dx);
+  if (dy > 0 && b[1] > y1) t = Math.min(t, (y1 - a[1]) / dy);
+  if (dy < 0 && b[1] < y0) t = Math.min(t, (y0 - a[1]) / dy);
+  if (!Number.isFinite(t)) return null;
+  return [a[0] + t * dx, a[1] + t * dy];
+}
+
+/** log10 slider position <-> value, used by the learning-rate and speed sliders. */
+export function toLogSlider(v: number): number {
+  return Math.log10(v);
+}
+
+export function fromLogSlider(p: number): number {
+  return Number.parseFloat((10 ** p).toPrecision(3));
+}
+
+/** Checksum of the drawn paths (tests read it from data-checksum to see a change). */
+export function pathChecksum(
+  paths: Iterable<{ values: Float64Array; length: number; width: number }>,
+): string {
+  let s = 0;
+  for (const p of paths) {
+    for (let i = 0; i < p.length * p.width; i++) {
+      const v = p.values[i];
+      if (Number.isFinite(v)) s += v * ((i % 7) + 1);
+    }
+  }
+  return s.toPrecision(8);
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import type { AppendMsg, Arrays, SnapshotMeta, SnapshotMsg } from "./protocol";
+import { RaceStore, Series } from "./store";
+
+function arrays(entries: Record<string, number[]>): Arrays {
+  const m: Arrays = new Map();
+  for (const [k, v] of Object.entries(entries))
+    m.set(k, { data: new Float64Array(v), shape: [v.length] });
+  return m;
+}
+
+const meta: SnapshotMeta = {
+  problem: "booth",
+  dim: 2,
+  param_names: ["x", "y"],
+  axis_labels: ["x", "y"],
+  step: 1,
+  total_steps: 100,
+  state: "running",
+  error: null,
+  view: [
+    [-10, 10],
+    [-10, 10],
+  ],
+  landscape: null,
+  projection: null,
+  data: null,
+  loss: { log: true, offset: 0, label: "loss" },
+  has_validation: false,
+  interactive: true,
+  traces: [
+    {
+      name: "GD",
+      colour: "#0072B2",
+      optimizer: "GradientDescent(lr=0.01)",
+      lr: 0.01,
+      status: "running",
+      step: 1,
+      diverged_at: null,
+      converged_at: null,
+      loss: 5,
+      val_loss: null,
+      point: [1, 1],
+      exit: null,
+    },
+  ],
+};
+
+function snapshot(epoch: number, seq: number): SnapshotMsg {
+  return {
+    type: "snapshot",
+    epoch,
+    seq,
+    meta,
+    arrays: arrays({
+      "t0.path_steps": [0, 1],
+      "t0.path": [0, 0, 1, 1],
+      "t0.loss_steps": [0, 1],
+      "t0.losses": [9, 5],
+    }),
+  };
+}
+
+function append(epoch: number, seq: number, steps: number[]): AppendMsg {
+  return {
+    type: "append",
+    epoch,
+    seq,
+    meta: {
+      step: steps[steps.length - 1],
+      state: "running",
+      error: null,
+      projection: null,
+      traces: [
+        {
+          status: "running",
+          step: steps[steps.length - 1],
+          lr: 0.01,
+          loss: 1,
+          val_loss: null,
+          diverged_at: null,
+          converged_at: null,
+          point: [2, 2],
+          exit: null,
+        },
+      ],
+    },
+    arrays: arrays({
+      "t0.steps": steps,
+      "t0.pos": steps.flatMap((s) => [s, s]),
+      "t0.loss": steps.map(() => 1),
+    }),
+  };
+}
+
+describe("Series", () => {
+  it("ignores replayed steps and halves itself past the cap", () => {
+    const s = new Series(1, 8);
+    for (let i = 0; i < 9; i++) s.push(i, i * 10);
+    expect(s.push(3, 0)).toBe(false);
+    expect(s.length).toBe(5);
+    expect(s.stride).toBe(2);
+    expect(Array.from(s.steps.slice(0, s.length))).toEqual([0, 2, 4, 6, 8]);
+    expect(s.push(9, 90)).toBe(false); // off-stride
+    expect(s.push(10, 100)).toBe(true);
+    expect(s.value(s.length - 1)).toBe(100);
+  });
+});
+
+describe("RaceStore", () => {
+  it("applies a snapshot then appends, dropping replays", () => {
+    const store = new RaceStore();
+    let calls = 0;
+    store.subscribe(() => calls++);
+    store.handle(snapshot(0, 1));
+    store.handle(append(0, 2, [2, 3]));
+    store.handle(append(0, 2, [2, 3])); // same seq again
+    store.handle(append(0, 3, [3, 4])); // step 3 already there
+    expect(store.state?.traces[0].path.length).toBe(5);
+    expect(store.points).toBe(5);
+    expect(store.state?.traces[0].point).toEqual([2, 2]);
+    expect(calls).toBe(3);
+  });
+
+  it("queues appends that arrive before their snapshot", () => {
+    const store = new RaceStore();
+    store.handle(append(0, 5, [2, 3]));
+    expect(store.state).toBeNull();
+    store.handle(snapshot(0, 4));
+    expect(store.state?.traces[0].path.length).toBe(4);
+  });
+
+  it("ignores stale epochs and older snapshots", () => {
+    const store = new RaceStore();
+    store.handle(snapshot(1, 10));
+    expect(store.applySnapshot(snapshot(0, 20))).toBe(false);
+    expect(store.applySnapshot(snapshot(1, 9))).toBe(false);
+    expect(store.applyAppend(append(0, 30, [5]))).toBe(false);
+    expect(store.state?.traces[0].path.length).toBe(2);
+    expect(store.applySnapshot(snapshot(2, 11))).toBe(true);
+    expect(store.epoch).toBe(2);
+  });
+});

@@ -1,0 +1,934 @@
+// One view of an OptimizerRace model: DOM controls + three canvases drawn from the store.
+import type { AnyModel } from "@anywidget/types";
+import { contours } from "d3-contour";
+import {
+  colourAt,
+  exitOnBorder,
+  fmt,
+  fromLogSlider,
+  gridToData,
+  hexToRgb,
+  LANDSCAPE_COLORMAP,
+  landscapePixels,
+  logTickLabel,
+  lossDomain,
+  lossScale,
+  lossValue,
+  pathChecksum,
+  planeScales,
+  type Rect,
+  type Scale,
+  toLogSlider,
+} from "./maths";
+import type { ControlMsg, Model, Vec2 } from "./protocol";
+import type { RaceState, RaceStore, Trace } from "./store";
+
+interface Theme {
+  bg: string;
+  panel: string;
+  fg: string;
+  fg2: string;
+  border: string;
+  font: string;
+  key: string;
+}
+
+const LAND_CSS = { w: 470, h: 410 };
+const LOSS_CSS = { w: 430, h: 220 };
+const DATA_CSS = { w: 430, h: 200 };
+const SPEED_MAX = 3.5; // slider position meaning "as fast as possible"
+
+function readTheme(el: HTMLElement): Theme {
+  const cs = getComputedStyle(el);
+  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
+  const t = {
+    bg: v("--jp-layout-color0", "#ffffff"),
+    panel: v("--jp-layout-color1", "#f5f5f5"),
+    fg: v("--jp-ui-font-color1", "#222222"),
+    fg2: v("--jp-ui-font-color2", "#666666"),
+    border: v("--jp-border-color1", "#bdbdbd"),
+    font: v("--jp-ui-font-family", "system-ui, sans-serif"),
+    key: "",
+  };
+  t.key = [t.bg, t.panel, t.fg, t.fg2, t.border, t.font].join("|");
+  return t;
+}
+
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  cls?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text !== undefined) e.textContent = text;
+  return e;
+}
+
+function sizeCanvas(
+  c: HTMLCanvasElement,
+  w: number,
+  hgt: number,
+  dpr: number,
+): CanvasRenderingContext2D {
+  c.width = Math.round(w * dpr);
+  c.height = Math.round(hgt * dpr);
+  c.style.width = `${w}px`;
+  c.style.height = `${hgt}px`;
+  const ctx = c.getContext("2d");
+  if (!ctx) throw new Error("canvas 2d context unavailable");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return ctx;
+}
+
+function statusText(t: Trace): string {
+  if (t.status === "diverged") return `diverged at step ${t.diverged_at ?? t.step}`;
+  if (t.status === "converged") return `converged at step ${t.converged_at ?? t.step}`;
+  if (t.status === "max_steps") return "finished";
+  return t.status;
+}
+
+interface Row {
+  tr: HTMLTableRowElement;
+  swatch: HTMLSpanElement;
+  name: HTMLSpanElement;
+  status: HTMLTableCellElement;
+  step: HTMLTableCellElement;
+  loss: HTMLTableCellElement;
+  val: HTMLTableCellElement;
+  lr: HTMLInputElement;
+  lrText: HTMLSpanElement;
+  lrTimer: number;
+}
+
+export class RaceView {
+  readonly root: HTMLDivElement;
+  private title: HTMLSpanElement;
+  private status: HTMLSpanElement;
+  private errorLine: HTMLDivElement;
+  private playBtn: HTMLButtonElement;
+  private stepBtn: HTMLButtonElement;
+  private resetBtn: HTMLButtonElement;
+  private speed: HTMLInputElement;
+  private speedText: HTMLSpanElement;
+  private land: HTMLCanvasElement;
+  private landCaption: HTMLDivElement;
+  private loss: HTMLCanvasElement;
+  private data: HTMLCanvasElement;
+  private dataBox: HTMLDivElement;
+  private tbody: HTMLTableSectionElement;
+  private valHead: HTMLTableCellElement;
+  private rows: Row[] = [];
+  private rowsKey = "";
+  private bg: HTMLCanvasElement | null = null;
+  private bgKey = "";
+  private theme: Theme;
+  private frame = 0;
+  private cursor: Vec2 | null = null;
+  private cleanups: (() => void)[] = [];
+  private plotRect: Rect = { x: 56, y: 14, w: 330, h: 346 };
+  private speedTimer = 0;
+
+  constructor(
+    el: HTMLElement,
+    private model: AnyModel<Model>,
+    private store: RaceStore,
+  ) {
+    this.root = h("div", "nbopt-race");
+    el.classList.add("nbopt");
+    el.appendChild(this.root);
+
+    const head = h("div", "nbopt-head");
+    this.title = h("span", "nbopt-title");
+    this.status = h("span", "nbopt-status");
+    this.status.setAttribute("role", "status");
+    head.append(this.title, this.status);
+
+    const controls = h("div", "nbopt-controls");
+    this.playBtn = h("button", "nbopt-btn nbopt-play", "Play");
+    this.stepBtn = h("button", "nbopt-btn", "Step");
+    this.resetBtn = h("button", "nbopt-btn", "Reset");
+    for (const b of [this.playBtn, this.stepBtn, this.resetBtn]) b.type = "button";
+    this.stepBtn.title = "take one step";
+    this.resetBtn.title = "back to the start";
+    const speedLabel = h("label", "nbopt-speed");
+    const speedName = h("span", "", "speed");
+    this.speed = h("input");
+    this.speed.type = "range";
+    this.speed.min = "0";
+    this.speed.max = String(SPEED_MAX);
+    this.speed.step = "0.05";
+    this.speed.setAttribute("aria-label", "speed in steps per second");
+    this.speedText = h("span", "nbopt-speed-text");
+    speedLabel.append(speedName, this.speed, this.speedText);
+    controls.append(this.playBtn, this.stepBtn, this.resetBtn, speedLabel);
+
+    this.errorLine = h("div", "nbopt-error");
+    this.errorLine.hidden = true;
+
+    const panels = h("div", "nbopt-panels");
+    const landBox = h("div", "nbopt-panel nbopt-land");
+    this.land = h("canvas");
+    this.land.tabIndex = 0;
+    this.land.setAttribute("role", "img");
+    this.land.setAttribute("aria-label", "loss landscape: click or press Enter to set a new start");
+    this.landCaption = h("div", "nbopt-caption");
+    landBox.append(this.land, this.landCaption);
+    const side = h("div", "nbopt-side");
+    const lossBox = h("div", "nbopt-panel");
+    this.loss = h("canvas");
+    this.loss.setAttribute("role", "img");
+    this.loss.setAttribute("aria-label", "loss against step");
+    lossBox.append(this.loss);
+    this.dataBox = h("div", "nbopt-panel");
+    this.data = h("canvas");
+    this.data.setAttribute("role", "img");
+    this.data.setAttribute("aria-label", "data and fitted lines");
+    this.dataBox.append(this.data);
+    this.dataBox.hidden = true;
+    side.append(lossBox, this.dataBox);
+    panels.append(landBox, side);
+
+    const table = h("table", "nbopt-legend");
+    const thead = h("thead");
+    const hr = h("tr");
+    this.valHead = h("th", "", "val. loss");
+    for (const [i, name] of ["optimizer", "status", "step", "loss"].entries()) {
+      const th = h("th", i >= 2 ? "nbopt-num" : "", name);
+      hr.append(th);
+    }
+    this.valHead.className = "nbopt-num";
+    hr.append(this.valHead, h("th", "", "learning rate"));
+    thead.append(hr);
+    this.tbody = h("tbody");
+    table.append(thead, this.tbody);
+
+    this.root.append(head, controls, this.errorLine, panels, table);
+    this.theme = readTheme(this.root);
+
+    this.bind();
+    this.syncSpeed();
+    this.schedule();
+  }
+
+  private send(msg: ControlMsg): void {
+    this.model.send(msg);
+  }
+
+  private bind(): void {
+    const on = <E extends Event>(t: EventTarget, ev: string, fn: (e: E) => void) => {
+      t.addEventListener(ev, fn as EventListener);
+      this.cleanups.push(() => t.removeEventListener(ev, fn as EventListener));
+    };
+    on(this.playBtn, "click", () => {
+      const running = this.store.state?.meta.state === "running";
+      this.send(running ? { type: "pause" } : { type: "play" });
+    });
+    on(this.stepBtn, "click", () => this.send({ type: "step", n: 1 }));
+    on(this.resetBtn, "click", () => this.send({ type: "reset" }));
+    on(this.speed, "input", () => {
+      this.showSpeed(Number(this.speed.value));
+      window.clearTimeout(this.speedTimer);
+      this.speedTimer = window.setTimeout(() => {
+        const p = Number(this.speed.value);
+        const sps = p >= SPEED_MAX ? null : fromLogSlider(p);
+        this.send({ type: "speed", steps_per_second: sps });
+      }, 80);
+    });
+    on<MouseEvent>(this.land, "click", (e) => {
+      const r = this.land.getBoundingClientRect();
+      const x = ((e.clientX - r.left) * LAND_CSS.w) / r.width;
+      const y = ((e.clientY - r.top) * LAND_CSS.h) / r.height;
+      const p = this.toData(x, y);
+      if (p) this.setStart(p);
+    });
+    on<KeyboardEvent>(this.land, "keydown", (e) => this.onLandKey(e));
+    on(this.land, "blur", () => {
+      this.cursor = null;
+      this.schedule();
+    });
+    const unsub = this.store.subscribe(() => this.schedule());
+    this.cleanups.push(unsub);
+    const syncSpeed = () => this.syncSpeed();
+    this.model.on("change:steps_per_second", syncSpeed);
+    this.cleanups.push(() => this.model.off("change:steps_per_second", syncSpeed));
+    const mo = new MutationObserver(() => {
+      const t = readTheme(this.root);
+      if (t.key !== this.theme.key) {
+        this.theme = t;
+        this.bgKey = "";
+        this.schedule();
+      }
+    });
+    mo.observe(document.body, {
+      attributes: true,
+      attributeFilter: ["data-jp-theme-name", "data-jp-theme-light", "class"],
+    });
+    this.cleanups.push(() => mo.disconnect());
+  }
+
+  private onLandKey(e: KeyboardEvent): void {
+    const st = this.store.state;
+    if (st?.meta.dim !== 2) return;
+    const [[x0, x1], [y0, y1]] = st.meta.view;
+    const c: Vec2 = this.cursor ?? [...st.start];
+    const dx = (x1 - x0) / 40;
+    const dy = (y1 - y0) / 40;
+    const moves: Record<string, Vec2> = {
+      ArrowLeft: [-dx, 0],
+      ArrowRight: [dx, 0],
+      ArrowUp: [0, dy],
+      ArrowDown: [0, -dy],
+    };
+    if (e.key in moves) {
+      const m = moves[e.key];
+      this.cursor = [
+        Math.min(x1, Math.max(x0, c[0] + m[0])),
+        Math.min(y1, Math.max(y0, c[1] + m[1])),
+      ];
+      e.preventDefault();
+      this.schedule();
+    } else if ((e.key === "Enter" || e.key === " ") && this.cursor) {
+      this.setStart(this.cursor);
+      this.cursor = null;
+      e.preventDefault();
+    } else if (e.key === "Escape") {
+      this.cursor = null;
+      this.schedule();
+    }
+  }
+
+  private setStart(p: Vec2): void {
+    if (this.store.state?.meta.dim !== 2) return;
+    this.send({ type: "set_start", x: p[0], y: p[1] });
+  }
+
+  private toData(px: number, py: number): Vec2 | null {
+    const st = this.store.state;
+    if (!st) return null;
+    const r = this.plotRect;
+    if (px < r.x || px > r.x + r.w || py < r.y || py > r.y + r.h) return null;
+    const { sx, sy } = planeScales(st.meta.view, r);
+    return [sx.invert(px), sy.invert(py)];
+  }
+
+  private syncSpeed(): void {
+    if (document.activeElement === this.speed) return;
+    const sps = this.model.get("steps_per_second");
+    const p =
+      sps === null || sps === undefined
+        ? SPEED_MAX
+        : Math.min(SPEED_MAX - 0.05, Math.max(0, toLogSlider(sps)));
+    this.speed.value = String(p);
+    this.showSpeed(p);
+  }
+
+  private showSpeed(p: number): void {
+    this.speedText.textContent = p >= SPEED_MAX ? "max" : `${fmt(fromLogSlider(p))} steps/s`;
+  }
+
+  schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.draw();
+    });
+  }
+
+  destroy(): void {
+    if (this.frame) cancelAnimationFrame(this.frame);
+    for (const c of this.cleanups) c();
+    for (const r of this.rows) window.clearTimeout(r.lrTimer);
+    window.clearTimeout(this.speedTimer);
+    this.root.remove();
+  }
+
+  // ------------------------------------------------------------------ drawing
+
+  private draw(): void {
+    const st = this.store.state;
+    const root = this.root;
+    if (!st) {
+      this.title.textContent = "nbopt";
+      this.status.textContent = this.store.lastError ?? "waiting for the kernel…";
+      root.dataset.points = "0";
+      return;
+    }
+    const m = st.meta;
+    this.title.textContent = m.problem;
+    const where = m.dim > 2 ? ` · ${m.dim} parameters` : "";
+    this.status.textContent = `${m.state} · step ${m.step} / ${m.total_steps}${where}`;
+    const err = m.error ?? this.store.lastError;
+    this.errorLine.hidden = !err;
+    this.errorLine.textContent = err ? `error: ${err}` : "";
+    this.playBtn.textContent = m.state === "running" ? "Pause" : "Play";
+    this.playBtn.setAttribute("aria-pressed", String(m.state === "running"));
+    const done = m.state === "finished";
+    this.stepBtn.disabled = done;
+    this.playBtn.disabled = done;
+    this.landCaption.textContent =
+      m.dim > 2
+        ? `Projection of the trajectories onto the plane of their two main directions (PCA), ${m.dim} parameters.`
+        : "Click (or focus and use the arrow keys + Enter) to start from another point.";
+    this.drawLandscape(st);
+    this.drawLoss(st);
+    this.dataBox.hidden = !st.data;
+    if (st.data) this.drawData(st);
+    this.updateRows(st);
+    root.dataset.step = String(m.step);
+    root.dataset.state = m.state;
+    root.dataset.points = String(this.store.points);
+    root.dataset.epoch = String(this.store.epoch);
+    root.dataset.statuses = st.traces.map((t) => t.status).join(",");
+    root.dataset.checksum = pathChecksum(st.traces.map((t) => t.path));
+  }
+
+  private background(st: RaceState, dpr: number): HTMLCanvasElement {
+    const key = `${this.store.layoutVersion}|${this.theme.key}|${dpr}`;
+    if (this.bg && key === this.bgKey) return this.bg;
+    const bg = this.bg ?? document.createElement("canvas");
+    const ctx = sizeCanvas(bg, LAND_CSS.w, LAND_CSS.h, dpr);
+    const t = this.theme;
+    const m = st.meta;
+    const land = st.landscape;
+    const r: Rect = {
+      x: 58,
+      y: 12,
+      w: LAND_CSS.w - 58 - (land ? 84 : 14),
+      h: LAND_CSS.h - 12 - 44,
+    };
+    this.plotRect = r;
+    ctx.fillStyle = t.bg;
+    ctx.fillRect(0, 0, LAND_CSS.w, LAND_CSS.h);
+    const { sx, sy } = planeScales(m.view, r);
+    if (land) {
+      const nx = land.x.length;
+      const ny = land.y.length;
+      const img = document.createElement("canvas");
+      img.width = nx;
+      img.height = ny;
+      const ictx = img.getContext("2d");
+      if (ictx) {
+        const px = landscapePixels(land.z, nx, ny, land.log, land.floor, land.z_range);
+        ictx.putImageData(new ImageData(px, nx, ny), 0, 0);
+        ctx.imageSmoothingEnabled = true;
+        // pixel centres sit on the grid samples: stretch half a cell beyond each border
+        const x0 = sx(land.x[0]);
+        const x1 = sx(land.x[nx - 1]);
+        const y0 = sy(land.y[ny - 1]);
+        const y1 = sy(land.y[0]);
+        const cw = (x1 - x0) / (nx - 1);
+        const chh = (y1 - y0) / (ny - 1);
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(r.x, r.y, r.w, r.h);
+        ctx.clip();
+        ctx.drawImage(img, x0 - cw / 2, y0 - chh / 2, x1 - x0 + cw, y1 - y0 + chh);
+        this.drawContours(ctx, st, sx, sy);
+        ctx.restore();
+      }
+      this.drawColourBar(ctx, st, r);
+    } else {
+      ctx.fillStyle = t.panel;
+      ctx.fillRect(r.x, r.y, r.w, r.h);
+      ctx.strokeStyle = t.border;
+      ctx.globalAlpha = 0.5;
+      ctx.lineWidth = 1;
+      for (const v of sx.ticks(6)) this.line(ctx, sx(v), r.y, sx(v), r.y + r.h);
+      for (const v of sy.ticks(6)) this.line(ctx, r.x, sy(v), r.x + r.w, sy(v));
+      ctx.globalAlpha = 1;
+    }
+    ctx.strokeStyle = t.border;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+    this.axes(ctx, r, sx, sy, m.axis_labels[0], m.axis_labels[1], false);
+    // known minima: stars
+    for (const p of st.minima) this.star(ctx, sx(p[0]), sy(p[1]), 7, "#ffd23f", "#3a3a3a", r);
+    this.bg = bg;
+    this.bgKey = key;
+    return bg;
+  }
+
+  private drawContours(ctx: CanvasRenderingContext2D, st: RaceState, sx: Scale, sy: Scale): void {
+    const land = st.landscape;
+    if (!land || land.levels.length === 0) return;
+    const nx = land.x.length;
+    const ny = land.y.length;
+    const values = Array.from(land.z, (v) => (Number.isFinite(v) ? v : Number.NaN));
+    const gen = contours().size([nx, ny]).thresholds(Array.from(land.levels));
+    ctx.strokeStyle = "rgba(40, 48, 80, 0.38)";
+    ctx.lineWidth = 0.8;
+    for (const geo of gen(values)) {
+      ctx.beginPath();
+      for (const poly of geo.coordinates) {
+        for (const ring of poly) {
+          ring.forEach(([gx, gy], i) => {
+            const X = sx(gridToData(gx, land.x));
+            const Y = sy(gridToData(gy, land.y));
+            if (i === 0) ctx.moveTo(X, Y);
+            else ctx.lineTo(X, Y);
+          });
+        }
+      }
+      ctx.stroke();
+    }
+  }
+
+  private drawColourBar(ctx: CanvasRenderingContext2D, st: RaceState, r: Rect): void {
+    const land = st.landscape;
+    if (!land) return;
+    const t = this.theme;
+    const bx = r.x + r.w + 14;
+    const bw = 12;
+    const stops = LANDSCAPE_COLORMAP.map(hexToRgb);
+    const grad = ctx.createLinearGradient(0, r.y + r.h, 0, r.y);
+    for (let i = 0; i <= 16; i++) {
+      const c = colourAt(i / 16, stops);
+      grad.addColorStop(i / 16, `rgb(${c[0]},${c[1]},${c[2]})`);
+    }
+    ctx.fillStyle = grad;
+    ctx.fillRect(bx, r.y, bw, r.h);
+    ctx.strokeStyle = t.border;
+    ctx.strokeRect(bx + 0.5, r.y + 0.5, bw - 1, r.h - 1);
+    const [lo, hi] = land.z_range;
+    const range: [number, number] = land.log ? [lo - land.floor, hi - land.floor] : [lo, hi];
+    const s = lossScale(range, land.log, [r.y + r.h, r.y]);
+    ctx.fillStyle = t.fg2;
+    ctx.font = `10px ${t.font}`;
+    ctx.textAlign = "left";
+    ctx.textBaseline = "middle";
+    const ticks = land.log ? s.ticks(6).filter((v) => logTickLabel(v) !== "") : s.ticks(5);
+    const step = Math.max(1, Math.ceil(ticks.length / 6));
+    ticks.forEach((v, i) => {
+      if (i % step) return;
+      const y = s(v);
+      this.line(ctx, bx + bw, y, bx + bw + 3, y);
+      ctx.fillText(land.log ? logTickLabel(v) : fmt(v), bx + bw + 5, y);
+    });
+    ctx.save();
+    ctx.translate(LAND_CSS.w - 6, r.y + r.h / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = "center";
+    ctx.textBaseline = "bottom";
+    ctx.fillStyle = t.fg;
+    ctx.font = `11px ${t.font}`;
+    const offset = land.log && land.floor !== 0 ? ` − (${fmt(land.floor)})` : "";
+    ctx.fillText(land.log ? `loss${offset} (log scale)` : "loss", 0, 0);
+    ctx.restore();
+  }
+
+  private line(
+    ctx: CanvasRenderingContext2D,
+    x0: number,
+    y0: number,
+    x1: number,
+    y1: number,
+  ): void {
+    ctx.beginPath();
+    ctx.moveTo(x0, y0);
+    ctx.lineTo(x1, y1);
+    ctx.stroke();
+  }
+
+  private axes(
+    ctx: CanvasRenderingContext2D,
+    r: Rect,
+    sx: Scale,
+    sy: Scale,
+    xLabel: string,
+    yLabel: string,
+    logY: boolean,
+  ): void {
+    const t = this.theme;
+    ctx.strokeStyle = t.fg2;
+    ctx.fillStyle = t.fg2;
+    ctx.lineWidth = 1;
+    ctx.font = `10px ${t.font}`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    for (const v of sx.ticks(6)) {
+      const x = Math.round(sx(v)) + 0.5;
+      this.line(ctx, x, r.y + r.h, x, r.y + r.h + 4);
+      ctx.fillText(sx.tickFormat(6)(v), x, r.y + r.h + 6);
+    }
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    const yt = logY ? sy.ticks(5).filter((v) => logTickLabel(v) !== "") : sy.ticks(5);
+    const every = Math.max(1, Math.ceil(yt.length / 6));
+    yt.forEach((v, i) => {
+      if (i % every) return;
+      const y = Math.round(sy(v)) + 0.5;
+      this.line(ctx, r.x - 4, y, r.x, y);
+      ctx.fillText(logY ? logTickLabel(v) : sy.tickFormat(5)(v), r.x - 6, y);
+    });
+    ctx.fillStyle = t.fg;
+    ctx.font = `11px ${t.font}`;
+    ctx.textAlign = "center";
+    ctx.textBaseline = "bottom";
+    ctx.fillText(xLabel, r.x + r.w / 2, r.y + r.h + 34);
+    ctx.save();
+    ctx.translate(r.x - 44, r.y + r.h / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = "top";
+    ctx.fillText(yLabel, 0, 0);
+    ctx.restore();
+  }
+
+  private star(
+    ctx: CanvasRenderingContext2D,
+    x: number,
+    y: number,
+    rad: number,
+    fill: string,
+    stroke: string,
+    clip: Rect,
+  ): void {
+    if (x < clip.x || x > clip.x + clip.w || y < clip.y || y > clip.y + clip.h) return;
+    ctx.beginPath();
+    for (let i = 0; i < 10; i++) {
+      const a = -Math.PI / 2 + (i * Math.PI) / 5;
+      const rr = i % 2 ? rad * 0.45 : rad;
+      const px = x + rr * Math.cos(a);
+      const py = y + rr * Math.sin(a);
+      if (i === 0) ctx.moveTo(px, py);
+      else ctx.lineTo(px, py);
+    }
+    ctx.closePath();
+    ctx.fillStyle = fill;
+    ctx.fill();
+    ctx.strokeStyle = stroke;
+    ctx.lineWidth = 1;
+    ctx.stroke();
+  }
+
+  private drawLandscape(st: RaceState): void {
+    const dpr = window.devicePixelRatio || 1;
+    const bg = this.background(st, dpr);
+    if (this.land.width !== Math.round(LAND_CSS.w * dpr))
+      sizeCanvas(this.land, LAND_CSS.w, LAND_CSS.h, dpr);
+    const ctx = this.land.getContext("2d");
+    if (!ctx) return;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(bg, 0, 0);
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const r = this.plotRect;
+    const m = st.meta;
+    const { sx, sy } = planeScales(m.view, r);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(r.x, r.y, r.w, r.h);
+    ctx.clip();
+    ctx.lineJoin = "round";
+    ctx.lineCap = "round";
+    const halo = "rgba(255,255,255,0.75)";
+    for (const t of st.traces) {
+      const p = t.path;
+      if (p.length === 0) continue;
+      const path = new Path2D();
+      for (let i = 0; i < p.length; i++) {
+        const X = sx(p.value(i, 0));
+        const Y = sy(p.value(i, 1));
+        if (i === 0) path.moveTo(X, Y);
+        else path.lineTo(X, Y);
+      }
+      if (t.point && Number.isFinite(t.point[0]) && Number.isFinite(t.point[1]))
+        path.lineTo(sx(t.point[0]), sy(t.point[1]));
+      ctx.strokeStyle = halo;
+      ctx.lineWidth = 4;
+      ctx.stroke(path);
+      ctx.strokeStyle = t.colour;
+      ctx.lineWidth = 2;
+      ctx.stroke(path);
+    }
+    // start
+    const s0 = sx(st.start[0]);
+    const s1 = sy(st.start[1]);
+    ctx.fillStyle = "#ffffff";
+    ctx.strokeStyle = "#222222";
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    ctx.rect(s0 - 4.5, s1 - 4.5, 9, 9);
+    ctx.fill();
+    ctx.stroke();
+    // current points
+    for (const t of st.traces) {
+      const q = t.point;
+      if (!q || !Number.isFinite(q[0]) || !Number.isFinite(q[1]) || t.status === "diverged")
+        continue;
+      ctx.beginPath();
+      ctx.arc(sx(q[0]), sy(q[1]), 5, 0, 2 * Math.PI);
+      ctx.fillStyle = t.colour;
+      ctx.fill();
+      ctx.strokeStyle = "#ffffff";
+      ctx.lineWidth = 1.5;
+      ctx.stroke();
+    }
+    ctx.restore();
+    // diverged runs: a cross where the path left the view, and the step
+    ctx.font = `bold 11px ${this.theme.font}`;
+    let labelRow = 0;
+    for (const t of st.traces) {
+      if (t.status !== "diverged") continue;
+      let e = t.exit;
+      if (!e && t.path.length) {
+        const last: Vec2 = [t.path.value(t.path.length - 1, 0), t.path.value(t.path.length - 1, 1)];
+        e = t.point ? exitOnBorder(last, t.point, m.view) : null;
+        e = e ?? last;
+      }
+      if (!e) continue;
+      const X = Math.min(r.x + r.w - 6, Math.max(r.x + 6, sx(e[0])));
+      const Y = Math.min(r.y + r.h - 6, Math.max(r.y + 6, sy(e[1])));
+      ctx.strokeStyle = "#ffffff";
+      ctx.lineWidth = 5;
+      this.cross(ctx, X, Y, 6);
+      ctx.strokeStyle = t.colour;
+      ctx.lineWidth = 2.5;
+      this.cross(ctx, X, Y, 6);
+      const label = `${t.name}: diverged at step ${t.diverged_at ?? t.step}`;
+      const tw = ctx.measureText(label).width;
+      const lx = Math.min(r.x + r.w - tw - 6, Math.max(r.x + 4, X - tw / 2));
+      const ly = r.y + 6 + labelRow * 16;
+      labelRow++;
+      ctx.fillStyle = "rgba(255,255,255,0.85)";
+      ctx.fillRect(lx - 3, ly - 1, tw + 6, 15);
+      ctx.fillStyle = "#1b1b1b";
+      ctx.textAlign = "left";
+      ctx.textBaseline = "top";
+      ctx.fillText(label, lx, ly);
+    }
+    if (this.cursor) {
+      const X = sx(this.cursor[0]);
+      const Y = sy(this.cursor[1]);
+      ctx.strokeStyle = "#111111";
+      ctx.lineWidth = 1;
+      ctx.setLineDash([3, 3]);
+      this.line(ctx, X, r.y, X, r.y + r.h);
+      this.line(ctx, r.x, Y, r.x + r.w, Y);
+      ctx.setLineDash([]);
+    }
+  }
+
+  private cross(ctx: CanvasRenderingContext2D, x: number, y: number, s: number): void {
+    this.line(ctx, x - s, y - s, x + s, y + s);
+    this.line(ctx, x - s, y + s, x + s, y - s);
+  }
+
+  private drawLoss(st: RaceState): void {
+    const dpr = window.devicePixelRatio || 1;
+    const ctx = sizeCanvas(this.loss, LOSS_CSS.w, LOSS_CSS.h, dpr);
+    const t = this.theme;
+    const m = st.meta;
+    ctx.fillStyle = t.bg;
+    ctx.fillRect(0, 0, LOSS_CSS.w, LOSS_CSS.h);
+    const r: Rect = { x: 60, y: 22, w: LOSS_CSS.w - 72, h: LOSS_CSS.h - 22 - 42 };
+    const log = m.loss.log;
+    const off = m.loss.offset;
+    const cols: Float64Array[] = [];
+    const starts: number[] = [];
+    for (const tr of st.traces) {
+      const n = tr.losses.length;
+      const a = new Float64Array(n * 2);
+      for (let i = 0; i < n; i++) {
+        a[2 * i] = tr.losses.value(i, 0);
+        a[2 * i + 1] = tr.losses.value(i, 1);
+      }
+      cols.push(a);
+      if (n) starts.push(tr.losses.value(0, 0));
+    }
+    const dom = lossDomain(cols, starts, off, log);
+    const sx = scaleStep(m.total_steps, r);
+    const sy = lossScale(dom, log, [r.y + r.h, r.y]);
+    ctx.strokeStyle = t.border;
+    ctx.globalAlpha = 0.5;
+    for (const v of log ? sy.ticks(5).filter((u) => logTickLabel(u) !== "") : sy.ticks(5)) {
+      this.line(ctx, r.x, Math.round(sy(v)) + 0.5, r.x + r.w, Math.round(sy(v)) + 0.5);
+    }
+    ctx.globalAlpha = 1;
+    ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+    const floor = log ? dom[0] : Number.NEGATIVE_INFINITY;
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(r.x, r.y - 2, r.w, r.h + 4);
+    ctx.clip();
+    ctx.lineJoin = "round";
+    for (const tr of st.traces) {
+      const s = tr.losses;
+      for (const k of m.has_validation ? [0, 1] : [0]) {
+        ctx.beginPath();
+        let pen = false;
+        for (let i = 0; i < s.length; i++) {
+          const v = s.value(i, k);
+          if (Number.isNaN(v)) {
+            pen = false;
+            continue;
+          }
+          const y = sy(lossValue(Number.isFinite(v) ? v : Number.MAX_VALUE, off, log, floor));
+          const x = sx(s.steps[i]);
+          if (pen) ctx.lineTo(x, y);
+          else ctx.moveTo(x, y);
+          pen = true;
+        }
+        ctx.setLineDash(k ? [5, 4] : []);
+        ctx.strokeStyle = tr.colour;
+        ctx.lineWidth = k ? 1.5 : 2;
+        ctx.stroke();
+      }
+    }
+    ctx.setLineDash([]);
+    ctx.restore();
+    this.axes(ctx, r, sx, sy, "step", m.loss.label + (log ? " (log scale)" : ""), log);
+    if (m.has_validation) {
+      ctx.font = `10px ${t.font}`;
+      ctx.fillStyle = t.fg2;
+      ctx.strokeStyle = t.fg2;
+      ctx.textAlign = "left";
+      ctx.textBaseline = "middle";
+      this.line(ctx, r.x + 4, 10, r.x + 22, 10);
+      ctx.fillText("training", r.x + 26, 10);
+      ctx.setLineDash([5, 4]);
+      this.line(ctx, r.x + 84, 10, r.x + 102, 10);
+      ctx.setLineDash([]);
+      ctx.fillText("validation", r.x + 106, 10);
+    }
+  }
+
+  private drawData(st: RaceState): void {
+    const d = st.data;
+    if (!d) return;
+    const dpr = window.devicePixelRatio || 1;
+    const ctx = sizeCanvas(this.data, DATA_CSS.w, DATA_CSS.h, dpr);
+    const t = this.theme;
+    ctx.fillStyle = t.bg;
+    ctx.fillRect(0, 0, DATA_CSS.w, DATA_CSS.h);
+    const r: Rect = { x: 60, y: 10, w: DATA_CSS.w - 72, h: DATA_CSS.h - 10 - 42 };
+    const xs = [...d.x, ...(d.xv ?? []), ...d.lineX];
+    const ys = [...d.y, ...(d.yv ?? [])];
+    const ylo = Math.min(...ys);
+    const yhi = Math.max(...ys);
+    const pad = (yhi - ylo || 1) * 0.15;
+    const { sx, sy } = planeScales(
+      [
+        [Math.min(...xs), Math.max(...xs)],
+        [ylo - pad, yhi + pad],
+      ],
+      r,
+    );
+    ctx.strokeStyle = t.border;
+    ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(r.x, r.y, r.w, r.h);
+    ctx.clip();
+    ctx.fillStyle = t.fg2;
+    ctx.globalAlpha = 0.6;
+    for (let i = 0; i < d.x.length; i++) {
+      ctx.beginPath();
+      ctx.arc(sx(d.x[i]), sy(d.y[i]), 2.5, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+    ctx.globalAlpha = 1;
+    if (d.xv && d.yv) {
+      ctx.strokeStyle = t.fg2;
+      ctx.lineWidth = 1;
+      for (let i = 0; i < d.xv.length; i++) {
+        ctx.beginPath();
+        ctx.arc(sx(d.xv[i]), sy(d.yv[i]), 2.5, 0, 2 * Math.PI);
+        ctx.stroke();
+      }
+    }
+    for (const tr of st.traces) {
+      const ly = tr.lineY;
+      if (!ly || ly.length !== d.lineX.length) continue;
+      ctx.beginPath();
+      for (let i = 0; i < ly.length; i++) {
+        const X = sx(d.lineX[i]);
+        const Y = sy(ly[i]);
+        if (i === 0) ctx.moveTo(X, Y);
+        else ctx.lineTo(X, Y);
+      }
+      ctx.strokeStyle = tr.colour;
+      ctx.lineWidth = 2;
+      ctx.stroke();
+    }
+    ctx.restore();
+    const labels = st.meta.data;
+    this.axes(ctx, r, sx, sy, labels?.x_label ?? "x", labels?.y_label ?? "y", false);
+    if (d.xv) {
+      ctx.font = `10px ${t.font}`;
+      ctx.fillStyle = t.fg2;
+      ctx.textAlign = "right";
+      ctx.textBaseline = "top";
+      ctx.fillText("● training  ○ validation", r.x + r.w - 4, r.y + 4);
+    }
+  }
+
+  private updateRows(st: RaceState): void {
+    const key = st.traces.map((t) => `${t.name}\u0000${t.colour}`).join("\u0001");
+    if (key !== this.rowsKey) {
+      for (const r of this.rows) window.clearTimeout(r.lrTimer);
+      this.tbody.replaceChildren();
+      this.rows = st.traces.map((t) => this.makeRow(t));
+      this.rowsKey = key;
+    }
+    this.valHead.hidden = !st.meta.has_validation;
+    st.traces.forEach((t, i) => {
+      const row = this.rows[i];
+      row.status.textContent = statusText(t);
+      row.status.dataset.status = t.status;
+      row.step.textContent = String(t.step);
+      row.loss.textContent = fmt(t.loss);
+      row.val.hidden = !st.meta.has_validation;
+      row.val.textContent = fmt(t.val_loss);
+      if (t.lr !== null && document.activeElement !== row.lr) {
+        const p = toLogSlider(t.lr);
+        if (p < Number(row.lr.min)) row.lr.min = String(Math.floor(p));
+        if (p > Number(row.lr.max)) row.lr.max = String(Math.ceil(p));
+        row.lr.value = String(p);
+        row.lrText.textContent = fmt(t.lr);
+      }
+      row.lr.disabled = t.lr === null;
+    });
+  }
+
+  private makeRow(t: Trace): Row {
+    const tr = h("tr");
+    const nameCell = h("td", "nbopt-name");
+    const swatch = h("span", "nbopt-swatch");
+    swatch.style.background = /^#[0-9a-f]{6}$/i.test(t.colour) ? t.colour : "#888888";
+    const name = h("span", "", t.name);
+    nameCell.append(swatch, name);
+    const status = h("td", "nbopt-state");
+    const step = h("td", "nbopt-num");
+    const loss = h("td", "nbopt-num");
+    const val = h("td", "nbopt-num");
+    const lrCell = h("td", "nbopt-lr");
+    const lr = h("input");
+    lr.type = "range";
+    lr.min = "-5";
+    lr.max = "1";
+    lr.step = "0.05";
+    lr.setAttribute("aria-label", `learning rate of ${t.name} (log scale)`);
+    const lrText = h("span", "nbopt-lr-text");
+    lrCell.append(lr, lrText);
+    tr.append(nameCell, status, step, loss, val, lrCell);
+    this.tbody.append(tr);
+    const row: Row = { tr, swatch, name, status, step, loss, val, lr, lrText, lrTimer: 0 };
+    lr.addEventListener("input", () => {
+      const v = fromLogSlider(Number(lr.value));
+      lrText.textContent = fmt(v);
+      window.clearTimeout(row.lrTimer);
+      row.lrTimer = window.setTimeout(() => this.send({ type: "set_lr", name: t.name, lr: v }), 60);
+    });
+    return row;
+  }
+}
+
+function scaleStep(total: number, r: Rect): Scale {
+  return planeScales(
+    [
+      [0, Math.max(1, total)],
+      [0, 1],
+    ],
+    r,
+  ).sx;
+}
