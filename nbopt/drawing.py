@@ -138,6 +138,8 @@ class DataPanel:
         Validation points, when the problem has them.
     line_x : ndarray, shape (L,)
         Abscissae where every trace's fitted line (``Trace.line_y``) is sampled.
+    x_label, y_label : str
+        Axis labels (``"x"``, ``"y"``; ``"P(y = 1)"`` for classification).
     """
 
     x_train: np.ndarray
@@ -145,6 +147,8 @@ class DataPanel:
     x_val: np.ndarray | None
     y_val: np.ndarray | None
     line_x: np.ndarray
+    x_label: str = "x"
+    y_label: str = "y"
 
 
 @dataclass(frozen=True)
@@ -395,14 +399,11 @@ def landscape_info(
 
     if problem.dim != 2:
         raise ValueError(f"a landscape needs a 2-D problem, got dim={problem.dim}")
-    surf = surface(problem, resolution=resolution, view=view)
+    surf = surface(problem, resolution=resolution, view=view, log=False)
     x = np.asarray(surf.x, dtype=float)
     y = np.asarray(surf.y, dtype=float)
     z = np.asarray(surf.z, dtype=float)
-    if getattr(surf, "log", False) and not bool(getattr(problem, "log_scale", True)):
-        log = True
-    else:
-        log = bool(getattr(surf, "log", getattr(problem, "log_scale", False)))
+    log = bool(problem.log_scale)
     finite = z[np.isfinite(z)]
     if finite.size == 0:
         return Landscape(x, y, z, False, 0.0, (0.0, 1.0), np.zeros(0))
@@ -554,16 +555,18 @@ def _line_info(problem: Any) -> DataPanel | None:
     lo = float(np.min(xt)) if xv is None or xv.size == 0 else float(min(xt.min(), xv.min()))
     hi = float(np.max(xt)) if xv is None or xv.size == 0 else float(max(xt.max(), xv.max()))
     lo, hi = _padded(lo, hi, 0.05)
-    return DataPanel(
-        xt, np.asarray(y_train, dtype=float).reshape(-1), xv, yv, np.linspace(lo, hi, 48)
-    )
+    yt = np.asarray(y_train, dtype=float).reshape(-1)
+    classify = "logistic" in str(getattr(problem, "name", "")).lower()
+    y_label = "P(y = 1)" if classify else "y"
+    return DataPanel(xt, yt, xv, yv, np.linspace(lo, hi, 48), "x", y_label)
 
 
 def _predict_line(problem: Any, data: DataPanel, theta: np.ndarray) -> np.ndarray | None:
     if not np.isfinite(theta).all():
         return None
     with np.errstate(all="ignore"):
-        y = np.asarray(problem.predict(theta, data.line_x[:, None]), dtype=float).reshape(-1)
+        xs = data.line_x if np.asarray(problem.x_train).ndim == 1 else data.line_x[:, None]
+        y = np.asarray(problem.predict(theta, xs), dtype=float).reshape(-1)
     return y if y.shape == data.line_x.shape else None
 
 
