@@ -46,9 +46,8 @@ def as_bounds(bounds: object, what: str = "bounds", owner: str = "Problem") -> B
     bad = np.flatnonzero(arr[:, 0] >= arr[:, 1])
     if bad.size:
         i = int(bad[0])
-        raise ValueError(
-            f"{owner}: {what} pair {i} must have lo < hi; got ({arr[i, 0]!r}, {arr[i, 1]!r})"
-        )
+        lo, hi = float(arr[i, 0]), float(arr[i, 1])
+        raise ValueError(f"{owner}: {what} pair {i} must have lo < hi; got ({lo!r}, {hi!r})")
     return tuple((float(lo), float(hi)) for lo, hi in arr)
 
 

@@ -128,9 +128,10 @@ def surface(
         raise TypeError(f"surface: resolution must be an int or (nx, ny); got {resolution!r}")
     if nx < 2 or ny < 2:
         raise ValueError(f"surface: resolution must be at least 2 per axis; got {resolution!r}")
-    (x0, x1), (y0, y1) = (problem.view if view is None else as_bounds(view, "view", "surface"))[:2]
-    if view is not None and len(as_bounds(view, "view", "surface")) != 2:
-        raise ValueError("surface: view must be ((x0, x1), (y0, y1))")
+    box = problem.view if view is None else as_bounds(view, "view", "surface")
+    if len(box) != 2:
+        raise ValueError(f"surface: view must be ((x0, x1), (y0, y1)); got {view!r}")
+    (x0, x1), (y0, y1) = box
     use_log = problem.log_scale if log is None else bool(log)
     x = np.linspace(x0, x1, nx)
     y = np.linspace(y0, y1, ny)
