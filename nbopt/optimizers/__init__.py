@@ -3,7 +3,9 @@
 from nbopt.optimizers._adagrad import AdaGrad
 from nbopt.optimizers._adam import Adam, AdamW
 from nbopt.optimizers._base import Optimizer, get, names
+from nbopt.optimizers._race import Race, RaceStep
 from nbopt.optimizers._rmsprop import RMSProp
+from nbopt.optimizers._run import OptimizerRun, Trajectory, run
 from nbopt.optimizers._sgd import SGD, GradientDescent
 
 __all__ = [
@@ -13,7 +15,12 @@ __all__ = [
     "AdamW",
     "GradientDescent",
     "Optimizer",
+    "OptimizerRun",
     "RMSProp",
+    "Race",
+    "RaceStep",
+    "Trajectory",
     "get",
     "names",
+    "run",
 ]
