@@ -86,6 +86,8 @@ class Problem:
         A start point ``(d,)``; defaults to a point in the lower-left part of the view.
     param_names : sequence of str, optional
         One name per dimension; defaults to ``("x", "y")`` in 2-D, else ``("x0", ...)``.
+    description : str, optional
+        One line saying what the problem is (shown next to the drawing).
 
     Examples
     --------
@@ -105,6 +107,7 @@ class Problem:
     min_value: float | None
     n_train: int | None = None
     has_validation: bool = False
+    description: str = ""
 
     _minima: FloatArray
     _default_start: FloatArray
@@ -124,6 +127,7 @@ class Problem:
         min_value: float | None = None,
         default_start: ArrayLike | None = None,
         param_names: Sequence[str] | None = None,
+        description: str = "",
     ) -> None:
         if not callable(f):
             raise TypeError(f"Problem: f must be a callable objective; got {f!r}")
@@ -133,6 +137,7 @@ class Problem:
         self._g = grad
         self._vectorized = bool(vectorized)
         self._fname = _callable_name(f)
+        self.description = str(description)
         self._configure(
             name=name if name is not None else self._fname,
             bounds=bounds,

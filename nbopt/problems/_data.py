@@ -365,6 +365,9 @@ class LinearRegression(DataProblem):
             param_names=("w", "b"),
         )
         self.min_value = float(self._losses(opt[None, :], xt, yt)[0])
+        self.description = (
+            f"mean squared error of the line w·x + b on {self.n_train} training points"
+        )
 
     def _predict(self, theta: FloatArray, x: FloatArray) -> FloatArray:
         return theta[:, 0:1] * x[None, :] + theta[:, 1:2]
@@ -474,6 +477,10 @@ class LogisticRegression(DataProblem):
         )
         if opt is not None:
             self.min_value = float(self._losses(opt[None, :], self.x_train, self.y_train)[0])
+        self.description = (
+            f"cross-entropy of P(y = 1 | x) = σ(w·x + b) on {self.n_train} training points"
+            + (f", plus {self._l2:g}/2·w²" if self._l2 else "")
+        )
 
     def _newton(self) -> FloatArray | None:
         x, y = self.x_train, self.y_train
@@ -600,6 +607,10 @@ class MLP(DataProblem):
             log_scale=False,
             default_start=start,
             param_names=names,
+        )
+        self.description = (
+            f"2-{h}-1 tanh network, cross-entropy on {self.n_train} two-moons training points "
+            f"({dim} parameters)"
         )
 
     def unpack(self, theta: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -75,12 +76,37 @@ class Function2D(Problem):
             default_start=default_start,
         )
 
+    _recipe: tuple[str, dict[str, Any]] | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The value/gradient closures do not pickle; a built-in is rebuilt from its options.
+        if self._recipe is None:
+            raise TypeError(
+                f"Function2D {self.name!r} built from closures cannot be pickled; "
+                "use nbopt.problems.get(name, **options) for built-in functions"
+            )
+        return (_rebuild, self._recipe)
+
     def _value(self, X: FloatArray, batch: IntArray | None) -> FloatArray:
         return np.asarray(self._fxy(X[:, 0], X[:, 1]), dtype=np.float64)
 
     def _grad(self, X: FloatArray, batch: IntArray | None) -> FloatArray:
         gx, gy = self._gxy(X[:, 0], X[:, 1])
         return np.stack([gx, gy], axis=-1)
+
+
+def _rebuild(name: str, options: dict[str, Any]) -> Function2D:
+    return FUNCTIONS[name](**options)
+
+
+def _builtin(factory: Callable[..., Function2D]) -> Callable[..., Function2D]:
+    @functools.wraps(factory)
+    def make(**options: Any) -> Function2D:
+        p = factory(**options)
+        p._recipe = (factory.__name__, options)
+        return p
+
+    return make
 
 
 # -- the functions ----------------------------------------------------------------------------
@@ -377,13 +403,6 @@ def camel() -> Function2D:
 
 
 FUNCTIONS: dict[str, Callable[..., Function2D]] = {
-    "quadratic": quadratic,
-    "rosenbrock": rosenbrock,
-    "himmelblau": himmelblau,
-    "beale": beale,
-    "booth": booth,
-    "rastrigin": rastrigin,
-    "ackley": ackley,
-    "saddle": saddle,
-    "camel": camel,
+    f.__name__: _builtin(f)
+    for f in (quadratic, rosenbrock, himmelblau, beale, booth, rastrigin, ackley, saddle, camel)
 }

@@ -289,3 +289,14 @@ def test_user_data_and_bad_arguments():
         LinearRegression(noise=-1.0)
     with pytest.raises(ValueError, match=r"inputs x must have shape \(m,\)"):
         LinearRegression().predict([1.0, 0.0], np.zeros((2, 2)))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_data_problems_pickle_and_describe_themselves(kind):
+    import pickle
+
+    p = small(kind)
+    q = pickle.loads(pickle.dumps(p))
+    np.testing.assert_array_equal(q.x_train, p.x_train)
+    np.testing.assert_array_equal(q.grad(p.default_start), p.grad(p.default_start))
+    assert str(p.n_train) in p.description

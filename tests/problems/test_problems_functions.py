@@ -228,3 +228,20 @@ def test_registry_lookup():
         get(3)
     assert {"linear_regression", "logistic_regression", "mlp"} <= set(names())
     assert len(names()) == len(set(names()))
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_builtin_functions_pickle(name):
+    import pickle
+
+    p = get(name)
+    q = pickle.loads(pickle.dumps(p))
+    assert q.name == p.name and q.view == p.view
+    np.testing.assert_array_equal(q.grad(p.default_start), p.grad(p.default_start))
+    r = pickle.loads(pickle.dumps(get("quadratic", condition=40.0, angle=0.0)))
+    assert r.value([0.0, 1.0]) == 20.0
+    custom = Function2D(
+        "c", lambda x, y: x + y, lambda x, y: (x * 0 + 1, y * 0 + 1), bounds=((0, 1), (0, 1))
+    )
+    with pytest.raises(TypeError, match="cannot be pickled"):
+        pickle.dumps(custom)

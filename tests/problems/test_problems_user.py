@@ -105,8 +105,10 @@ def test_defaults_and_given_metadata():
         default_start=(-1.5, 1.5),
         param_names=("a", "b"),
         log_scale=False,
+        description="a shifted bowl",
     )
     assert bowl.name == "bowl" and bowl.param_names == ("a", "b")
+    assert bowl.description == "a shifted bowl" and p.description == ""
     np.testing.assert_array_equal(bowl.minima, [[1.0, 0.0]])
     assert bowl.min_value == 5.0  # f at the given minimum
     assert bowl.view == ((-2.0, 2.0), (-2.0, 2.0))
