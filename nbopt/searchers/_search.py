@@ -281,8 +281,11 @@ class SearchResult:
 
     Attributes
     ----------
-    searcher : Searcher
-        The searcher that proposed the trials.
+    searcher : Searcher or None
+        The searcher that proposed the trials (None in a result restored by ``pickle``,
+        which keeps the trials, the table and the best trial).
+    method : str
+        The searcher's class name (``"BayesianSearch"``...).
     space : Space
         The search space.
     direction : str
@@ -307,8 +310,9 @@ class SearchResult:
         name: str | None = None,
         storage: str | None = None,
     ) -> None:
-        self.searcher = searcher
+        self.searcher: Searcher | None = searcher
         self.space: Space = searcher.space
+        self.method = type(searcher).__name__
         self.direction: str = searcher.direction
         self.name = name
         self.storage = storage
@@ -459,9 +463,26 @@ class SearchResult:
             else f"best_value={best.value:.6g}, best_params={best.params!r}"
         )
         return (
-            f"SearchResult({type(self.searcher).__name__}, {len(trials)}{budget} trials "
+            f"SearchResult({self.method}, {len(trials)}{budget} trials "
             f"({failed} failed), {status}, {best_text})"
         )
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Locks, events and the thread cannot be pickled; nor can a searcher in general.
+        # A pickled result keeps its trials and flags and is done.
+        state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+        state["searcher"] = None
+        state["_trials"] = self.trials
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+        self._done = threading.Event()
+        self._done.set()
+        self._stop = threading.Event()
+        self._callbacks = []
+        self._thread = None
 
     # ---- used by the loop
 

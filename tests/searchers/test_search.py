@@ -52,9 +52,13 @@ def test_objective_taking_a_params_dict() -> None:
 
 def test_maximize_direction() -> None:
     r = search(
-        lambda x, y: -quadratic(x, y), DIMS, method="random", n_trials=30, seed=1,
+        lambda x, y: -quadratic(x, y),
+        DIMS,
+        method="random",
+        n_trials=30,
+        seed=1,
         direction="maximize",
-    )  # fmt: skip
+    )
     values = [t.value for t in r.trials]
     assert r.best_value == max(values)
     assert r.results_["rank"][int(np.argmax(values))] == 1
@@ -118,9 +122,18 @@ def test_failures_are_recorded_and_the_search_goes_on() -> None:
     for t in r.trials:
         x = t.params["x"]
         kind = (
-            "raise" if x < -3 else "nan" if x < -1 else "inf" if x < 0 else "text" if x < 1
-            else "nokey" if x < 2 else "ok"
-        )  # fmt: skip
+            "raise"
+            if x < -3
+            else "nan"
+            if x < -1
+            else "inf"
+            if x < 0
+            else "text"
+            if x < 1
+            else "nokey"
+            if x < 2
+            else "ok"
+        )
         by_kind.setdefault(kind, []).append(t)
     assert set(by_kind) == {"raise", "nan", "inf", "text", "nokey", "ok"}
     for t in by_kind["raise"]:
@@ -160,9 +173,16 @@ def test_results_table_is_shaped_like_cv_results() -> None:
     r = search(objective, dims, method="random", n_trials=12, seed=0)
     table = r.results_
     assert list(table)[:9] == [
-        "number", "params", "param_lr", "param_layers", "param_act", "value", "state",
-        "error", "duration",
-    ]  # fmt: skip
+        "number",
+        "params",
+        "param_lr",
+        "param_layers",
+        "param_act",
+        "value",
+        "state",
+        "error",
+        "duration",
+    ]
     assert all(len(v) == 12 for v in table.values())
     assert isinstance(table["param_lr"], np.ma.MaskedArray)
     assert table["param_lr"].dtype == np.float64
@@ -186,8 +206,9 @@ def test_results_table_is_shaped_like_cv_results() -> None:
 
 
 def test_rank_ties_share_the_lowest_rank() -> None:
-    r = search(lambda x: round(x), {"x": space.Float(0.0, 1.4)}, method="random", n_trials=20,
-               seed=0)  # fmt: skip
+    r = search(
+        lambda x: round(x), {"x": space.Float(0.0, 1.4)}, method="random", n_trials=20, seed=0
+    )
     table = r.results_
     zeros = table["value"] == 0
     assert zeros.any() and (~zeros).any()
@@ -204,8 +225,14 @@ def test_trial_timeout_fails_the_hanging_trial_and_goes_on() -> None:
         return x
 
     try:
-        r = search(objective, {"x": space.Float(0, 1)}, method="random", n_trials=12, seed=0,
-                   trial_timeout=0.2)  # fmt: skip
+        r = search(
+            objective,
+            {"x": space.Float(0, 1)},
+            method="random",
+            n_trials=12,
+            seed=0,
+            trial_timeout=0.2,
+        )
     finally:
         release.set()
     hung = [t for t in r.trials if t.params["x"] > 0.5]
@@ -222,8 +249,9 @@ def test_overall_timeout_stops_asking() -> None:
         ticks.wait(0.02)
         return x
 
-    r = search(objective, {"x": space.Float(0, 1)}, method="random", n_trials=100_000,
-               timeout=0.3, seed=0)  # fmt: skip
+    r = search(
+        objective, {"x": space.Float(0, 1)}, method="random", n_trials=100_000, timeout=0.3, seed=0
+    )
     assert r.timed_out
     assert 0 < len(r.trials) < 100_000
     assert all(t.state == "complete" for t in r.trials)
@@ -267,8 +295,15 @@ def test_ctrl_c_while_waiting_on_workers_returns_the_partial_result() -> None:
 
     with ThreadPoolExecutor(2) as pool:
         try:
-            r = search(objective, {"x": space.Float(0, 1)}, method="random", n_trials=50,
-                       seed=0, executor=pool, callbacks=[on_trial])  # fmt: skip
+            r = search(
+                objective,
+                {"x": space.Float(0, 1)},
+                method="random",
+                n_trials=50,
+                seed=0,
+                executor=pool,
+                callbacks=[on_trial],
+            )
         finally:
             finish.set()
     assert r.interrupted
@@ -285,8 +320,9 @@ def test_background_search_fills_and_notifies() -> None:
         gate.wait(30)
         return x
 
-    r = search(objective, {"x": space.Float(0, 1)}, method="random", n_trials=8, seed=0,
-               block=False)  # fmt: skip
+    r = search(
+        objective, {"x": space.Float(0, 1)}, method="random", n_trials=8, seed=0, block=False
+    )
     unsubscribe = r.observe(lambda result, trial: seen.append(trial.number))
     assert not r.done and r.trials == []
     gate.set()
@@ -307,8 +343,15 @@ def test_background_search_stop_keeps_finished_trials() -> None:
         if trial.number == 4:
             result.stop()
 
-    r = search(objective, {"x": space.Float(0, 1)}, method="random", n_trials=1000, seed=0,
-               block=False, callbacks=[on_trial])  # fmt: skip
+    r = search(
+        objective,
+        {"x": space.Float(0, 1)},
+        method="random",
+        n_trials=1000,
+        seed=0,
+        block=False,
+        callbacks=[on_trial],
+    )
     assert r.wait(30)
     assert r.interrupted and len(r.trials) == 5
 
@@ -320,8 +363,9 @@ def test_callback_error_ends_the_search_and_is_raised() -> None:
 
     with pytest.raises(RuntimeError, match="dashboard broke"):
         search(quadratic, DIMS, method="random", n_trials=10, seed=0, callbacks=[on_trial])
-    r = search(quadratic, DIMS, method="random", n_trials=10, seed=0, callbacks=[on_trial],
-               block=False)  # fmt: skip
+    r = search(
+        quadratic, DIMS, method="random", n_trials=10, seed=0, callbacks=[on_trial], block=False
+    )
     with pytest.raises(RuntimeError, match="dashboard broke"):
         r.wait(30)
     assert isinstance(r.error, RuntimeError) and len(r.trials) == 3

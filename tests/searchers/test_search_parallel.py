@@ -34,8 +34,15 @@ def test_trials_run_in_parallel_with_the_searcher_asking_ahead() -> None:
         return quadratic(x, y)
 
     with ThreadPoolExecutor(4) as pool:
-        r = search(objective, DIMS, method="random", n_trials=8, seed=0, executor=pool,
-                   callbacks=[lambda res, t: order.append(t.number)])  # fmt: skip
+        r = search(
+            objective,
+            DIMS,
+            method="random",
+            n_trials=8,
+            seed=0,
+            executor=pool,
+            callbacks=[lambda res, t: order.append(t.number)],
+        )
     assert [t.state for t in r.trials] == ["complete"] * 8
     assert sorted(order) == list(range(8))
 
@@ -62,15 +69,20 @@ def test_results_are_told_in_completion_order() -> None:
         numbers[probe.ask().params["x"]] = n
     release[3].set()  # the last asked finishes first, then each releases the one before
     with ThreadPoolExecutor(4) as pool:
-        search(objective, {"x": space.Float(0, 1)}, method=searcher, n_trials=4,
-               executor=pool, callbacks=[on_trial])  # fmt: skip
+        search(
+            objective,
+            {"x": space.Float(0, 1)},
+            method=searcher,
+            n_trials=4,
+            executor=pool,
+            callbacks=[on_trial],
+        )
     assert order == [3, 2, 1, 0]
 
 
 def test_process_pool() -> None:
     with ProcessPoolExecutor(2) as pool:
-        r = search(fails_on_negative_x, DIMS, method="random", n_trials=12, seed=0,
-                   executor=pool)  # fmt: skip
+        r = search(fails_on_negative_x, DIMS, method="random", n_trials=12, seed=0, executor=pool)
     assert len(r.trials) == 12
     for t in r.trials:
         if t.params["x"] < 0:
@@ -98,14 +110,21 @@ def test_dask_distributed_client_and_its_executor() -> None:
         distributed.Client(cluster) as client,
     ):
         assert _n_workers(client) == 2
-        r = search(lambda x, y: quadratic(x, y) + offset, DIMS, method="random", n_trials=10,
-                   seed=0, executor=client)  # fmt: skip
+        r = search(
+            lambda x, y: quadratic(x, y) + offset,
+            DIMS,
+            method="random",
+            n_trials=10,
+            seed=0,
+            executor=client,
+        )
         assert [t.state for t in r.trials] == ["complete"] * 10
         assert all(t.value == quadratic(**t.params) + offset for t in r.trials)
         executor = client.get_executor()
         assert _n_workers(executor) == 2
-        r2 = search(fails_on_negative_x, DIMS, method="random", n_trials=6, seed=1,
-                    executor=executor)  # fmt: skip
+        r2 = search(
+            fails_on_negative_x, DIMS, method="random", n_trials=6, seed=1, executor=executor
+        )
         assert len(r2.trials) == 6
         assert {t.state for t in r2.trials if t.params["x"] < 0} <= {"failed"}
 
@@ -120,8 +139,16 @@ def test_trial_timeout_on_a_pool() -> None:
 
     with ThreadPoolExecutor(8) as pool:
         try:
-            r = search(objective, DIMS, method="random", n_trials=16, seed=0, executor=pool,
-                       n_workers=2, trial_timeout=0.3)  # fmt: skip
+            r = search(
+                objective,
+                DIMS,
+                method="random",
+                n_trials=16,
+                seed=0,
+                executor=pool,
+                n_workers=2,
+                trial_timeout=0.3,
+            )
         finally:
             release.set()  # lets the abandoned calls return, so the pool can shut down
     slow = [t for t in r.trials if t.params["x"] > 3]

@@ -82,8 +82,15 @@ def test_studies_are_separate_and_mismatches_are_refused(tmp_path: Path) -> None
     with pytest.raises(StudyMismatchError, match="another search space"):
         search(objective, other, method="random", n_trials=5, storage=db, name="one")
     with pytest.raises(ValueError, match="direction='minimize', not 'maximize'"):
-        search(objective, DIMS, method="random", n_trials=5, storage=db, name="one",
-               direction="maximize")  # fmt: skip
+        search(
+            objective,
+            DIMS,
+            method="random",
+            n_trials=5,
+            storage=db,
+            name="one",
+            direction="maximize",
+        )
     with pytest.raises(ValueError, match="sqlite:///"):
         search(objective, DIMS, method="random", n_trials=2, storage="postgresql://db/x")
     with pytest.raises(ValueError, match="does not exist"):
