@@ -1,12 +1,14 @@
 """Ask/tell hyperparameter searchers and the search loop."""
 
 from nbopt.searchers._base import Searcher, Trial
+from nbopt.searchers._cmaes import EvolutionarySearch
 from nbopt.searchers._genetic import GeneticSearch
 from nbopt.searchers._grid import GridSearch
 from nbopt.searchers._random import RandomSearch
 from nbopt.searchers._search import SearchResult, search
 
 __all__: list[str] = [
+    "EvolutionarySearch",
     "GeneticSearch",
     "GridSearch",
     "RandomSearch",

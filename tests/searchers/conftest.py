@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from nbopt import space
-from nbopt.searchers import GridSearch, RandomSearch, Searcher
+from nbopt.searchers import EvolutionarySearch, GeneticSearch, GridSearch, RandomSearch, Searcher
 from nbopt.space import Space
 
 Factory = Callable[..., Searcher]
@@ -16,6 +16,8 @@ Factory = Callable[..., Searcher]
 # factory(space, seed=..., direction=...) -> Searcher; small settings keep the suite fast
 # while still crossing generation / start-up boundaries within ~30 trials.
 SEARCHER_FACTORIES: dict[str, Factory] = {
+    "cmaes": lambda space, **kw: EvolutionarySearch(space, **kw),
+    "genetic": lambda space, **kw: GeneticSearch(space, population_size=6, **kw),
     "grid": lambda space, **kw: GridSearch(space, resolution=4, shuffle=True, **kw),
     "random": lambda space, **kw: RandomSearch(space, **kw),
     "sobol": lambda space, **kw: RandomSearch(space, sobol=True, **kw),

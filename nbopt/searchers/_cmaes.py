@@ -1,0 +1,293 @@
+"""CMA-ES (covariance matrix adaptation evolution strategy) on the encoded unit cube."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from nbopt.searchers._base import Searcher, Trial
+from nbopt.space import Dimension, Space
+
+__all__ = ["EvolutionarySearch"]
+
+FloatArray = npt.NDArray[np.float64]
+
+_MAX_RESAMPLES = 100
+_TOL_X = 1e-8
+_MAX_CONDITION = 1e14
+
+
+class _CMAState:
+    """One CMA-ES run (Hansen, "The CMA Evolution Strategy: A Tutorial", 2016)."""
+
+    def __init__(self, n: int, lam: int, mean: FloatArray, sigma: float):
+        self.n = n
+        self.lam = lam
+        self.mu = lam // 2
+        w = math.log(self.mu + 0.5) - np.log(np.arange(1, self.mu + 1))
+        self.weights: FloatArray = w / w.sum()
+        self.mueff = 1.0 / float(np.sum(self.weights**2))
+        self.cs = (self.mueff + 2.0) / (n + self.mueff + 5.0)
+        self.ds = 1.0 + 2.0 * max(0.0, math.sqrt((self.mueff - 1.0) / (n + 1.0)) - 1.0) + self.cs
+        self.cc = (4.0 + self.mueff / n) / (n + 4.0 + 2.0 * self.mueff / n)
+        self.c1 = 2.0 / ((n + 1.3) ** 2 + self.mueff)
+        self.cmu = min(
+            1.0 - self.c1,
+            2.0 * (self.mueff - 2.0 + 1.0 / self.mueff) / ((n + 2.0) ** 2 + self.mueff),
+        )
+        self.chi_n = math.sqrt(n) * (1.0 - 1.0 / (4.0 * n) + 1.0 / (21.0 * n * n))
+        self.mean = mean.astype(np.float64).copy()
+        self.sigma = float(sigma)
+        self.C: FloatArray = np.eye(n)
+        self.B: FloatArray = np.eye(n)
+        self.D: FloatArray = np.ones(n)
+        self.ps: FloatArray = np.zeros(n)
+        self.pc: FloatArray = np.zeros(n)
+        self.updates = 0
+        self.best = math.inf
+        self.best_update = 0
+
+    def sample(self, rng: np.random.Generator) -> FloatArray:
+        """Draw a point of N(mean, sigma^2 C) inside [0, 1]^n (resampling, then clipping)."""
+        x = self.mean
+        for _ in range(_MAX_RESAMPLES):
+            z = rng.standard_normal(self.n)
+            x = self.mean + self.sigma * (self.B @ (self.D * z))
+            if np.all((x >= 0.0) & (x <= 1.0)):
+                return x
+        out: FloatArray = np.clip(x, 0.0, 1.0)
+        return out
+
+    def update(self, xs: FloatArray, values: FloatArray, injected: npt.NDArray[np.bool_]) -> None:
+        """One generation: ``xs`` (k, n) with their signed values, k >= mu."""
+        order = np.lexsort((np.arange(len(values)), values))
+        y = (xs[order[: self.mu]] - self.mean) / self.sigma
+        inv_sqrt_c = self.B @ np.diag(1.0 / self.D) @ self.B.T
+        # Points not drawn from this distribution (replayed trials) are clipped to a
+        # plausible Mahalanobis length so one outlier cannot wreck the adaptation.
+        limit = math.sqrt(self.n) + 2.0 * self.n / (self.n + 2.0)
+        for i, j in enumerate(order[: self.mu]):
+            if injected[j]:
+                norm = float(np.linalg.norm(inv_sqrt_c @ y[i]))
+                if norm > limit:
+                    y[i] *= limit / norm
+        y_w = self.weights @ y
+        old_mean = self.mean
+        self.mean = np.clip(old_mean + self.sigma * y_w, 0.0, 1.0)
+        step = (self.mean - old_mean) / self.sigma
+        self.updates += 1
+        self.ps = (1.0 - self.cs) * self.ps + math.sqrt(self.cs * (2.0 - self.cs) * self.mueff) * (
+            inv_sqrt_c @ step
+        )
+        ps_norm = float(np.linalg.norm(self.ps))
+        denom = math.sqrt(1.0 - (1.0 - self.cs) ** (2 * self.updates))
+        hsig = ps_norm / denom / self.chi_n < 1.4 + 2.0 / (self.n + 1.0)
+        self.pc = (1.0 - self.cc) * self.pc + hsig * math.sqrt(
+            self.cc * (2.0 - self.cc) * self.mueff
+        ) * step
+        rank_mu = (self.weights[:, None] * y).T @ y
+        delta = (1.0 - hsig) * self.cc * (2.0 - self.cc)
+        self.C = (
+            (1.0 - self.c1 - self.cmu) * self.C
+            + self.c1 * (np.outer(self.pc, self.pc) + delta * self.C)
+            + self.cmu * rank_mu
+        )
+        self.sigma *= math.exp((self.cs / self.ds) * (ps_norm / self.chi_n - 1.0))
+        self.sigma = min(self.sigma, 1e3)
+        self.C = (self.C + self.C.T) / 2.0
+        eigvals, eigvecs = np.linalg.eigh(self.C)
+        eigvals = np.maximum(eigvals, 1e-20)
+        self.D = np.sqrt(eigvals)
+        self.B = eigvecs
+        best = float(values[order[0]])
+        if best < self.best:
+            self.best = best
+            self.best_update = self.updates
+
+    def stop_reason(self, values: FloatArray) -> str | None:
+        """Why this run should restart, or None."""
+        if self.sigma * float(self.D.max()) < _TOL_X:
+            return "tolx"
+        if float(self.D.max() / self.D.min()) ** 2 > _MAX_CONDITION:
+            return "condition"
+        finite = np.sort(values[np.isfinite(values)])
+        if (
+            len(finite) >= self.mu
+            and finite[0] == finite[min(len(finite) - 1, int(0.7 * self.lam))]
+        ):
+            return "flat"
+        patience = 10 + math.ceil(30.0 * self.n / self.lam)
+        if self.updates - self.best_update > patience:
+            return "stagnation"
+        return None
+
+
+class EvolutionarySearch(Searcher):
+    """CMA-ES with IPOP restarts, on the unit cube of the space's encoding.
+
+    Each generation samples ``population_size`` points from a multivariate normal
+    ``N(mean, sigma^2 C)`` restricted to [0, 1]^D by resampling; the best half
+    (weighted) moves the mean, and the evolution paths adapt ``sigma`` (cumulative
+    step-size adaptation) and ``C`` (rank-one and rank-mu updates). Float and Int are
+    one coordinate each (log space for log dimensions); a Choice is one coordinate per
+    option, decoded by argmax. When the run converges, stagnates or its fitness is flat,
+    it restarts from a random mean with a doubled population (IPOP-CMA-ES).
+
+    Pending trials are fine: a generation is updated once ``population_size`` of its
+    trials are finished; asks in between draw more points from the same distribution.
+    Failed trials rank worst.
+
+    Parameters
+    ----------
+    space : Space or dict name -> Dimension
+        What to search.
+    population_size : int, optional
+        Points per generation (lambda, >= 2); ``4 + floor(3 ln D)`` by default.
+    sigma0 : float
+        Initial step size in unit-cube coordinates (each dimension spans 1).
+    restarts : bool
+        Restart (IPOP) when a run ends; otherwise keep sampling from the final
+        distribution.
+    seed, direction
+        As for every `Searcher`.
+
+    Attributes
+    ----------
+    mean : ndarray (D,)
+        Current mean in unit-cube coordinates (`mean_params` decodes it).
+    sigma : float
+        Current step size in unit-cube coordinates.
+    cov : ndarray (D, D)
+        The full sampling covariance ``sigma^2 C`` in unit-cube coordinates: for drawing
+        the search distribution's ellipse, decode its axes with `Space.decode`.
+
+    Examples
+    --------
+    >>> from nbopt import space
+    >>> s = EvolutionarySearch({"x": space.Float(-5, 5), "y": space.Float(-5, 5)}, seed=0)
+    >>> for _ in range(120):
+    ...     t = s.ask()
+    ...     _ = s.tell(t, t.params["x"] ** 2 + t.params["y"] ** 2)
+    >>> s.best_value < 1e-3
+    True
+    """
+
+    def __init__(
+        self,
+        space: Space | Mapping[str, Dimension],
+        *,
+        population_size: int | None = None,
+        sigma0: float = 0.3,
+        restarts: bool = True,
+        seed: int | np.random.Generator | None = None,
+        direction: str = "minimize",
+    ):
+        super().__init__(space, seed=seed, direction=direction)
+        n = self.space.encoded_dim
+        if population_size is None:
+            population_size = 4 + int(3 * math.log(n))
+        if isinstance(population_size, bool) or not isinstance(population_size, (int, np.integer)):
+            raise TypeError(
+                f"EvolutionarySearch: population_size must be an int >= 2, got {population_size!r}"
+            )
+        if population_size < 2:
+            raise ValueError(
+                f"EvolutionarySearch: population_size must be >= 2, got {population_size!r}"
+            )
+        if isinstance(sigma0, bool) or not isinstance(sigma0, (int, float, np.floating)):
+            raise TypeError(f"EvolutionarySearch: sigma0 must be a positive number, got {sigma0!r}")
+        if not 0.0 < float(sigma0) <= 1.0:
+            raise ValueError(
+                f"EvolutionarySearch: sigma0 must be in (0, 1] (unit-cube coordinates), "
+                f"got {sigma0!r}"
+            )
+        if not isinstance(restarts, bool):
+            raise TypeError(f"EvolutionarySearch: restarts must be True or False, got {restarts!r}")
+        self.sigma0 = float(sigma0)
+        self.restarts = restarts
+        self._base_lambda = int(population_size)
+        self._state = _CMAState(n, self._base_lambda, np.full(n, 0.5), self.sigma0)
+        self._generation = 0
+        self._restart_count = 0
+        self._gen_of: dict[int, int] = {}
+        self._x: dict[int, FloatArray] = {}
+        self._injected: set[int] = set()
+
+    @property
+    def mean(self) -> FloatArray:
+        """Mean of the search distribution in unit-cube coordinates, shape (D,)."""
+        with self._lock:
+            return self._state.mean.copy()
+
+    @property
+    def mean_params(self) -> dict[str, Any]:
+        """The mean decoded to params."""
+        params: dict[str, Any] = self.space.decode(self.mean)
+        return params
+
+    @property
+    def sigma(self) -> float:
+        """Step size in unit-cube coordinates."""
+        return self._state.sigma
+
+    @property
+    def cov(self) -> FloatArray:
+        """Sampling covariance ``sigma^2 C`` in unit-cube coordinates, shape (D, D)."""
+        with self._lock:
+            out: FloatArray = self._state.sigma**2 * self._state.C
+            return out
+
+    @property
+    def generation(self) -> int:
+        """Generations completed (over all restarts)."""
+        return self._generation
+
+    @property
+    def restart_count(self) -> int:
+        """How many times the run has restarted."""
+        return self._restart_count
+
+    @property
+    def population_size(self) -> int:
+        """Points per generation of the current run (doubles at each restart)."""
+        return self._state.lam
+
+    def _maybe_update(self) -> None:
+        current = [
+            t
+            for n, t in sorted(self._trials.items())
+            if t.finished and self._gen_of.get(n) == self._generation
+        ]
+        if len(current) < self._state.lam:
+            return
+        xs = np.array([self._x[t.number] for t in current])
+        values = np.array([self._signed_value(t) for t in current])
+        injected = np.array([t.number in self._injected for t in current])
+        self._state.update(xs, values, injected)
+        self._generation += 1
+        reason = self._state.stop_reason(values)
+        if reason is not None and self.restarts:
+            self._restart_count += 1
+            lam = self._base_lambda * 2**self._restart_count
+            mean = self._rng.random(self.space.encoded_dim)
+            self._state = _CMAState(self.space.encoded_dim, lam, mean, self.sigma0)
+
+    def _propose(self, number: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        self._maybe_update()
+        x = self._state.sample(self._rng)
+        self._x[number] = x
+        self._gen_of[number] = self._generation
+        params: dict[str, Any] = self.space.decode(x)
+        return params, {"generation": self._generation, "restart": self._restart_count}
+
+    def _observe(self, trial: Trial) -> None:
+        if trial.number not in self._x:
+            # A replayed trial joins the current generation as an injected solution.
+            self._x[trial.number] = self.space.encode(trial.params)
+            self._gen_of[trial.number] = self._generation
+            self._injected.add(trial.number)
+        self._maybe_update()

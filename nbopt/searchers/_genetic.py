@@ -1,0 +1,451 @@
+"""Genetic algorithm: tournament selection, pluggable crossover and mutation, elitism."""
+
+from __future__ import annotations
+
+import math
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from scipy.stats import qmc
+
+from nbopt.searchers._base import Searcher, Trial
+from nbopt.space import Choice, Dimension, Space
+
+__all__ = [
+    "BlendCrossover",
+    "Crossover",
+    "GaussianMutation",
+    "GeneticSearch",
+    "Mutation",
+    "SBXCrossover",
+    "UniformCrossover",
+]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def _check_unit_interval(value: object, what: str, *, open_low: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
+        raise TypeError(f"{what} must be a number in [0, 1], got {value!r}")
+    out = float(value)
+    if not (0.0 < out <= 1.0 if open_low else 0.0 <= out <= 1.0):
+        interval = "(0, 1]" if open_low else "[0, 1]"
+        raise ValueError(f"{what} must be in {interval}, got {value!r}")
+    return out
+
+
+def _check_positive(value: object, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
+        raise TypeError(f"{what} must be a positive number, got {value!r}")
+    out = float(value)
+    if not (out > 0 and math.isfinite(out)):
+        raise ValueError(f"{what} must be a positive finite number, got {value!r}")
+    return out
+
+
+def _reflect(x: FloatArray) -> FloatArray:
+    """Fold values back into [0, 1] by reflection at the walls (keeps the spread)."""
+    y = np.mod(x, 2.0)
+    out: FloatArray = np.where(y > 1.0, 2.0 - y, y)
+    return out
+
+
+class Crossover(ABC):
+    """Combine two parent genomes into one child.
+
+    Genomes hold one gene per dimension in [0, 1]: the unit coordinate for Float/Int
+    (log space for log dimensions), ``(index + 0.5) / k`` for a Choice of ``k`` options.
+    ``categorical`` marks the Choice genes, which must be copied from a parent as they are.
+    """
+
+    @abstractmethod
+    def __call__(
+        self, a: FloatArray, b: FloatArray, categorical: BoolArray, rng: np.random.Generator
+    ) -> FloatArray:
+        """Return the child genome."""
+
+
+class UniformCrossover(Crossover):
+    """Take each gene from either parent with probability ``swap_prob`` / ``1 - swap_prob``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> child = UniformCrossover()(np.zeros(4), np.ones(4), np.zeros(4, bool),
+    ...                            np.random.default_rng(0))
+    >>> set(child) <= {0.0, 1.0}
+    True
+    """
+
+    def __init__(self, swap_prob: float = 0.5):
+        self.swap_prob = _check_unit_interval(swap_prob, "UniformCrossover: swap_prob")
+
+    def __repr__(self) -> str:
+        return f"UniformCrossover(swap_prob={self.swap_prob!r})"
+
+    def __call__(
+        self, a: FloatArray, b: FloatArray, categorical: BoolArray, rng: np.random.Generator
+    ) -> FloatArray:
+        """Return the child genome."""
+        take_b = rng.random(a.shape) < self.swap_prob
+        out: FloatArray = np.where(take_b, b, a)
+        return out
+
+
+class BlendCrossover(Crossover):
+    """BLX-alpha: numeric genes uniform on the parents' interval widened by ``alpha``.
+
+    Choice genes are taken from either parent at random.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> child = BlendCrossover(alpha=0.0)(np.full(3, 0.2), np.full(3, 0.4),
+    ...                                   np.zeros(3, bool), np.random.default_rng(0))
+    >>> bool(np.all((child >= 0.2) & (child <= 0.4)))
+    True
+    """
+
+    def __init__(self, alpha: float = 0.5):
+        if isinstance(alpha, bool) or not isinstance(alpha, (int, float, np.floating)):
+            raise TypeError(f"BlendCrossover: alpha must be a number >= 0, got {alpha!r}")
+        if not (0.0 <= float(alpha) < math.inf):
+            raise ValueError(f"BlendCrossover: alpha must be >= 0, got {alpha!r}")
+        self.alpha = float(alpha)
+
+    def __repr__(self) -> str:
+        return f"BlendCrossover(alpha={self.alpha!r})"
+
+    def __call__(
+        self, a: FloatArray, b: FloatArray, categorical: BoolArray, rng: np.random.Generator
+    ) -> FloatArray:
+        """Return the child genome."""
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        span = hi - lo
+        numeric = rng.uniform(lo - self.alpha * span, hi + self.alpha * span)
+        pick = np.where(rng.random(a.shape) < 0.5, a, b)
+        out: FloatArray = np.where(categorical, pick, _reflect(numeric))
+        return out
+
+
+class SBXCrossover(Crossover):
+    """Simulated binary crossover (Deb & Agrawal) with distribution index ``eta``.
+
+    Larger ``eta`` keeps children closer to their parents. Choice genes are taken from
+    either parent at random.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> child = SBXCrossover(eta=15)(np.full(2, 0.3), np.full(2, 0.6),
+    ...                              np.zeros(2, bool), np.random.default_rng(1))
+    >>> bool(np.all((child >= 0) & (child <= 1)))
+    True
+    """
+
+    def __init__(self, eta: float = 15.0):
+        self.eta = _check_positive(eta, "SBXCrossover: eta")
+
+    def __repr__(self) -> str:
+        return f"SBXCrossover(eta={self.eta!r})"
+
+    def __call__(
+        self, a: FloatArray, b: FloatArray, categorical: BoolArray, rng: np.random.Generator
+    ) -> FloatArray:
+        """Return the child genome."""
+        u = rng.random(a.shape)
+        beta = np.where(
+            u <= 0.5,
+            (2.0 * u) ** (1.0 / (self.eta + 1.0)),
+            (1.0 / (2.0 * (1.0 - u))) ** (1.0 / (self.eta + 1.0)),
+        )
+        sign = np.where(rng.random(a.shape) < 0.5, -1.0, 1.0)
+        numeric = 0.5 * (a + b) + sign * 0.5 * beta * (b - a)
+        pick = np.where(rng.random(a.shape) < 0.5, a, b)
+        out: FloatArray = np.where(categorical, pick, _reflect(numeric))
+        return out
+
+
+class Mutation(ABC):
+    """Perturb a child genome (see `Crossover` for the gene layout)."""
+
+    @abstractmethod
+    def __call__(
+        self,
+        genes: FloatArray,
+        categorical: BoolArray,
+        n_options: npt.NDArray[np.int64],
+        rng: np.random.Generator,
+    ) -> FloatArray:
+        """Return the mutated genome (genes stay in [0, 1])."""
+
+
+class GaussianMutation(Mutation):
+    """Gaussian steps on numeric genes, a different random option for Choice genes.
+
+    Parameters
+    ----------
+    rate : float, optional
+        Probability that a gene mutates; ``None`` means ``1 / n_genes``. At least one
+        gene always mutates, so a child differs from its parents.
+    sigma : float
+        Standard deviation of the step in unit coordinates (the range of a dimension is 1).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> m = GaussianMutation(rate=1.0, sigma=0.05)
+    >>> out = m(np.full(3, 0.5), np.zeros(3, bool), np.zeros(3, np.int64),
+    ...         np.random.default_rng(0))
+    >>> bool(np.all(np.abs(out - 0.5) < 0.5))
+    True
+    """
+
+    def __init__(self, rate: float | None = None, sigma: float = 0.1):
+        self.rate = None if rate is None else _check_unit_interval(rate, "mutation rate")
+        self.sigma = _check_positive(sigma, "GaussianMutation: sigma")
+
+    def __repr__(self) -> str:
+        return f"GaussianMutation(rate={self.rate!r}, sigma={self.sigma!r})"
+
+    def __call__(
+        self,
+        genes: FloatArray,
+        categorical: BoolArray,
+        n_options: npt.NDArray[np.int64],
+        rng: np.random.Generator,
+    ) -> FloatArray:
+        """Return the mutated genome."""
+        n = len(genes)
+        rate = self.rate if self.rate is not None else 1.0 / n
+        mask = rng.random(n) < rate
+        if not mask.any():
+            mask[rng.integers(n)] = True
+        out = genes.copy()
+        steps = _reflect(genes + rng.normal(0.0, self.sigma, n))
+        out[mask & ~categorical] = steps[mask & ~categorical]
+        for i in np.flatnonzero(mask & categorical):
+            k = int(n_options[i])
+            if k < 2:
+                continue
+            current = min(int(genes[i] * k), k - 1)
+            new = int(rng.integers(k - 1))
+            new += new >= current
+            out[i] = (new + 0.5) / k
+        return out
+
+
+class GeneticSearch(Searcher):
+    """A generational genetic algorithm with elitism, for any mix of dimensions.
+
+    Every individual is a genome of one gene per dimension in [0, 1] (see `Crossover`).
+    Generation 0 is a Latin hypercube sample. Each later individual is bred from the
+    *parent pool*: two tournament winners are crossed (with probability
+    ``crossover_rate``) and mutated. The pool of generation ``g + 1`` holds every
+    finished trial of generation ``g`` plus the ``elitism`` best trials so far (elites
+    survive in the pool without being evaluated again). Failed trials rank worst.
+
+    Pending trials are fine: a generation is complete once ``population_size`` of its
+    trials are finished; until then further asks are bred from the same pool and count
+    towards that generation.
+
+    Parameters
+    ----------
+    space : Space or dict name -> Dimension
+        What to search.
+    population_size : int
+        Finished trials per generation (>= 2).
+    tournament_size : int
+        Pool members compared per parent selection (>= 1; 1 means random parents).
+    crossover_rate : float
+        Probability of crossing two parents; otherwise the child is a mutated copy.
+    mutation_rate : float, optional
+        Per-gene mutation probability of the default `GaussianMutation` (``1 / n_dims``
+        when None). Give either this or ``mutation``.
+    elitism : int
+        Best trials carried into every parent pool (0 <= elitism < population_size).
+    crossover : Crossover, optional
+        Strategy object; `UniformCrossover` by default (`BlendCrossover`, `SBXCrossover`
+        are alternatives).
+    mutation : Mutation, optional
+        Strategy object; ``GaussianMutation(mutation_rate, sigma=0.1)`` by default.
+    seed, direction
+        As for every `Searcher`.
+
+    Examples
+    --------
+    >>> from nbopt import space
+    >>> s = GeneticSearch({"x": space.Float(-5, 5), "act": space.Choice(["a", "b"])},
+    ...                   population_size=8, seed=0)
+    >>> for _ in range(40):
+    ...     t = s.ask()
+    ...     _ = s.tell(t, t.params["x"] ** 2 + (t.params["act"] == "b"))
+    >>> s.trials[-1].info["generation"] >= 3
+    True
+    >>> len(s.trials[-1].info["parents"]) in (1, 2)
+    True
+    """
+
+    def __init__(
+        self,
+        space: Space | Mapping[str, Dimension],
+        *,
+        population_size: int = 20,
+        tournament_size: int = 3,
+        crossover_rate: float = 0.9,
+        mutation_rate: float | None = None,
+        elitism: int = 2,
+        crossover: Crossover | None = None,
+        mutation: Mutation | None = None,
+        seed: int | np.random.Generator | None = None,
+        direction: str = "minimize",
+    ):
+        super().__init__(space, seed=seed, direction=direction)
+        for what, value, low in (
+            ("population_size", population_size, 2),
+            ("tournament_size", tournament_size, 1),
+            ("elitism", elitism, 0),
+        ):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+                raise TypeError(f"GeneticSearch: {what} must be an int, got {value!r}")
+            if value < low:
+                raise ValueError(f"GeneticSearch: {what} must be >= {low}, got {value!r}")
+        if elitism >= population_size:
+            raise ValueError(
+                f"GeneticSearch: elitism must be < population_size ({population_size}), "
+                f"got {elitism!r}"
+            )
+        self.population_size = int(population_size)
+        self.tournament_size = int(tournament_size)
+        self.elitism = int(elitism)
+        self.crossover_rate = _check_unit_interval(crossover_rate, "GeneticSearch: crossover_rate")
+        if crossover is not None and not isinstance(crossover, Crossover):
+            raise TypeError(f"GeneticSearch: crossover must be a Crossover, got {crossover!r}")
+        if mutation is not None and not isinstance(mutation, Mutation):
+            raise TypeError(f"GeneticSearch: mutation must be a Mutation, got {mutation!r}")
+        if mutation is not None and mutation_rate is not None:
+            raise ValueError(
+                "GeneticSearch: give mutation_rate or a mutation object, not both "
+                "(set the rate on the mutation object)"
+            )
+        self.crossover: Crossover = crossover if crossover is not None else UniformCrossover()
+        self.mutation: Mutation = (
+            mutation if mutation is not None else GaussianMutation(rate=mutation_rate)
+        )
+        dims = list(self.space.values())
+        self._categorical: BoolArray = np.array([isinstance(d, Choice) for d in dims])
+        self._n_options = np.array(
+            [len(d.options) if isinstance(d, Choice) else 0 for d in dims], dtype=np.int64
+        )
+        self._initial = qmc.LatinHypercube(d=len(dims), seed=self._rng).random(self.population_size)
+        self._generation = 0
+        self._pool: list[Trial] = []
+        self._consumed: set[int] = set()
+        self._genomes: dict[int, FloatArray] = {}
+        self._keys: set[tuple[int | float, ...]] = set()
+        self._gen_of: dict[int, int] = {}
+        self._n_initial = 0
+
+    @property
+    def generation(self) -> int:
+        """The generation new trials are bred for."""
+        return self._generation
+
+    @property
+    def population(self) -> list[Trial]:
+        """The current parent pool (empty during generation 0), best first."""
+        with self._lock:
+            return sorted(self._pool, key=self._rank_key)
+
+    def _rank_key(self, trial: Trial) -> tuple[float, int]:
+        return (self._signed_value(trial), trial.number)
+
+    def _to_genes(self, params: Mapping[str, Any]) -> FloatArray:
+        genes = np.empty(len(self.space))
+        for i, (name, dim) in enumerate(self.space.items()):
+            if isinstance(dim, Choice):
+                genes[i] = (dim.index(params[name]) + 0.5) / len(dim.options)
+            else:
+                genes[i] = dim.encode([params[name]])[0, 0]
+        return genes
+
+    def _genome(self, trial: Trial) -> FloatArray:
+        genes = self._genomes.get(trial.number)
+        return genes if genes is not None else self._to_genes(trial.params)
+
+    def _maybe_advance(self) -> None:
+        """Move to the next generation once enough trials of this one are finished."""
+        trials = self._trials.values()
+        finished = [
+            t for t in trials if t.finished and self._gen_of.get(t.number) == self._generation
+        ]
+        if len(finished) < self.population_size:
+            return
+        fresh = [t for t in trials if t.finished and t.number not in self._consumed]
+        self._consumed.update(t.number for t in fresh)
+        ranked = sorted(
+            (t for t in trials if t.state == "complete"),
+            key=self._rank_key,
+        )
+        elites = ranked[: self.elitism]
+        pool = {t.number: t for t in fresh}
+        for t in elites:
+            pool.setdefault(t.number, t)
+        self._pool = list(pool.values())
+        self._generation += 1
+
+    def _tournament(self) -> Trial:
+        size = min(self.tournament_size, len(self._pool))
+        picks = self._rng.choice(len(self._pool), size=size, replace=False)
+        return min((self._pool[int(i)] for i in picks), key=self._rank_key)
+
+    def _breed(self) -> tuple[FloatArray, list[int]]:
+        a = self._tournament()
+        if self._rng.random() < self.crossover_rate and len(self._pool) > 1:
+            b = self._tournament()
+            for _ in range(3):
+                if b.number != a.number:
+                    break
+                b = self._tournament()
+            child = self.crossover(self._genome(a), self._genome(b), self._categorical, self._rng)
+            parents = [a.number, b.number] if b.number != a.number else [a.number]
+        else:
+            child = self._genome(a).copy()
+            parents = [a.number]
+        return self.mutation(child, self._categorical, self._n_options, self._rng), parents
+
+    def _propose(self, number: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        self._maybe_advance()
+        if self._generation == 0:
+            if self._n_initial < len(self._initial):
+                genes = self._initial[self._n_initial]
+                self._n_initial += 1
+            else:
+                genes = self._rng.random(len(self.space))
+            parents: list[int] = []
+        else:
+            # Re-breed a few times when a child decodes to params already tried
+            # (common with Int and Choice dimensions): evaluating it again is wasted.
+            for _ in range(10):
+                genes, parents = self._breed()
+                if self.space.key(self.space.from_uniform(genes)) not in self._keys:
+                    break
+        params: dict[str, Any] = self.space.from_uniform(genes)
+        self._genomes[number] = np.clip(genes, 0.0, 1.0)
+        self._keys.add(self.space.key(params))
+        self._gen_of[number] = self._generation
+        return params, {"generation": self._generation, "parents": parents}
+
+    def _observe(self, trial: Trial) -> None:
+        if trial.number not in self._gen_of:
+            # A replayed trial: keep the generation it was bred for when it says so.
+            gen = trial.info.get("generation")
+            if not isinstance(gen, int) or isinstance(gen, bool):
+                gen = self._generation
+            self._gen_of[trial.number] = gen
+        self._keys.add(self.space.key(trial.params))
+        self._maybe_advance()
