@@ -253,7 +253,13 @@ class Problem:
     # -- evaluation ---------------------------------------------------------------------
 
     def _as_points(self, X: ArrayLike) -> tuple[FloatArray, tuple[int, ...]]:
-        arr = np.asarray(X)
+        try:
+            arr = np.asarray(X)
+        except ValueError as exc:  # ragged nested lists
+            raise ValueError(
+                f"problem {self.name!r} takes points of shape (..., {self.dim}); got a ragged "
+                f"sequence ({exc})"
+            ) from None
         if arr.dtype.kind not in "biuf":
             raise TypeError(
                 f"problem {self.name!r}: points must be real numbers of shape (..., {self.dim}); "
@@ -294,7 +300,10 @@ class Problem:
         array([0., 1.])
         """
         pts, lead = self._as_points(X)
-        return self._value(pts, self._check_batch(batch)).reshape(lead)
+        checked = self._check_batch(batch)
+        if pts.shape[0] == 0:
+            return np.zeros(lead)
+        return self._value(pts, checked).reshape(lead)
 
     def grad(self, X: ArrayLike, batch: ArrayLike | None = None) -> FloatArray:
         """Gradients at points ``X`` of shape ``(..., d)``; returns shape ``(..., d)``.
@@ -306,7 +315,10 @@ class Problem:
         array([-2.,  0.])
         """
         pts, lead = self._as_points(X)
-        return self._grad(pts, self._check_batch(batch)).reshape((*lead, self.dim))
+        checked = self._check_batch(batch)
+        if pts.shape[0] == 0:
+            return np.zeros((*lead, self.dim))
+        return self._grad(pts, checked).reshape((*lead, self.dim))
 
     def value_and_grad(
         self, X: ArrayLike, batch: ArrayLike | None = None
@@ -321,7 +333,10 @@ class Problem:
         (0.0, [0.0, 0.0])
         """
         pts, lead = self._as_points(X)
-        v, g = self._value_and_grad(pts, self._check_batch(batch))
+        checked = self._check_batch(batch)
+        if pts.shape[0] == 0:
+            return np.zeros(lead), np.zeros((*lead, self.dim))
+        v, g = self._value_and_grad(pts, checked)
         return v.reshape(lead), g.reshape((*lead, self.dim))
 
     def validation_value(self, X: ArrayLike) -> FloatArray:

@@ -374,15 +374,22 @@ class LinearRegression(DataProblem):
 
     # The MSE is a quadratic in (w, b): five moments of the data give it for any number of
     # parameter vectors in O(1) each, which keeps a 200 x 200 surface at a few milliseconds.
-    @staticmethod
-    def _moments(x: FloatArray, y: FloatArray) -> tuple[float, float, float, float, float]:
-        return (
+    _full_moments: tuple[float, float, float, float, float] | None = None
+
+    def _moments(self, x: FloatArray, y: FloatArray) -> tuple[float, float, float, float, float]:
+        full = x is self.x_train
+        if full and self._full_moments is not None:
+            return self._full_moments
+        moments = (
             float(np.mean(x)),
             float(np.mean(x * x)),
             float(np.mean(y)),
             float(np.mean(x * y)),
             float(np.mean(y * y)),
         )
+        if full:
+            self._full_moments = moments
+        return moments
 
     def _losses(self, theta: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
         mx, mxx, my, mxy, myy = self._moments(x, y)

@@ -223,3 +223,20 @@ def test_one_dimensional_user_problem_and_no_surface():
     np.testing.assert_allclose(p.grad([0.0]), [-1.0], rtol=1e-9)
     with pytest.raises(ValueError, match="has 1 parameters; a surface needs exactly 2"):
         surface(p)
+
+
+def test_empty_point_batches_do_not_call_the_function():
+    def f(X):
+        raise AssertionError("called")
+
+    p = Problem(f, bounds=BOX, vectorized=True)
+    assert p.value(np.zeros((0, 2))).shape == (0,)
+    assert p.grad(np.zeros((0, 2))).shape == (0, 2)
+    v, g = p.value_and_grad(np.zeros((3, 0, 2)))
+    assert v.shape == (3, 0) and g.shape == (3, 0, 2)
+
+
+def test_ragged_points_are_a_clear_error():
+    p = Problem(loss, bounds=BOX, name="mine")
+    with pytest.raises(ValueError, match=r"'mine' takes points of shape .* ragged"):
+        p.value([[0.0, 1.0], [2.0]])
