@@ -221,8 +221,8 @@ class Race:
     def run_to_end(self) -> None:
         """Step until the race is finished (the fast path for recomputing a whole race)."""
         with np.errstate(all="ignore"):
-            while not self.finished:
-                self._advance()
+            while self._step_count < self._total_steps and self._advance():
+                pass
 
     def record(self) -> RaceStep:
         """Where every optimizer stands now, as a :class:`RaceStep`."""
@@ -237,8 +237,11 @@ class Race:
             statuses=[r.status for r in runs],
         )
 
-    def _advance(self) -> None:
+    def _advance(self) -> bool:
+        """Move every unfinished run one step; False (and no step) when none is left."""
         active = [run for run in self._runs.values() if not run.finished]
+        if not active:
+            return False
         new = np.empty((len(active), self._problem.dim))
         if self._batch_size is not None:
             batch = self._problem.sample_batch(self._rng, self._batch_size)
@@ -250,9 +253,16 @@ class Race:
             for i, run in enumerate(active):
                 run._advance(run._grad, out=new[i])
         losses, grads, vals = evaluate(self._problem, new)
+        # One reduction for all runs instead of two per run; hypot does not overflow.
+        norms = np.hypot.reduce(grads, axis=1).tolist()
+        radii = np.hypot.reduce(new, axis=1).tolist()
+        loss_list = losses.tolist()
+        val_list = None if vals is None else vals.tolist()
         for i, run in enumerate(active):
-            run._commit(new[i], float(losses[i]), grads[i], None if vals is None else vals[i])
+            val = None if val_list is None else val_list[i]
+            run._commit(new[i], loss_list[i], grads[i], val, norms[i], radii[i])
         self._step_count += 1
+        return True
 
     # ------------------------------------------------------------------ control
     def reset(self, start: npt.ArrayLike | None = None) -> None:

@@ -379,24 +379,35 @@ class OptimizerRun:
         return self._optimizer.step(self._positions[self._n], direction, out=out)
 
     def _commit(
-        self, position: FloatArray, loss: float, grad: FloatArray, val: float | None
+        self,
+        position: FloatArray,
+        loss: float,
+        grad: FloatArray,
+        val: float | None,
+        norm: float | None = None,
+        radius: float | None = None,
     ) -> None:
-        """Append one row of history and decide whether the run ends here."""
+        """Append one row of history and decide whether the run ends here.
+
+        ``norm`` and ``radius`` (Euclidean norms of ``grad`` and ``position``) may be passed
+        when the caller computed them for several runs at once.
+        """
         n = self._n + 1
         if n >= len(self._losses):
             self._grow(n + 1)
         self._positions[n] = position
         self._losses[n] = loss
-        norm = _norm(grad)
+        if norm is None:
+            norm = _norm(grad)
+        if radius is None:
+            radius = _norm(position)
         self._grad_norms[n] = norm
         if self._val_losses is not None:
             self._val_losses[n] = math.nan if val is None else val
         self._grad = grad
         self._n = n
         # NaN compares False, so a NaN loss, gradient or position lands in "diverged".
-        if not (
-            math.isfinite(loss) and math.isfinite(norm) and _norm(position) <= self._max_radius
-        ):
+        if not (math.isfinite(loss) and math.isfinite(norm) and radius <= self._max_radius):
             self._status = "diverged"
             self._diverged_at = n
         elif norm < self._tol:
