@@ -22,23 +22,38 @@ _MAX_CONDITION = 1e14
 
 
 class _CMAState:
-    """One CMA-ES run (Hansen, "The CMA Evolution Strategy: A Tutorial", 2016)."""
+    """One CMA-ES run with active (negative) weights.
+
+    Follows Hansen, "The CMA Evolution Strategy: A Tutorial" (2016), equations (49)-(58).
+    """
 
     def __init__(self, n: int, lam: int, mean: FloatArray, sigma: float):
         self.n = n
         self.lam = lam
         self.mu = lam // 2
-        w = math.log(self.mu + 0.5) - np.log(np.arange(1, self.mu + 1))
-        self.weights: FloatArray = w / w.sum()
-        self.mueff = 1.0 / float(np.sum(self.weights**2))
+        raw = math.log((lam + 1) / 2.0) - np.log(np.arange(1, lam + 1))
+        pos, neg = raw[: self.mu], raw[self.mu :]
+        self.mueff = float(pos.sum() ** 2 / np.sum(pos**2))
+        mueff_neg = float(neg.sum() ** 2 / np.sum(neg**2)) if np.any(neg < 0) else 0.0
+        alpha_cov = 2.0
+        self.c1 = alpha_cov / ((n + 1.3) ** 2 + self.mueff)
+        self.cmu = min(
+            1.0 - self.c1,
+            alpha_cov
+            * (0.25 + self.mueff + 1.0 / self.mueff - 2.0)
+            / ((n + 2.0) ** 2 + alpha_cov * self.mueff / 2.0),
+        )
+        alpha_mu_neg = 1.0 + self.c1 / self.cmu
+        alpha_mueff_neg = 1.0 + 2.0 * mueff_neg / (self.mueff + 2.0)
+        alpha_posdef_neg = (1.0 - self.c1 - self.cmu) / (n * self.cmu)
+        neg_scale = min(alpha_mu_neg, alpha_mueff_neg, alpha_posdef_neg)
+        neg_sum = float(np.abs(raw[raw < 0]).sum())
+        self.weights: FloatArray = np.where(
+            raw >= 0, raw / pos.sum(), raw * neg_scale / max(neg_sum, 1e-300)
+        )
         self.cs = (self.mueff + 2.0) / (n + self.mueff + 5.0)
         self.ds = 1.0 + 2.0 * max(0.0, math.sqrt((self.mueff - 1.0) / (n + 1.0)) - 1.0) + self.cs
         self.cc = (4.0 + self.mueff / n) / (n + 4.0 + 2.0 * self.mueff / n)
-        self.c1 = 2.0 / ((n + 1.3) ** 2 + self.mueff)
-        self.cmu = min(
-            1.0 - self.c1,
-            2.0 * (self.mueff - 2.0 + 1.0 / self.mueff) / ((n + 2.0) ** 2 + self.mueff),
-        )
         self.chi_n = math.sqrt(n) * (1.0 - 1.0 / (4.0 * n) + 1.0 / (21.0 * n * n))
         self.mean = mean.astype(np.float64).copy()
         self.sigma = float(sigma)
@@ -63,19 +78,18 @@ class _CMAState:
         return out
 
     def update(self, xs: FloatArray, values: FloatArray, injected: npt.NDArray[np.bool_]) -> None:
-        """One generation: ``xs`` (k, n) with their signed values, k >= mu."""
+        """One generation: ``xs`` (lam, n) with their signed values (smaller is better)."""
         order = np.lexsort((np.arange(len(values)), values))
-        y = (xs[order[: self.mu]] - self.mean) / self.sigma
+        y = (xs[order] - self.mean) / self.sigma
         inv_sqrt_c = self.B @ np.diag(1.0 / self.D) @ self.B.T
+        maha = np.linalg.norm(y @ inv_sqrt_c, axis=1)
         # Points not drawn from this distribution (replayed trials) are clipped to a
         # plausible Mahalanobis length so one outlier cannot wreck the adaptation.
         limit = math.sqrt(self.n) + 2.0 * self.n / (self.n + 2.0)
-        for i, j in enumerate(order[: self.mu]):
-            if injected[j]:
-                norm = float(np.linalg.norm(inv_sqrt_c @ y[i]))
-                if norm > limit:
-                    y[i] *= limit / norm
-        y_w = self.weights @ y
+        clip = injected[order] & (maha > limit)
+        y[clip] *= (limit / maha[clip])[:, None]
+        maha[clip] = limit
+        y_w = self.weights[: self.mu] @ y[: self.mu]
         old_mean = self.mean
         self.mean = np.clip(old_mean + self.sigma * y_w, 0.0, 1.0)
         step = (self.mean - old_mean) / self.sigma
@@ -89,11 +103,15 @@ class _CMAState:
         self.pc = (1.0 - self.cc) * self.pc + hsig * math.sqrt(
             self.cc * (2.0 - self.cc) * self.mueff
         ) * step
-        rank_mu = (self.weights[:, None] * y).T @ y
+        # Negative weights act on directions rescaled to length sqrt(n) (eq. 46).
+        w_circ = np.where(
+            self.weights >= 0, self.weights, self.weights * self.n / np.maximum(maha, 1e-12) ** 2
+        )
+        rank_mu = (w_circ[:, None] * y).T @ y
         delta = (1.0 - hsig) * self.cc * (2.0 - self.cc)
         self.C = (
-            (1.0 - self.c1 - self.cmu) * self.C
-            + self.c1 * (np.outer(self.pc, self.pc) + delta * self.C)
+            (1.0 + self.c1 * delta - self.c1 - self.cmu * float(self.weights.sum())) * self.C
+            + self.c1 * np.outer(self.pc, self.pc)
             + self.cmu * rank_mu
         )
         self.sigma *= math.exp((self.cs / self.ds) * (ps_norm / self.chi_n - 1.0))
@@ -261,7 +279,7 @@ class EvolutionarySearch(Searcher):
             t
             for n, t in sorted(self._trials.items())
             if t.finished and self._gen_of.get(n) == self._generation
-        ]
+        ][: self._state.lam]
         if len(current) < self._state.lam:
             return
         xs = np.array([self._x[t.number] for t in current])

@@ -249,6 +249,9 @@ class GeneticSearch(Searcher):
     finished trial of generation ``g`` plus the ``elitism`` best trials so far (elites
     survive in the pool without being evaluated again). Failed trials rank worst.
 
+    A child that decodes to params already tried is bred again (up to 10 times), then
+    replaced by a random point: re-evaluating known params wastes a trial.
+
     Pending trials are fine: a generation is complete once ``population_size`` of its
     trials are finished; until then further asks are bred from the same pool and count
     towards that generation.
@@ -434,6 +437,12 @@ class GeneticSearch(Searcher):
                 genes, parents = self._breed()
                 if self.space.key(self.space.from_uniform(genes)) not in self._keys:
                     break
+            else:
+                # The pool has converged on a small discrete region: explore instead.
+                for _ in range(50):
+                    genes, parents = self._rng.random(len(self.space)), []
+                    if self.space.key(self.space.from_uniform(genes)) not in self._keys:
+                        break
         params: dict[str, Any] = self.space.from_uniform(genes)
         self._genomes[number] = np.clip(genes, 0.0, 1.0)
         self._keys.add(self.space.key(params))
