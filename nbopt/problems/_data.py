@@ -17,15 +17,10 @@ def _sigmoid(z: FloatArray) -> FloatArray:
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def _bce_with_logits(z: FloatArray, y: FloatArray) -> FloatArray:
-    """Binary cross-entropy of labels ``y`` in {0, 1} given logits ``z`` (stable)."""
-    # softplus(z) - y z, with softplus(z) = max(z, 0) + log1p(exp(-|z|)).
-    out = np.abs(z)
-    np.negative(out, out=out)
-    np.exp(out, out=out)
-    np.log1p(out, out=out)
-    out += np.maximum(z, 0.0)
-    out -= y * z
+def _mean_bce(z: FloatArray, y: FloatArray) -> FloatArray:
+    """Mean binary cross-entropy over the last axis: labels ``y`` (m,), logits ``z`` (n, m)."""
+    # softplus(z) - y z, with softplus(z) = log(1 + exp(z)) computed without overflow.
+    out: FloatArray = np.mean(np.logaddexp(0.0, z), axis=1) - (z @ y) / y.shape[0]
     return out
 
 
@@ -150,9 +145,18 @@ class DataProblem(Problem):
             )
         return arr.astype(np.intp, copy=False)
 
+    # Work arrays hold (points x samples x _width) numbers; chunks of about 2**17 of them
+    # stay in cache, which makes a 200 x 200 surface several times faster.
+    _width = 1
+
+    def _chunks(self, n_points: int, n_samples: int) -> list[slice]:
+        rows = max(1, 2**17 // (n_samples * self._width))
+        return [slice(i, i + rows) for i in range(0, n_points, rows)]
+
     def _value(self, X: FloatArray, batch: IntArray | None) -> FloatArray:
         x, y = self._data(batch)
-        return self._losses(X, x, y)
+        parts = [self._losses(X[c], x, y) for c in self._chunks(X.shape[0], x.shape[0])]
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def _grad(self, X: FloatArray, batch: IntArray | None) -> FloatArray:
         return self._value_and_grad(X, batch)[1]
@@ -161,7 +165,10 @@ class DataProblem(Problem):
         self, X: FloatArray, batch: IntArray | None
     ) -> tuple[FloatArray, FloatArray]:
         x, y = self._data(batch)
-        return self._losses_and_grad(X, x, y)
+        parts = [self._losses_and_grad(X[c], x, y) for c in self._chunks(X.shape[0], x.shape[0])]
+        if len(parts) == 1:
+            return parts[0]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
     def _losses(self, theta: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
         raise NotImplementedError
@@ -515,7 +522,7 @@ class LogisticRegression(DataProblem):
 
     def _losses(self, theta: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
         z = theta[:, 0:1] * x[None, :] + theta[:, 1:2]
-        out: FloatArray = np.mean(_bce_with_logits(z, y), axis=1)
+        out = _mean_bce(z, y)
         return out + 0.5 * self._l2 * theta[:, 0] ** 2 if self._l2 else out
 
     def _losses_and_grad(
@@ -525,7 +532,7 @@ class LogisticRegression(DataProblem):
         m = x.shape[0]
         d = (_sigmoid(z) - y) / m
         g = np.stack([d @ x + self._l2 * theta[:, 0], d.sum(axis=1)], axis=1)
-        out = np.mean(_bce_with_logits(z, y), axis=1)
+        out = _mean_bce(z, y)
         if self._l2:
             out = out + 0.5 * self._l2 * theta[:, 0] ** 2
         return out, g
@@ -582,6 +589,7 @@ class MLP(DataProblem):
         owner = "MLP"
         h = _check_int(hidden, "hidden", owner, 1)
         self.hidden = h
+        self._width = h
         rng = np.random.default_rng(seed)
         data = _user_data(owner, x, y, 2)
         if data is None:
@@ -659,8 +667,7 @@ class MLP(DataProblem):
 
     def _losses(self, theta: FloatArray, x: FloatArray, y: FloatArray) -> FloatArray:
         z = self._forward(theta, x)[1]
-        out: FloatArray = np.mean(_bce_with_logits(z, y), axis=1)
-        return out
+        return _mean_bce(z, y)
 
     def _losses_and_grad(
         self, theta: FloatArray, x: FloatArray, y: FloatArray
@@ -676,4 +683,4 @@ class MLP(DataProblem):
         g_b1 = da.sum(axis=1)
         n = theta.shape[0]
         g = np.concatenate([g_W1.reshape(n, -1), g_b1, g_w2, g_b2[:, None]], axis=1)
-        return np.mean(_bce_with_logits(z, y), axis=1), g
+        return _mean_bce(z, y), g

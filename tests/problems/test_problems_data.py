@@ -300,3 +300,16 @@ def test_data_problems_pickle_and_describe_themselves(kind):
     np.testing.assert_array_equal(q.x_train, p.x_train)
     np.testing.assert_array_equal(q.grad(p.default_start), p.grad(p.default_start))
     assert str(p.n_train) in p.description
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_large_point_batches_are_evaluated_in_chunks_consistently(kind):
+    p = small(kind, n_samples=300)  # 240 samples: several chunks for 3000 points
+    X = p.default_start + 0.3 * np.random.default_rng(6).standard_normal((3000, p.dim))
+    assert len(p._chunks(len(X), p.n_train)) > 1
+    v, g = p.value_and_grad(X)
+    np.testing.assert_array_equal(v, p.value(X))
+    np.testing.assert_array_equal(g, p.grad(X))
+    for i in (0, 1234, 2999):
+        assert v[i] == pytest.approx(p.value(X[i]), rel=1e-13)
+        np.testing.assert_allclose(g[i], p.grad(X[i]), rtol=1e-12, atol=1e-15)
