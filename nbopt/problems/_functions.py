@@ -224,21 +224,22 @@ def himmelblau() -> Function2D:
 
 def beale() -> Function2D:
     """Beale's function: a flat plateau with steep walls, minimum 0 at ``(3, 0.5)``."""
-    cs = (1.5, 2.25, 2.625)
 
     def value(x: FloatArray, y: FloatArray) -> FloatArray:
-        out = np.zeros(np.broadcast(x, y).shape)
-        for k, ck in enumerate(cs, start=1):
-            out = out + (ck - x + x * y**k) ** 2
-        return out
+        y2 = y * y
+        r1 = 1.5 - x + x * y
+        r2 = 2.25 - x + x * y2
+        r3 = 2.625 - x + x * y2 * y
+        return r1 * r1 + r2 * r2 + r3 * r3
 
     def grad(x: FloatArray, y: FloatArray) -> _Pair:
-        gx = np.zeros(np.broadcast(x, y).shape)
-        gy = np.zeros_like(gx)
-        for k, ck in enumerate(cs, start=1):
-            r = ck - x + x * y**k
-            gx = gx + 2.0 * r * (y**k - 1.0)
-            gy = gy + 2.0 * r * (k * x * y ** (k - 1))
+        y2 = y * y
+        y3 = y2 * y
+        r1 = 1.5 - x + x * y
+        r2 = 2.25 - x + x * y2
+        r3 = 2.625 - x + x * y3
+        gx = 2.0 * (r1 * (y - 1.0) + r2 * (y2 - 1.0) + r3 * (y3 - 1.0))
+        gy = 2.0 * x * (r1 + 2.0 * y * r2 + 3.0 * y2 * r3)
         return gx, gy
 
     return Function2D(
