@@ -201,7 +201,14 @@ class Problem:
     ) -> FloatArray:
         if value is None:
             return np.zeros((0, self.dim))
-        arr = np.array(value, dtype=np.float64)
+        try:
+            arr = np.array(value, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(
+                f"problem {self.name!r}: {what} must be numbers; got {value!r}"
+            ) from exc
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"problem {self.name!r}: {what} must be finite; got {value!r}")
         if arr.ndim == 1 and arr.shape[0] == self.dim:
             arr = arr[None, :]
         elif arr.size == 0 and allow_many:

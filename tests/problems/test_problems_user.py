@@ -204,6 +204,10 @@ def test_other_bad_arguments():
         Problem(loss, bounds=BOX, minima=[1, 2, 3])
     with pytest.raises(ValueError, match=r"default_start must have shape \(2,\)"):
         Problem(loss, bounds=BOX, default_start=[[0, 0], [1, 1]])
+    with pytest.raises(TypeError, match="minima must be numbers"):
+        Problem(loss, bounds=BOX, minima=[["a", "b"]])
+    with pytest.raises(ValueError, match="default_start must be finite"):
+        Problem(loss, bounds=BOX, default_start=[np.nan, 0.0])
     with pytest.raises(ValueError, match="view has 1"):
         Problem(loss, bounds=BOX, view=((0, 1),))
     with pytest.raises(ValueError, match="param_names must be 2 strings"):
