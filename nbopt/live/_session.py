@@ -7,6 +7,7 @@ import threading
 import time
 import traceback as _traceback
 import warnings
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -161,8 +162,6 @@ class Session:
         self._cond = threading.Condition()
         # Held whenever the engine is touched, so call() and reset() never overlap a step.
         self._engine_lock = threading.RLock()
-        # Observers get one batch at a time, in order.
-        self._dispatch_lock = threading.RLock()
 
         self._state: SessionState = "idle"
         self._step_count = 0
@@ -181,6 +180,10 @@ class Session:
         self._worker_idents: set[int] = set()
         self._workers_alive = 0
         self._generation = 0
+        # Batches wait here until the one thread handing them out (the dispatcher) delivers
+        # them, so observers see them in order even when one is produced inside an observer.
+        self._outbox: deque[EventBatch] = deque()
+        self._dispatcher: int | None = None
 
     # ------------------------------------------------------------------ properties
     @property
@@ -332,7 +335,7 @@ class Session:
             self._pause_requested = True
             self._cond.notify_all()
             generation = self._generation
-            if wait and not self._on_worker_thread():
+            if wait and not self._on_session_thread():
                 self._cond.wait_for(
                     lambda: self._state != "running" or self._generation != generation
                 )
@@ -369,7 +372,7 @@ class Session:
         >>> session.state, session.step_count
         ('idle', 0)
         """
-        self._refuse_on_worker("reset")
+        self._refuse_on_session_thread("reset")
         self._halt(wait=True)
         try:
             with self._engine_lock:
@@ -403,7 +406,7 @@ class Session:
         bool
             False if the timeout passed first.
         """
-        self._refuse_on_worker("wait")
+        self._refuse_on_session_thread("wait")
         with self._cond:
             return self._cond.wait_for(self._quiet, timeout)
 
@@ -421,7 +424,7 @@ class Session:
         >>> Session(_CountDown(3)).run()
         'finished'
         """
-        self._refuse_on_worker("run")
+        self._refuse_on_session_thread("run")
         try:
             self.play()
             with self._cond:
@@ -455,7 +458,7 @@ class Session:
 
         future: Future[_T] | None = None
         with self._cond:
-            if self._accepting_calls and not self._on_worker_thread():
+            if self._accepting_calls and not self._on_session_thread():
                 future = Future()
                 self._calls.append(_Call(bound, future))
                 self._cond.notify_all()
@@ -466,13 +469,20 @@ class Session:
 
     # ------------------------------------------------------------------ internals
     def _quiet(self) -> bool:
-        return self._state != "running" and self._workers_alive == 0
+        return (
+            self._state != "running"
+            and self._workers_alive == 0
+            and self._dispatcher is None
+            and not self._outbox
+        )
 
-    def _on_worker_thread(self) -> bool:
-        return threading.get_ident() in self._worker_idents
+    def _on_session_thread(self) -> bool:
+        """Tell whether this is a worker thread or the thread handing out batches."""
+        ident = threading.get_ident()
+        return ident in self._worker_idents or ident == self._dispatcher
 
-    def _refuse_on_worker(self, name: str) -> None:
-        if self._on_worker_thread():
+    def _refuse_on_session_thread(self, name: str) -> None:
+        if self._on_session_thread():
             raise RuntimeError(
                 f"Session.{name}() cannot be called from an observer or from the engine "
                 "(it would wait for itself); call pause() or stop() there instead"
@@ -508,7 +518,7 @@ class Session:
             if self._state == "running":
                 self._stop_requested = True
                 self._cond.notify_all()
-            if not wait or self._on_worker_thread():
+            if not wait or self._on_session_thread():
                 return
             thread = self._thread
         if thread is not None:
@@ -537,7 +547,20 @@ class Session:
             if previous is not None:
                 # The previous run may still be handing out its final batch: keep batches ordered.
                 previous.join()
+            with self._cond:
+                # A reset or stop batch may still be with the observers: steps wait for it.
+                self._cond.wait_for(lambda: self._dispatcher is None and not self._outbox)
             self._loop()
+        except BaseException as exc:
+            # Only an observer raising a BaseException (not an Exception) gets here: end the
+            # run as failed rather than leave it "running" with no thread behind it.
+            with self._cond:
+                self._record_error(exc)
+                self._state = "error"
+                self._accepting_calls = False
+                leftover, self._calls = self._calls, []
+            for call in leftover:
+                call.future.set_exception(RuntimeError("the session ended before the call ran"))
         finally:
             with self._cond:
                 self._workers_alive -= 1
@@ -644,12 +667,29 @@ class Session:
             self._cond.acquire()
 
     def _dispatch(self, batch: EventBatch) -> None:
-        with self._dispatch_lock:
-            for callback in self._observers:
-                try:
-                    callback(batch)
-                except Exception as exc:
-                    self._observer_failed(callback, exc)
+        with self._cond:
+            self._outbox.append(batch)
+            if self._dispatcher is not None:
+                # Another thread, or this one further up the stack (an observer that called
+                # stop()), is handing out batches: it delivers this one after the earlier ones.
+                return
+            self._dispatcher = threading.get_ident()
+        try:
+            while True:
+                with self._cond:
+                    if not self._outbox:
+                        return
+                    batch = self._outbox.popleft()
+                    observers = self._observers
+                for callback in observers:
+                    try:
+                        callback(batch)
+                    except Exception as exc:
+                        self._observer_failed(callback, exc)
+        finally:
+            with self._cond:
+                self._dispatcher = None
+                self._cond.notify_all()
 
     def _observer_failed(self, callback: Callable[[EventBatch], object], exc: Exception) -> None:
         text = "".join(_traceback.format_exception(type(exc), exc, exc.__traceback__))

@@ -478,3 +478,43 @@ def test_no_warning_without_observer_errors() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         Session(Counter(total=20)).run()
+
+
+def test_stop_inside_an_observer_keeps_batches_in_order() -> None:
+    session = Session(Counter())
+    seen: list[str] = []
+
+    def first(batch: EventBatch) -> None:
+        seen.append(f"first:{batch.state}")
+        if batch.state == "paused":
+            session.stop()  # dispatches "stopped" while "paused" is still being handed out
+
+    session.observe(first)
+    session.observe(lambda batch: seen.append(f"second:{batch.state}"))
+    session.step(5)
+    assert session.wait(TIMEOUT)
+    assert session.state == "stopped"
+    assert seen == [
+        "first:running",
+        "second:running",
+        "first:paused",
+        "second:paused",
+        "first:stopped",
+        "second:stopped",
+    ]
+
+
+def test_an_observer_raising_a_base_exception_ends_the_run_as_failed() -> None:
+    class Abort(BaseException):
+        pass
+
+    def abort(batch: EventBatch) -> None:
+        if batch.step >= 10:
+            raise Abort
+
+    session = Session(Counter(), max_flush_rate=math.inf)
+    session.observe(abort)
+    session.play()
+    assert session.wait(TIMEOUT)
+    assert session.state == "error" and isinstance(session.error, Abort)
+    assert session.step_count == 10
