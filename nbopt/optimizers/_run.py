@@ -57,6 +57,8 @@ class Trajectory:
         ``repr`` of the optimizer, with its hyperparameters.
     problem : str
         Name of the problem.
+    param_names : tuple of str
+        The problem's parameter names (columns of ``positions``).
     """
 
     positions: FloatArray
@@ -68,6 +70,7 @@ class Trajectory:
     converged_at: int | None
     optimizer: str
     problem: str = ""
+    param_names: tuple[str, ...] = ()
 
     @property
     def steps(self) -> int:
@@ -90,6 +93,31 @@ class Trajectory:
         """The lowest finite loss along the way (NaN if there is none)."""
         finite = self.losses[np.isfinite(self.losses)]
         return float(finite.min()) if finite.size else math.nan
+
+    def as_dict(self) -> dict[str, npt.NDArray[Any]]:
+        """Return the history as a table: one array per column, ready for a DataFrame.
+
+        Columns: ``step``, ``loss``, ``grad_norm``, ``val_loss`` (with validation data)
+        and ``param_<name>`` per parameter.
+
+        Examples
+        --------
+        >>> from nbopt.optimizers import Adam, run
+        >>> table = run("rosenbrock", Adam(lr=0.05), start=(-1.5, 2.0), steps=3).as_dict()
+        >>> list(table), len(table["loss"])
+        (['step', 'loss', 'grad_norm', 'param_x', 'param_y'], 4)
+        """
+        table: dict[str, npt.NDArray[Any]] = {
+            "step": np.arange(len(self.losses)),
+            "loss": self.losses.copy(),
+            "grad_norm": self.grad_norms.copy(),
+        }
+        if self.val_losses is not None:
+            table["val_loss"] = self.val_losses.copy()
+        names = self.param_names or tuple(f"x{i}" for i in range(self.positions.shape[1]))
+        for i, name in enumerate(names):
+            table[f"param_{name}"] = self.positions[:, i].copy()
+        return table
 
     def summary(self) -> str:
         """Describe the run in a few lines.
@@ -343,6 +371,7 @@ class OptimizerRun:
             converged_at=self._converged_at,
             optimizer=repr(self._optimizer),
             problem=self._problem.name,
+            param_names=tuple(self._problem.param_names),
         )
 
     # ------------------------------------------------------------------ internals

@@ -238,3 +238,23 @@ def test_trajectory_repr_and_summary() -> None:
     summary = t.summary()
     assert "validation" in summary and "max_steps after 40 steps" in summary
     assert t.best_loss <= t.losses[0] and t.final_loss == t.losses[-1]
+
+
+def test_as_dict_is_a_table() -> None:
+    import pandas as pd
+
+    t = run("linear_regression", SGD(lr=0.05), steps=15)
+    table = t.as_dict()
+    assert list(table) == ["step", "loss", "grad_norm", "val_loss", "param_w", "param_b"]
+    frame = pd.DataFrame(table)
+    assert frame.shape == (16, 6)
+    np.testing.assert_array_equal(frame["param_w"], t.positions[:, 0])
+    np.testing.assert_array_equal(frame["step"], np.arange(16))
+
+
+def test_a_session_drives_a_single_run() -> None:
+    from nbopt.live import Session
+
+    r = OptimizerRun("rosenbrock", Adam(lr=0.05), start=START, steps=120)
+    assert Session(r).run() == "finished"
+    assert (r.status, r.step_count) == ("max_steps", 120)
