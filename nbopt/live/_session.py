@@ -250,9 +250,12 @@ class Session:
     def observe(self, callback: Callable[[EventBatch], object]) -> Callable[[], None]:
         """Call ``callback(batch)`` with every :class:`EventBatch` from now on.
 
-        Callbacks run on the session's thread between engine steps. An exception they raise
-        is recorded in :attr:`observer_errors` (with one ``RuntimeWarning`` per session) and
-        the run goes on.
+        Callbacks run on the session's thread between engine steps, so they may read the
+        engine safely (and a slow callback slows the run down). An exception they raise is
+        recorded in :attr:`observer_errors` (with one ``RuntimeWarning`` per session) and
+        the run goes on. A callback may call :meth:`pause`, :meth:`stop`, :meth:`play`,
+        :meth:`step` and :meth:`call`, but not the methods that wait for the run
+        (:meth:`wait`, :meth:`run`, :meth:`reset`).
 
         Parameters
         ----------
@@ -493,9 +496,8 @@ class Session:
             if self._state == "finished":
                 return
             if self._state in ("stopped", "error"):
-                raise RuntimeError(
-                    f"the session is {self._state}; call reset() before running it again"
-                )
+                how = "was stopped" if self._state == "stopped" else "failed"
+                raise RuntimeError(f"the session {how}; call reset() before running it again")
             self._remaining = n
             self._pause_requested = False
             if self._state == "running":
