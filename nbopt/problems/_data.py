@@ -361,7 +361,8 @@ class LinearRegression(DataProblem):
             raise ValueError(f"{owner}: the training inputs x are all equal; w is undetermined")
         design = np.stack([xt, np.ones_like(xt)], axis=1)
         opt: FloatArray = np.linalg.lstsq(design, yt, rcond=None)[0].astype(np.float64)
-        start = opt + np.array([-2.5, -2.0])
+        # Off the valley floor and far along it: gradient descent zig-zags, then crawls.
+        start = opt + np.array([-2.5, 2.5])
         self._configure(
             name="linear_regression",
             bounds=_around(opt, 10.0),
@@ -486,7 +487,7 @@ class LogisticRegression(DataProblem):
             view=_around(center, 4.0),
             minima=None if opt is None else opt[None, :],
             log_scale=False,
-            default_start=center + np.array([-3.0, 3.0]),
+            default_start=center + np.array([-3.0, 1.0]),
             param_names=("w", "b"),
         )
         if opt is not None:

@@ -36,8 +36,10 @@ def test_every_function_is_registered_as_a_2d_problem():
 def test_gradient_matches_finite_differences(name, u, numgrad, in_view):
     p = get(name)
     x = in_view(p.view, u)
-    if name == "ackley" and np.hypot(*x) < 1e-2:
-        x = x + 0.05  # the cone tip at the origin is not differentiable
+    if name == "ackley" and np.hypot(*x) < 0.1:
+        # The cone tip at the origin is not differentiable, and next to it the curvature
+        # grows like 1 / r: the reference differences (step 1e-3) need r >> 1e-3.
+        x = x + 0.2
     g = p.grad(x)
     fd = numgrad(p, x)
     np.testing.assert_allclose(g, fd, rtol=1e-6, atol=1e-6 * (1.0 + np.abs(g).max()))
