@@ -219,10 +219,17 @@ class Race:
         return self.record()
 
     def run_to_end(self) -> None:
-        """Step until the race is finished (the fast path for recomputing a whole race)."""
-        with np.errstate(all="ignore"):
-            while self._step_count < self._total_steps and self._advance():
-                pass
+        """Step until the race is finished (the fast path for recomputing a whole race).
+
+        Ctrl-C (a kernel interrupt) ends the race early: every unfinished optimizer is
+        marked ``"stopped"`` and every finished step is kept.
+        """
+        try:
+            with np.errstate(all="ignore"):
+                while self._step_count < self._total_steps and self._advance():
+                    pass
+        except KeyboardInterrupt:
+            self.stop()
 
     def record(self) -> RaceStep:
         """Where every optimizer stands now, as a :class:`RaceStep`."""

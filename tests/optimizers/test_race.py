@@ -191,3 +191,26 @@ def test_a_session_drives_a_race() -> None:
     session.call(race.set_hyperparam, "Adam", "lr", 0.2)
     session.run()
     assert race.runs["Adam"].optimizer.lr == 0.2 and race.step_count == 300
+
+
+def test_keyboard_interrupt_stops_the_race_cleanly() -> None:
+    calls = 0
+
+    def grad(X: np.ndarray) -> np.ndarray:
+        nonlocal calls
+        calls += 1
+        if calls == 8:  # two start points, then the evaluation after lockstep step 6
+            raise KeyboardInterrupt
+        return np.stack([2 * X[:, 0], 20 * X[:, 1]], axis=1)
+
+    p = problems.Problem(
+        lambda X: X[:, 0] ** 2 + 10 * X[:, 1] ** 2,
+        grad=grad,
+        bounds=((-2, 2),) * 2,
+        vectorized=True,
+    )
+    race = Race(p, {"GD": GradientDescent(lr=0.01), "Adam": Adam(lr=0.01)}, (1.0, 1.0), 100)
+    race.run_to_end()
+    assert race.statuses == {"GD": "stopped", "Adam": "stopped"}
+    assert race.finished and race.step_count == 5
+    assert {t.steps for t in race.trajectories().values()} == {5}
