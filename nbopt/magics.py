@@ -175,37 +175,24 @@ def _choose(name: str, choices: Sequence[str], what: str) -> str:
 
 
 def optimizer_defaults(name: str) -> dict[str, Any]:
-    """Hyperparameters of optimizer ``name`` with their defaults (``inspect.Parameter.empty``).
+    """Hyperparameters of optimizer ``name`` with their defaults, in signature order.
 
-    Read from the optimizer class's signature, so that required ones show too.
+    A hyperparameter without default maps to ``inspect.Parameter.empty``.
+
+    Examples
+    --------
+    >>> optimizer_defaults("sgd")["momentum"]
+    0
     """
     from nbopt import optimizers
 
-    cls = _optimizer_class(name)
-    if cls is None:
-        return dict(optimizers.get(name).hyperparams)
-    params = inspect.signature(cls).parameters.values()
+    cls = type(optimizers.get(name))
+    params = inspect.signature(cls.__init__).parameters.values()
     return {
         p.name: p.default
         for p in params
         if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name != "self"
     }
-
-
-def _optimizer_class(name: str) -> type | None:
-    """Find the class that ``nbopt.optimizers.get(name)`` builds, by its public name."""
-    from nbopt import optimizers
-
-    wanted = name.replace("_", "").lower()
-    for attr in getattr(optimizers, "__all__", dir(optimizers)):
-        obj = getattr(optimizers, attr, None)
-        if (
-            inspect.isclass(obj)
-            and hasattr(obj, "step")
-            and attr.lower() in (wanted, {"gd": "gradientdescent"}.get(wanted, wanted))
-        ):
-            return obj
-    return None
 
 
 def _format_default(value: Any) -> str:
@@ -242,8 +229,9 @@ def _problems_help() -> str:
             notes.append(f"{problem.n_train} training samples, mini-batches")
         if getattr(problem, "log_scale", False):
             notes.append("log-scale landscape")
-        doc = (inspect.getdoc(type(problem)) or "").split("\n", 1)[0].rstrip(".")
-        summary = f" - {doc}" if doc and type(problem).__name__ != "Problem" else ""
+        doc = getattr(problem, "description", "") or (inspect.getdoc(type(problem)) or "")
+        doc = doc.strip().split("\n", 1)[0].rstrip(".").replace("``", "")
+        summary = f": {doc}" if doc else ""
         lines.append(f"  {name:<20} {', '.join(notes)}{summary}")
     return "\n".join(lines)
 
@@ -501,9 +489,9 @@ def run_nbopt(
     except _HelpShown:
         return None
     except _ArgumentError as exc:
-        raise UsageError(str(exc)) from None
-    except ValueError as exc:
         raise UsageError(f"%nbopt: {exc}") from None
+    except ValueError as exc:
+        raise UsageError(f"%nbopt: {exc}\n(%nbopt optimize --help lists the choices)") from None
     if optimize is None:
         from nbopt import optimize
     try:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from IPython.core.error import UsageError
 from IPython.testing.globalipapp import get_ipython
 
+from nbopt import optimizers, problems
 from nbopt.magics import Spec, parse_spec, parse_start
 
 maybe_ip = get_ipython()
@@ -62,3 +64,127 @@ def test_parse_start_forms():
     for bad in ["", "a,b", "1,,x", "inf,0", "nan,1"]:
         with pytest.raises(ValueError, match="--start"):
             parse_start(bad)
+
+
+# ---------------------------------------------------------------- through the shell
+
+
+def _run(cell: str):
+    """Run a cell in the shell; returns (result, stdout, stderr) as IPython shows them."""
+    import contextlib
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        result = ip.run_cell(cell)
+    return result, out.getvalue(), err.getvalue()
+
+
+def test_help_lists_every_problem_and_optimizer_with_defaults():
+    result, out, _ = _run("%nbopt --help")
+    assert result.success
+    for name in problems.names():
+        assert f"\n  {name} " in out
+    for name in optimizers.names():
+        assert f"\n  {name} " in out
+    assert "momentum=0" in out and "betas=(0.9, 0.999)" in out and "lr=0.001" in out
+    assert "33-D" in out  # the MLP's size is shown
+    result, out, _ = _run("%nbopt optimize --help")
+    assert result.success
+    for flag in ("--optimizers", "--steps", "--start", "--batch-size", "--seed", "--block"):
+        assert flag in out
+    assert "rosenbrock" in out and "adagrad" in out
+    result, out, _ = _run("%nbopt")
+    assert result.success and "optimize" in out
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "optimize rosenbruck -o adam",
+            "unknown problem 'rosenbruck' (did you mean 'rosenbrock'?)",
+        ),
+        ("optimize rosenbrock -o adamm", "unknown optimizer 'adamm' (did you mean 'adam'?)"),
+        ("optimize rosenbrock -o 'sgd(mom=0.9)'", "optimizer 'sgd' has no hyperparameter 'mom'"),
+        ("optimize rosenbrock -o 'sgd(lr=-1)'", "sgd(lr=-1)"),
+        ("optimize rosenbrock -o 'sgd(lr=1e-3'", "expected optimizer spec"),
+        ("optimize rosenbrock -o 'sgd(lr=open)'", "is not a literal"),
+        ("optimize rosenbrock -o adam --start 1,2,3", "'rosenbrock' is 2-D, got 3 coordinates"),
+        ("optimize rosenbrock -o adam --start one,two", "--start: expected comma-separated"),
+        ("optimize rosenbrock -o adam --steps 0", "--steps: expected a positive"),
+        ("optimize rosenbrock -o adam --steps many", "argument --steps: invalid int value"),
+        ("optimize rosenbrock -o adam --batch-size 8", "mini-batches need a model problem"),
+        ("optimize rosenbrock", "no optimizers"),
+        ("optimize rosenbrock -o adam --frobnicate", "unrecognized arguments: --frobnicate"),
+        ("optimise rosenbrock", "invalid choice: 'optimise'"),
+        ("optimize rosenbrock -o 'a=sgd' 'a=adam'", "two optimizers are both called 'a'"),
+        ("optimize 'rosenbrock' -o \"adam", "cannot split the line"),
+        ("optimize 'quadratic(condition=-5)' -o adam", "problem 'quadratic(condition=-5)'"),
+    ],
+)
+def test_bad_arguments_print_a_short_usage_error_not_a_traceback(line, message):
+    result, out, err = _run(f"%nbopt {line}")
+    assert not result.success
+    assert type(result.error_in_exec).__name__ == "UsageError"
+    assert message in err
+    assert "Traceback" not in err and "Traceback" not in out
+    assert len(err.splitlines()) <= 4
+
+
+def test_line_magic_builds_the_race_it_was_asked_for():
+    result, _, err = _run(
+        'w = %nbopt optimize rosenbrock --optimizers "sgd(lr=1e-3, momentum=0.9)" '
+        '"adam(lr=0.05, betas=(0.8, 0.99))" --steps 30 --start -1.5,2 --block'
+    )
+    assert result.success, err
+    widget = ip.user_ns["w"]
+    from nbopt.widgets import OptimizerRace
+
+    assert isinstance(widget, OptimizerRace)
+    race = widget.race
+    assert race.problem.name == "rosenbrock"
+    assert race.names == ["SGD", "Adam"]
+    sgd = race.runs["SGD"].optimizer.hyperparams
+    adam = race.runs["Adam"].optimizer.hyperparams
+    assert (sgd["lr"], sgd["momentum"], sgd["nesterov"]) == (1e-3, 0.9, False)
+    assert (adam["lr"], adam["betas"]) == (0.05, (0.8, 0.99))
+    assert race.start.tolist() == [-1.5, 2.0]
+    assert race.total_steps == 30
+    assert widget.state == "finished" and widget.step == 30
+
+
+def test_model_problem_options_batch_size_and_seed_reach_the_race():
+    result, _, err = _run(
+        "w = %nbopt optimize 'linear_regression(n_samples=40, seed=3)' "
+        "-o 'sgd(lr=0.05)' 'sgd(lr=0.005)' --batch-size 8 --seed 0 --steps 5 --block"
+    )
+    assert result.success, err
+    race = ip.user_ns["w"].race
+    assert race.problem.n_train is not None and race.batch_size == 8 and race.seed == 0
+    # two SGDs: told apart by their hyperparameters
+    assert race.names == ["SGD(lr=0.05)", "SGD(lr=0.005)"]
+    assert race.runs["SGD(lr=0.005)"].optimizer.lr == 0.005
+
+
+def test_cell_magic_takes_one_labelled_optimizer_per_line():
+    cell = "# two learning rates\nfast = gd(lr=0.1)\n\nslow = gd(lr=0.01)  # crawls\n"
+    widget = ip.run_cell_magic("nbopt", "optimize booth --steps 10 --block -o adam", cell)
+    assert widget.race.names == ["Adam", "fast", "slow"]
+    assert widget.race.runs["slow"].optimizer.lr == 0.01
+    assert widget.race.problem.name == "booth"
+
+
+def test_without_block_the_cell_returns_while_the_race_runs():
+    widget = ip.run_line_magic("nbopt", "optimize himmelblau -o 'adam(lr=0.1)' --steps 400")
+    try:
+        assert widget.session.state in ("running", "finished")
+        assert widget.wait(timeout=60)
+        assert widget.step == 400
+    finally:
+        widget.stop()
+
+
+def test_run_line_magic_raises_usage_error_for_callers():
+    with pytest.raises(UsageError, match="unknown optimizer"):
+        ip.run_line_magic("nbopt", "optimize booth -o nope")
