@@ -16,10 +16,12 @@ __all__ = ["Hyperparameter", "Optimizer", "get", "names"]
 FloatArray = npt.NDArray[np.float64]
 T = TypeVar("T")
 
-# Arrays longer than this are stepped block by block so that the dozen elementwise
-# passes of a step rule run on cache-resident data instead of streaming the whole
-# state through memory once per pass.
-_BLOCK = 16384
+# Arrays longer than _BLOCK_ABOVE elements are stepped in blocks of _BLOCK elements so
+# that the dozen elementwise passes of a step rule run on cache-resident data instead
+# of streaming the whole state through memory once per pass.
+_BLOCK = 32768
+_BLOCK_ABOVE = 65536
+_F64 = np.dtype(np.float64)
 
 _REGISTRY: dict[str, type[Optimizer]] = {}
 # Teaching order: from plain descent to adaptive methods.
@@ -196,7 +198,7 @@ class Optimizer:
         """Copies of the state arrays (``torch.optim`` names), each of ``x``'s shape."""
         if self._shape is None:
             return {}
-        return {key: value.reshape(self._shape).copy() for key, value in self._state.items()}
+        return {key: value.copy() for key, value in self._state.items()}
 
     def reset(self) -> None:
         """Forget all state (moments, buffers, step count); hyperparameters stay."""
@@ -210,7 +212,7 @@ class Optimizer:
         return type(self)(**self._hp)
 
     def _buffer(self, key: str, fill: float = 0.0) -> tuple[FloatArray, bool]:
-        """Return state array ``key`` (flat), creating it filled with ``fill``.
+        """Return state array ``key`` (of x's shape), creating it filled with ``fill``.
 
         The flag says whether it was just created, for rules that initialize a
         buffer from the first gradient (torch creates state lazily the same way).
@@ -218,8 +220,7 @@ class Optimizer:
         buffer = self._state.get(key)
         if buffer is not None:
             return buffer, False
-        size = math.prod(self._shape) if self._shape is not None else 0
-        buffer = np.full(size, fill, dtype=np.float64)
+        buffer = np.full(self._shape or (), fill, dtype=np.float64)
         self._state[key] = buffer
         return buffer, True
 
@@ -245,6 +246,11 @@ class Optimizer:
         numpy.ndarray
             The new positions (``out`` when given).
 
+        Notes
+        -----
+        Like ``torch.optim``, a step does not warn when values overflow: a diverging
+        run simply reaches inf/nan, which the caller detects.
+
         Examples
         --------
         >>> import numpy as np
@@ -253,62 +259,79 @@ class Optimizer:
         >>> opt.step(np.array([1.0, 2.0]), np.array([1.0, -1.0]))
         array([0.9, 2.1])
         """
-        xa = _as_float_array(x, "x")
-        ga = _as_float_array(grad, "grad")
-        if ga.shape != xa.shape:
-            raise ValueError(f"grad must have the shape of x {xa.shape}, got {ga.shape}")
+        # The common case (contiguous float64 arrays, out=None or out=x) is checked
+        # with a few cheap tests: for 2-D particles the step itself takes microseconds.
+        if type(x) is np.ndarray and x.dtype is _F64 and x.flags.c_contiguous:
+            xa: FloatArray = x
+        else:
+            xa = _as_float_array(x, "x")
+        if type(grad) is np.ndarray and grad.dtype is _F64 and grad.flags.c_contiguous:
+            ga: FloatArray = grad
+        else:
+            ga = _as_float_array(grad, "grad")
         shape = xa.shape
-        if self._shape is None:
+        if ga.shape != shape:
+            raise ValueError(f"grad must have the shape of x {shape}, got {ga.shape}")
+        if shape != self._shape:
+            if self._shape is not None:
+                raise ValueError(
+                    f"{type(self).__name__} holds state for arrays of shape {self._shape}, "
+                    f"got x of shape {shape}; call reset() before stepping arrays of a new "
+                    "shape"
+                )
             self._start(shape)
-        elif shape != self._shape:
-            raise ValueError(
-                f"{type(self).__name__} holds state for arrays of shape {self._shape}, "
-                f"got x of shape {shape}; call reset() before stepping arrays of a new shape"
-            )
-        target = self._output(out, shape)
+        if out is None:
+            target = np.empty(shape)
+        elif out is x and xa is x:
+            target = xa
+        else:
+            target = self._output(out, shape)
         self._step_count += 1
         consts = self._prepare()
-        xf = xa.reshape(-1)
-        gf = ga.reshape(-1)
-        of = target.reshape(-1)
-        assert self._scratch is not None
-        w0, w1 = self._scratch
-        state = self._state
-        # Like torch.optim, a diverging run yields inf/nan silently; callers detect it.
-        with np.errstate(all="ignore"):
-            size = xf.size
-            if size <= _BLOCK:
-                self._kernel(xf, gf, of, state, w0, w1, consts)
-            else:
-                for start in range(0, size, _BLOCK):
-                    stop = min(start + _BLOCK, size)
-                    n = stop - start
-                    block = {key: value[start:stop] for key, value in state.items()}
-                    self._kernel(
-                        xf[start:stop],
-                        gf[start:stop],
-                        of[start:stop],
-                        block,
-                        w0[:n],
-                        w1[:n],
-                        consts,
-                    )
+        w0, w1 = self._scratch  # type: ignore[misc]
+        if w0.shape == shape:
+            _quietly(self._kernel, xa, ga, target, self._state, w0, w1, consts)
+        else:
+            _quietly(self._blocks, xa, ga, target, w0, w1, consts)
         if out is not None and target is not out:
             np.copyto(out, target)
             return out
         return target
 
+    def _blocks(
+        self,
+        x: FloatArray,
+        g: FloatArray,
+        out: FloatArray,
+        w0: FloatArray,
+        w1: FloatArray,
+        consts: Any,
+    ) -> None:
+        xf = x.reshape(-1)
+        gf = g.reshape(-1)
+        of = out.reshape(-1)
+        flat = {key: value.reshape(-1) for key, value in self._state.items()}
+        size = xf.size
+        block = w0.size
+        for start in range(0, size, block):
+            stop = min(start + block, size)
+            n = stop - start
+            views = {key: value[start:stop] for key, value in flat.items()}
+            self._kernel(
+                xf[start:stop], gf[start:stop], of[start:stop], views, w0[:n], w1[:n], consts
+            )
+
     def _start(self, shape: tuple[int, ...]) -> None:
         self._shape = shape
-        scratch = min(math.prod(shape), _BLOCK)
+        size = math.prod(shape)
+        # Scratch has x's shape for short arrays (no reshaping per step), a block otherwise.
+        scratch: tuple[int, ...] = shape if size <= _BLOCK_ABOVE else (_BLOCK,)
         self._scratch = (np.empty(scratch), np.empty(scratch))
         self._state = {}
         self._init_state()
 
     @staticmethod
     def _output(out: Any, shape: tuple[int, ...]) -> FloatArray:
-        if out is None:
-            return np.empty(shape)
         if not isinstance(out, np.ndarray) or out.dtype != np.float64:
             raise TypeError(f"out must be a float64 numpy array of shape {shape}, got {out!r}")
         if out.shape != shape:
@@ -321,7 +344,7 @@ class Optimizer:
         return out
 
     def _init_state(self) -> None:
-        """Create the state arrays needed from the first step (flat, via _buffer)."""
+        """Create the state arrays needed from the first step (via _buffer)."""
 
     def _prepare(self) -> Any:
         """Per-step scalars (bias corrections, decayed rates) and lazy state creation."""
@@ -337,12 +360,23 @@ class Optimizer:
         w1: FloatArray,
         consts: Any,
     ) -> None:
-        """Write the new positions into ``out`` (1-D views; ``out`` may be ``x``).
+        """Write the new positions into ``out`` (``out`` may be ``x``).
 
         ``w0`` and ``w1`` are scratch buffers of the same length. ``g`` must not be
         modified; ``out`` must be written only after ``x`` is last read.
         """
         raise NotImplementedError
+
+
+@np.errstate(all="ignore")
+def _quietly(kernel: Callable[..., None], *args: Any) -> None:
+    """Call ``kernel`` with numpy's floating-point warnings off.
+
+    Like torch.optim, a diverging run reaches inf/nan silently and the caller
+    detects it. (errstate as a decorator costs half as much as a with-block, which
+    shows for small arrays.)
+    """
+    kernel(*args)
 
 
 def lerp_(start: FloatArray, end: FloatArray, weight: float, scratch: FloatArray) -> None:

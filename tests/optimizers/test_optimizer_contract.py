@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from nbopt import optimizers
-from nbopt.optimizers import SGD, AdaGrad, Adam, AdamW, GradientDescent, Optimizer, RMSProp
+from nbopt.optimizers import SGD, AdaGrad, Adam, AdamW, GradientDescent, Optimizer, RMSProp, _base
 
 CONFIGS: dict[str, Callable[[], Optimizer]] = {
     "gd": lambda: GradientDescent(lr=0.05),
@@ -87,9 +87,10 @@ def test_particles_are_independent(config: str) -> None:
 @ids
 def test_long_arrays_match_short_pieces(config: str) -> None:
     # Long arrays are processed block by block; the split must not show.
-    x0 = start((20_001,), seed=2)
+    x0 = start((70_001,), seed=2)
+    assert x0.size > _base._BLOCK_ABOVE and 35_000 <= _base._BLOCK_ABOVE
     whole = run(CONFIGS[config](), x0, 5)
-    pieces = [run(CONFIGS[config](), part, 5) for part in np.split(x0, [10_000, 20_000])]
+    pieces = [run(CONFIGS[config](), part, 5) for part in np.split(x0, [35_000, 70_000])]
     np.testing.assert_array_equal(whole, np.concatenate(pieces))
 
 
