@@ -24,6 +24,8 @@ _T = TypeVar("_T")
 # so an unbounded lock wait could sleep through a Ctrl-C.
 _INTERRUPT_POLL = 0.1
 
+_KEEP_OBSERVER_ERRORS = 100
+
 
 class Engine(Protocol):
     """What a :class:`Session` drives: anything that advances one step at a time.
@@ -168,7 +170,9 @@ class Session:
         self._error: BaseException | None = None
         self._traceback: str | None = None
         self._observers: tuple[Callable[[EventBatch], object], ...] = ()
-        self._observer_errors: list[ObserverError] = []
+        # An observer failing on every batch must not grow memory without bound.
+        self._observer_errors: deque[ObserverError] = deque(maxlen=_KEEP_OBSERVER_ERRORS)
+        self._observer_error_count = 0
         self._warned_observer = False
 
         self._remaining: int | None = None
@@ -213,9 +217,14 @@ class Session:
 
     @property
     def observer_errors(self) -> list[ObserverError]:
-        """Exceptions raised by observers, oldest first."""
+        """The latest exceptions raised by observers (at most 100), oldest first."""
         with self._cond:
             return list(self._observer_errors)
+
+    @property
+    def observer_error_count(self) -> int:
+        """How many times an observer has raised."""
+        return self._observer_error_count
 
     @property
     def max_flush_rate(self) -> float:
@@ -697,6 +706,7 @@ class Session:
         text = "".join(_traceback.format_exception(type(exc), exc, exc.__traceback__))
         with self._cond:
             self._observer_errors.append(ObserverError(callback, exc, text))
+            self._observer_error_count += 1
             first = not self._warned_observer
             self._warned_observer = True
         if not first:

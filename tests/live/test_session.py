@@ -317,7 +317,8 @@ def test_observer_exceptions_do_not_kill_the_run() -> None:
     assert len([w for w in record if "observer raised" in str(w.message)]) == 1
     assert rec.events == list(range(1, 501))
     errors = session.observer_errors
-    assert len(errors) == len(rec.batches)
+    assert session.observer_error_count == len(rec.batches) > 100
+    assert len(errors) == 100  # only the latest are kept
     assert all(e.callback is broken and isinstance(e.error, KeyError) for e in errors)
     assert "observer bug" in errors[0].traceback
 
