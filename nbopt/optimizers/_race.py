@@ -70,7 +70,8 @@ class Race:
 
     The race steps clones of the optimizers given (see :class:`OptimizerRun`): the objects
     passed in are never modified. Change a hyperparameter mid-race with
-    :meth:`set_hyperparam`.
+    :meth:`set_hyperparam`. A race is not thread-safe: drive it from one thread, or
+    through a :class:`nbopt.live.Session` and its ``call()``.
 
     Parameters
     ----------
