@@ -157,6 +157,11 @@ class Session:
                 "engine must have step(), reset() and a finished attribute; "
                 f"{type(engine).__name__} lacks {', '.join(missing)}"
             )
+        if callable(engine.finished):
+            raise TypeError(
+                f"{type(engine).__name__}.finished must be a bool attribute or property, not a "
+                "method (a bound method is always true)"
+            )
         self._engine = engine
         self._max_flush_rate = _check_rate("max_flush_rate", max_flush_rate, allow_inf=True)
         self._steps_per_second = _check_sps(steps_per_second)

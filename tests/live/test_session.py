@@ -304,6 +304,15 @@ def test_engine_without_the_protocol_is_refused() -> None:
         Session(object.__new__(type("NoStep", (), {"reset": lambda self: None})))
 
 
+def test_finished_as_a_method_is_refused() -> None:
+    class MethodFinished(Counter):
+        def finished(self) -> bool:  # type: ignore[override]
+            return False
+
+    with pytest.raises(TypeError, match="not a method"):
+        Session(MethodFinished())
+
+
 def test_observer_exceptions_do_not_kill_the_run() -> None:
     def broken(batch: EventBatch) -> None:
         raise KeyError("observer bug")
