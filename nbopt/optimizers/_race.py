@@ -22,9 +22,9 @@ from nbopt.optimizers._run import (
     as_problem,
     as_start,
     check_batch_size,
-    check_seed,
     check_steps,
     evaluate,
+    resolve_seed,
 )
 
 if TYPE_CHECKING:
@@ -125,10 +125,7 @@ class Race:
         contestants = _named(optimizers)
         self._total_steps = check_steps(steps)
         self._batch_size = check_batch_size(self._problem, batch_size)
-        checked = check_seed(seed)
-        if checked is None and self._batch_size is not None:
-            checked = int(np.random.SeedSequence().generate_state(1)[0])
-        self._seed = checked
+        self._seed = resolve_seed(seed, self._batch_size)
         self._start = as_start(self._problem, start)
         self._runs = {
             name: OptimizerRun(

@@ -199,7 +199,8 @@ class OptimizerRun:
     batch_size : int, optional
         Mini-batch size for data problems (stochastic gradients); full batch when None.
     seed : int, optional
-        Seed of the mini-batch sampler.
+        Seed of the mini-batch sampler; drawn at random (and kept in :attr:`seed`, so
+        :meth:`reset` replays the same batches) when None.
     tol : float, default 1e-8
         Convergence threshold on the full gradient norm (absolute).
     max_radius : float, default 1e12
@@ -243,7 +244,7 @@ class OptimizerRun:
         self._optimizer = as_optimizer(optimizer).clone()
         self._total_steps = check_steps(steps)
         self._batch_size = check_batch_size(self._problem, batch_size)
-        self._seed = check_seed(seed)
+        self._seed = resolve_seed(seed, self._batch_size)
         self._tol = _check_positive("tol", tol, allow_zero=True)
         self._max_radius = _check_positive("max_radius", max_radius, allow_zero=False)
         self._start = as_start(self._problem, start)
@@ -277,7 +278,7 @@ class OptimizerRun:
 
     @property
     def seed(self) -> int | None:
-        """Seed of the mini-batch sampler."""
+        """Seed of the mini-batch sampler (None for full-batch runs)."""
         return self._seed
 
     @property
@@ -587,6 +588,14 @@ def check_seed(seed: int | None) -> int | None:
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise TypeError(f"seed must be None or an int >= 0, got {seed!r}")
     return int(seed)
+
+
+def resolve_seed(seed: int | None, batch_size: int | None) -> int | None:
+    """Validate a seed; draw one for a mini-batch run without, so it can be replayed."""
+    checked = check_seed(seed)
+    if checked is None and batch_size is not None:
+        checked = int(np.random.SeedSequence().generate_state(1)[0])
+    return checked
 
 
 def _check_positive(name: str, value: float, *, allow_zero: bool) -> float:

@@ -258,3 +258,16 @@ def test_a_session_drives_a_single_run() -> None:
     r = OptimizerRun("rosenbrock", Adam(lr=0.05), start=START, steps=120)
     assert Session(r).run() == "finished"
     assert (r.status, r.step_count) == ("max_steps", 120)
+
+
+def test_unseeded_minibatch_run_gets_a_seed_and_reset_replays_it() -> None:
+    r = OptimizerRun("linear_regression", SGD(lr=0.05), steps=20, batch_size=4)
+    assert isinstance(r.seed, int)
+    r.run_to_end()
+    first = r.trajectory()
+    r.reset()
+    r.run_to_end()
+    np.testing.assert_array_equal(first.positions, r.trajectory().positions)
+    again = run("linear_regression", SGD(lr=0.05), steps=20, batch_size=4, seed=r.seed)
+    np.testing.assert_array_equal(first.positions, again.positions)
+    assert OptimizerRun("rosenbrock", SGD(lr=0.01), steps=2).seed is None
