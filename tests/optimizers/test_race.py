@@ -214,3 +214,50 @@ def test_keyboard_interrupt_stops_the_race_cleanly() -> None:
     assert race.statuses == {"GD": "stopped", "Adam": "stopped"}
     assert race.finished and race.step_count == 5
     assert {t.steps for t in race.trajectories().values()} == {5}
+
+
+def test_rerun_recomputes_one_optimizer_like_a_full_recompute() -> None:
+    race = Race("rosenbrock", contestants(), start=START, steps=300)
+    race.run_to_end()
+    untouched = race.trajectories()["GD"].positions
+    race.set_hyperparam("Adam", "lr", 0.01)
+    race.rerun("Adam")
+    assert race.finished and race.step_count == 300
+    full = Race("rosenbrock", {**contestants(), "Adam": Adam(lr=0.01)}, start=START, steps=300)
+    full.run_to_end()
+    for name in race.names:
+        np.testing.assert_allclose(
+            race.trajectories()[name].positions, full.trajectories()[name].positions
+        )
+    np.testing.assert_array_equal(race.trajectories()["GD"].positions, untouched)
+    with pytest.raises(KeyError, match="no optimizer named"):
+        race.rerun("Nadam")
+
+
+def test_rerun_mid_race_keeps_lockstep_and_shared_batches() -> None:
+    p = problems.get("linear_regression")
+    opts = {"SGD": SGD(lr=0.05), "Adam": Adam(lr=0.05)}
+    race = Race(p, opts, steps=60, batch_size=8, seed=2)
+    for _ in range(25):
+        race.step()
+    race.set_hyperparam("SGD", "lr", 0.02)
+    race.rerun("SGD")
+    assert race.step_count == 25 and race.trajectories()["SGD"].steps == 25
+    race.run_to_end()
+    alone = run(p, SGD(lr=0.02), steps=60, batch_size=8, seed=2)
+    np.testing.assert_allclose(race.trajectories()["SGD"].positions, alone.positions)
+    np.testing.assert_allclose(
+        race.trajectories()["Adam"].positions,
+        run(p, Adam(lr=0.05), steps=60, batch_size=8, seed=2).positions,
+    )
+
+
+def test_rerun_after_an_early_finish_runs_to_the_total() -> None:
+    race = Race("booth", {"a": SGD(lr=0.05), "b": SGD(lr=0.08)}, start=(0.0, 0.0), steps=3000)
+    race.run_to_end()
+    early = race.step_count
+    assert early < 3000
+    race.set_hyperparam("a", "lr", 1e-4)  # too slow to converge within the budget
+    race.rerun("a")
+    assert race.trajectories()["a"].status == "max_steps"
+    assert race.step_count == 3000 and race.finished
