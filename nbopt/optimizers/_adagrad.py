@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from nbopt.optimizers._base import FloatArray, Hyperparameter, Optimizer, nonnegative
+from nbopt.optimizers._base import FloatArray, Hyperparameter, Optimizer, l2_gradient, nonnegative
 
 __all__ = ["AdaGrad"]
 
@@ -80,10 +80,7 @@ class AdaGrad(Optimizer):
         consts: Any,
     ) -> None:
         clr, eps, weight_decay = consts
-        if weight_decay != 0:
-            np.multiply(x, weight_decay, out=w0)
-            np.add(g, w0, out=w0)
-            g = w0
+        g = l2_gradient(g, x, weight_decay, w0)
         total = state["sum"]
         np.multiply(g, g, out=w1)
         np.add(total, w1, out=total)

@@ -12,6 +12,7 @@ from nbopt.optimizers._base import (
     Optimizer,
     betas,
     flag,
+    l2_gradient,
     lerp_,
     nonnegative,
 )
@@ -98,15 +99,12 @@ class Adam(Optimizer):
         consts: Any,
     ) -> None:
         beta1, beta2, scale, shift, lr, weight_decay, amsgrad = consts
-        if weight_decay != 0:
-            if self._decoupled:
-                # AdamW decays the parameters before the update, outside the moments.
-                np.multiply(x, 1 - lr * weight_decay, out=out)
-                x = out
-            else:
-                np.multiply(x, weight_decay, out=w0)
-                np.add(g, w0, out=w0)
-                g = w0
+        if not self._decoupled:
+            g = l2_gradient(g, x, weight_decay, w0)
+        elif weight_decay != 0:
+            # AdamW decays the parameters before the update, outside the moments.
+            np.multiply(x, 1 - lr * weight_decay, out=out)
+            x = out
         exp_avg = state["exp_avg"]
         exp_avg_sq = state["exp_avg_sq"]
         lerp_(exp_avg, g, 1 - beta1, w1)

@@ -379,6 +379,17 @@ def _quietly(kernel: Callable[..., None], *args: Any) -> None:
     kernel(*args)
 
 
+def l2_gradient(
+    g: FloatArray, x: FloatArray, weight_decay: float, scratch: FloatArray
+) -> FloatArray:
+    """Return ``g + weight_decay * x`` (written to ``scratch``), or ``g`` when the decay is 0."""
+    if weight_decay == 0:
+        return g
+    np.multiply(x, weight_decay, out=scratch)
+    np.add(g, scratch, out=scratch)
+    return scratch
+
+
 def lerp_(start: FloatArray, end: FloatArray, weight: float, scratch: FloatArray) -> None:
     """``start += weight * (end - start)`` in place, in ``torch.lerp``'s rounding order."""
     np.subtract(end, start, out=scratch)

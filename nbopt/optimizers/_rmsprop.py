@@ -11,6 +11,7 @@ from nbopt.optimizers._base import (
     Hyperparameter,
     Optimizer,
     flag,
+    l2_gradient,
     lerp_,
     nonnegative,
 )
@@ -105,10 +106,7 @@ class RMSProp(Optimizer):
         consts: Any,
     ) -> None:
         lr, alpha, eps, weight_decay, momentum, centered = consts
-        if weight_decay != 0:
-            np.multiply(x, weight_decay, out=w0)
-            np.add(g, w0, out=w0)
-            g = w0
+        g = l2_gradient(g, x, weight_decay, w0)
         square_avg = state["square_avg"]
         np.multiply(square_avg, alpha, out=square_avg)
         np.multiply(g, g, out=w1)

@@ -6,7 +6,15 @@ from typing import Any
 
 import numpy as np
 
-from nbopt.optimizers._base import FloatArray, Hyperparameter, Optimizer, flag, nonnegative, real
+from nbopt.optimizers._base import (
+    FloatArray,
+    Hyperparameter,
+    Optimizer,
+    flag,
+    l2_gradient,
+    nonnegative,
+    real,
+)
 
 __all__ = ["SGD", "GradientDescent"]
 
@@ -134,10 +142,7 @@ class SGD(Optimizer):
         consts: Any,
     ) -> None:
         lr, momentum, keep, weight_decay, nesterov, fresh = consts
-        if weight_decay != 0:
-            np.multiply(x, weight_decay, out=w0)
-            np.add(g, w0, out=w0)
-            g = w0
+        g = l2_gradient(g, x, weight_decay, w0)
         direction = g
         if momentum != 0:
             buf = state["momentum_buffer"]

@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from nbopt import optimizers
 
@@ -188,3 +190,84 @@ def test_rosenbrock_within_torch_own_sensitivity(case: tuple[str, dict[str, Any]
         f"step {worst}: nbopt is {ours_off[worst]:.3g} from torch, "
         f"torch from itself {torch_off[worst]:.3g}"
     )
+
+
+# -- property-based: random valid hyperparameters --------------------------------------
+
+lr = st.floats(0.0, 1.0)
+rate = st.floats(0.0, 0.999)
+decay = st.floats(0.0, 1.0)
+eps = st.floats(1e-8, 1.0)
+
+
+@st.composite
+def sgd_params(draw: st.DrawFn) -> dict[str, Any]:
+    nesterov = draw(st.booleans())
+    momentum = draw(st.floats(0.01, 0.99) if nesterov else rate)
+    dampening = 0.0 if nesterov else draw(decay)
+    return {
+        "lr": draw(lr),
+        "momentum": momentum,
+        "dampening": dampening,
+        "weight_decay": draw(decay),
+        "nesterov": nesterov,
+    }
+
+
+STRATEGIES: dict[str, st.SearchStrategy[dict[str, Any]]] = {
+    "gd": st.fixed_dictionaries({"lr": lr}),
+    "sgd": sgd_params(),
+    "rmsprop": st.fixed_dictionaries(
+        {
+            "lr": lr,
+            # alpha near 0 with centered=True makes v - m**2 pure rounding noise,
+            # where torch's sqrt gives nan and nbopt clamps at 0.
+            "alpha": st.floats(0.5, 0.999),
+            "eps": eps,
+            "weight_decay": decay,
+            "momentum": rate,
+            "centered": st.booleans(),
+        }
+    ),
+    "adam": st.fixed_dictionaries(
+        {
+            "lr": lr,
+            "betas": st.tuples(rate, rate),
+            "eps": eps,
+            "weight_decay": decay,
+            "amsgrad": st.booleans(),
+        }
+    ),
+    "adagrad": st.fixed_dictionaries(
+        {
+            "lr": lr,
+            "lr_decay": decay,
+            "weight_decay": decay,
+            "initial_accumulator_value": st.floats(0.0, 2.0),
+            "eps": st.floats(1e-10, 1.0),
+        }
+    ),
+}
+STRATEGIES["adamw"] = STRATEGIES["adam"]
+
+
+@pytest.mark.parametrize("name", optimizers.names())
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_random_hyperparameters_agree_with_torch(name: str, data: st.DataObject) -> None:
+    kwargs = data.draw(STRATEGIES[name], label="hyperparameters")
+    seed = data.draw(st.integers(0, 2**32 - 1), label="seed")
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((3, 2))
+    grads = rng.standard_normal((20, 3, 2)) * 10.0 ** rng.uniform(-2, 2, size=(3, 2))
+    ours = optimizers.get(name, **kwargs)
+    param = torch.tensor(x, requires_grad=True)
+    theirs = TORCH[name]([param], **kwargs)
+    for step, g in enumerate(grads):
+        x = ours.step(x, g)
+        param.grad = torch.from_numpy(g)
+        theirs.step()
+        reference = param.detach().numpy()
+        scale = max(float(np.abs(reference).max()), 1.0)
+        error = float(np.abs(x - reference).max()) / scale
+        assert error <= 1e-10, f"step {step}: relative difference {error:.3g} with {kwargs}"
