@@ -1,0 +1,512 @@
+"""Streaming benchmark: what the live widget costs the engine, and how fast the browser draws.
+
+Two measurements, one run, figures printed at the end:
+
+1. Kernel side, in a real ipykernel started with jupyter_client (real comm, real ZMQ
+   sends, IOPub drained by the client like a frontend would): race steps per second of a
+   headless :class:`nbopt.live.Session` against the same race driven by the
+   :class:`nbopt.widgets.OptimizerRace` widget, flat out and paced at a target rate
+   (default 10,000 steps/s), with the kernel's CPU time per step.
+   Target: the widget costs at most 10 %.
+2. Browser side, in JupyterLab + headless Chromium (playwright, Debian's chromium): a race
+   of 8 optimizers x 10,000 steps streamed into the widget. The frame rate is counted with
+   requestAnimationFrame while the race runs (target >= 50 fps); the latency of a step is
+   the time from the kernel taking it (``time.time()`` stamped by the race) to the first
+   widget draw showing it (a MutationObserver on the widget's ``data-step``, stamped with
+   ``performance.timeOrigin + performance.now()``, and the next animation frame after it,
+   i.e. after that frame was painted). Target: p95 < 100 ms.
+
+Run: ``.venv/bin/python benchmarks/streaming.py`` (``--skip-browser`` for part 1 only).
+Both clocks are the machine's wall clock; the machine's load average is printed too,
+since other processes on a shared machine slow every figure here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+
+CHROMIUM = os.environ.get("NBOPT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+MARK = "NBOPT-BENCH "
+
+# ------------------------------------------------------------------ part 1: kernel side
+
+KERNEL_SETUP = r"""
+import json, time
+import numpy as np
+from nbopt import optimizers
+from nbopt.live import Session
+from nbopt.widgets import OptimizerRace
+
+def _race(n_opt, steps):
+    # slow SGD on Rosenbrock: every run goes the full distance (no early convergence)
+    opts = {f"SGD {i}": optimizers.SGD(lr=1e-4 * (1 + i), momentum=0.5) for i in range(n_opt)}
+    return optimizers.Race("rosenbrock", opts, start=(-1.5, 2.0), steps=steps)
+
+def _measure(n_opt, steps, rate, widget):
+    race = _race(n_opt, steps)
+    if widget:
+        w = OptimizerRace(race, steps_per_second=rate)
+        driver = w
+    else:
+        driver = Session(race, steps_per_second=rate)
+    t0, c0 = time.perf_counter(), time.process_time()
+    state = driver.run()
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    if widget:
+        w.close()
+    assert state == "finished" and race.step_count == steps, (state, race.step_count)
+    return {"steps": steps, "wall": wall, "cpu": cpu}
+
+def _bench(n_opt, steps, rate, repeats):
+    out = {"headless": [], "widget": []}
+    for _ in range(repeats):  # interleaved, so that load changes hit both alike
+        for kind in ("headless", "widget"):
+            out[kind].append(_measure(n_opt, steps, rate, kind == "widget"))
+    print("NBOPT-BENCH " + json.dumps(out), flush=True)
+"""
+
+
+def run_in_kernel(code_cells: list[str], timeout: float = 900) -> list[str]:
+    """Execute cells in a fresh ipykernel; return every stdout line, IOPub drained throughout."""
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3")
+    lines: list[str] = []
+    try:
+        for code in code_cells:
+            msg_id = kc.execute(code)
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
+                except queue.Empty:
+                    raise TimeoutError(f"kernel did not finish within {timeout} s") from None
+                if msg["parent_header"].get("msg_id") != msg_id:
+                    continue
+                kind, content = msg["msg_type"], msg["content"]
+                if kind == "stream" and content["name"] == "stdout":
+                    lines.extend(content["text"].splitlines())
+                elif kind == "error":
+                    raise RuntimeError("kernel error:\n" + "\n".join(content["traceback"]))
+                elif kind == "status" and content["execution_state"] == "idle":
+                    break
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    return lines
+
+
+def kernel_benchmark(steps: int, rate: float, repeats: int) -> dict[str, Any]:
+    cells = [KERNEL_SETUP]
+    cases = [("flat out, 1 optimizer", 1, None), ("flat out, 8 optimizers", 8, None)]
+    cases.append((f"paced at {rate:g} steps/s, 1 optimizer", 1, rate))
+    for _, n_opt, r in cases:
+        cells.append(f"_bench({n_opt}, {steps}, {r!r}, {repeats})")
+    lines = run_in_kernel(cells)
+    results = [json.loads(line[len(MARK) :]) for line in lines if line.startswith(MARK)]
+    out = {}
+    for (label, _, _), res in zip(cases, results):
+        out[label] = {
+            kind: {
+                "steps_per_s": float(np.median([r["steps"] / r["wall"] for r in runs])),
+                "cpu_us_per_step": float(np.median([1e6 * r["cpu"] / r["steps"] for r in runs])),
+            }
+            for kind, runs in res.items()
+        }
+    return out
+
+
+# ------------------------------------------------------------------ part 2: browser side
+
+BROWSER_CELLS = [
+    textwrap.dedent(
+        """
+        import time
+        import numpy as np
+        from nbopt import optimizers
+        from nbopt.widgets import OptimizerRace
+
+        N_OPT, STEPS = {n_opt}, {steps}
+        STEP_T = np.full(STEPS + 1, np.nan)
+
+        class StampedRace(optimizers.Race):
+            # the kernel-side timestamp of every step, for the step-to-paint latency
+            def step(self):
+                event = super().step()
+                STEP_T[event.step] = time.time()
+                return event
+
+        race = StampedRace(
+            "rosenbrock",
+            {{f"SGD {{i}}": optimizers.SGD(lr=1e-4 * (1 + i), momentum=0.5) for i in range(N_OPT)}},
+            start=(-1.5, 2.0),
+            steps=STEPS,
+        )
+        w = OptimizerRace(race, steps_per_second={rate!r})
+        w
+        """
+    ),
+    "w.play()",
+    "np.save('step_times.npy', STEP_T); print(w.state, w.step)",
+]
+
+INSTALL_PROBES = """
+(nb) => {
+  const root = document.querySelector(nb + ' .jp-OutputArea [data-step]');
+  const b = { paints: [], frames: [], longtasks: [], counting: true };
+  window.__nboptBench = b;
+  const now = () => performance.timeOrigin + performance.now();
+  let last = -1;
+  new MutationObserver(() => {
+    const s = Number(root.dataset.step);
+    if (s === last) return;
+    last = s;
+    const rec = [s, now(), 0, root.dataset.state];
+    b.paints.push(rec);
+    // the next animation frame starts after this one was painted: an upper bound
+    requestAnimationFrame(() => { rec[2] = now(); });
+  }).observe(root, { attributes: true, attributeFilter: ['data-step', 'data-state'] });
+  const tick = () => { b.frames.push(now()); if (b.counting) requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        b.longtasks.push([performance.timeOrigin + e.startTime, e.duration]);
+      }
+    }).observe({ type: 'longtask', buffered: false });
+  } catch (e) { b.longtasks = null; }
+  return root.dataset.step;
+}
+"""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_lab(base: Path) -> SimpleNamespace:
+    root, home = base / "root", base / "home"
+    root.mkdir(parents=True)
+    notif = home / "lab-settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings"
+    notif.parent.mkdir(parents=True)
+    notif.write_text('{"fetchNews": "false", "checkForUpdates": false}')
+    port = _free_port()
+    env = dict(os.environ)
+    env.update(
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_DATA_DIR=str(home / "data"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(home / "lab-settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(home / "lab-workspaces"),
+        IPYTHONDIR=str(home / "ipython"),
+        PYTHONUNBUFFERED="1",
+    )
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--ServerApp.allow_root=True",
+        "--IdentityProvider.token=",
+        "--ServerApp.password=",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+    ]
+    log = open(home / "server.log", "wb")
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited: {(home / 'server.log').read_text()}")
+        try:
+            with urllib.request.urlopen(url + "/api/status", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError("jupyter lab did not come up")
+        time.sleep(0.25)
+    return SimpleNamespace(url=url, root=root, proc=proc, log=log)
+
+
+def stop_lab(lab: SimpleNamespace) -> None:
+    if lab.proc.poll() is None:
+        lab.proc.send_signal(signal.SIGTERM)
+        try:
+            lab.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(lab.proc.pid, signal.SIGKILL)
+            lab.proc.wait(timeout=10)
+    lab.log.close()
+
+
+def _open_notebook(page: Any, lab: SimpleNamespace, name: str) -> str:
+    page.goto(f"{lab.url}/lab/workspaces/b{uuid.uuid4().hex[:10]}/tree/{name}")
+    page.wait_for_function(
+        """(name) => {
+            const app = window.jupyterapp;
+            if (!app) return false;
+            const w = [...app.shell.widgets('main')]
+                .find(w => w.context && w.context.path === name);
+            if (!w || !w.context.isReady) return false;
+            const k = w.sessionContext.session && w.sessionContext.session.kernel;
+            if (!k || k.connectionStatus !== 'connected' || k.status !== 'idle') return false;
+            window.__panel = w;
+            app.shell.activateById(w.id);
+            return true;
+        }""",
+        arg=name,
+        polling=250,
+    )
+    return "#" + str(page.evaluate("() => window.__panel.id"))
+
+
+def _run_cell(page: Any, index: int) -> None:
+    page.evaluate(
+        """async (index) => {
+            const app = window.jupyterapp;
+            app.shell.activateById(window.__panel.id);
+            window.__panel.content.activeCellIndex = index;
+            await app.commands.execute('notebook:run-cell');
+        }""",
+        index,
+    )
+
+
+def _wait_idle(page: Any, timeout_ms: int) -> None:
+    page.wait_for_function(
+        """() => { const w = window.__panel;
+                   const k = w.sessionContext.session.kernel;
+                   const busy = [...w.node.querySelectorAll('.jp-InputPrompt')]
+                       .some(p => p.textContent.includes('*'));
+                   return k.status === 'idle' && !busy; }""",
+        polling=200,
+        timeout=timeout_ms,
+    )
+
+
+def browser_benchmark(
+    n_opt: int, steps: int, rate: float | None, screenshot: str | None = None
+) -> dict[str, Any]:
+    import nbformat
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="nbopt-bench-") as tmp:
+        lab = start_lab(Path(tmp))
+        try:
+            nb = nbformat.v4.new_notebook()
+            nb.metadata["kernelspec"] = {
+                "name": "python3",
+                "display_name": "Python 3 (ipykernel)",
+                "language": "python",
+            }
+            cells = [c.format(n_opt=n_opt, steps=steps, rate=rate) for c in BROWSER_CELLS]
+            nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
+            nbformat.write(nb, lab.root / "bench.ipynb")
+            with sync_playwright() as p:
+                browser = p.chromium.launch(
+                    executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+                )
+                try:
+                    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+                    page.set_default_timeout(120_000)
+                    console: list[str] = []
+                    page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
+                    scope = _open_notebook(page, lab, "bench.ipynb")
+                    _run_cell(page, 0)
+                    _wait_idle(page, 120_000)
+                    page.wait_for_selector(f"{scope} .jp-OutputArea [data-step]")
+                    page.evaluate(INSTALL_PROBES, scope)
+                    _run_cell(page, 1)
+                    page.wait_for_function(
+                        """(nb) => { const r = document.querySelector(
+                                nb + ' .jp-OutputArea [data-step]');
+                            return r && r.dataset.state === 'finished'; }""",
+                        arg=scope,
+                        polling=100,
+                        timeout=600_000,
+                    )
+                    # the last paint's "next frame" stamp needs one more frame
+                    page.wait_for_function(
+                        "() => { const p = window.__nboptBench.paints;"
+                        " return p.length && p[p.length - 1][2] > 0; }"
+                    )
+                    page.evaluate("() => { window.__nboptBench.counting = false; }")
+                    if screenshot:
+                        page.screenshot(path=screenshot)
+                    data = page.evaluate("() => window.__nboptBench")
+                    points = page.evaluate(
+                        "(nb) => document.querySelector(nb + ' .jp-OutputArea [data-step]')"
+                        ".dataset.points",
+                        scope,
+                    )
+                    _wait_idle(page, 60_000)
+                    _run_cell(page, 2)
+                    _wait_idle(page, 60_000)
+                finally:
+                    browser.close()
+            step_t = np.load(lab.root / "step_times.npy")
+        finally:
+            stop_lab(lab)
+    return _browser_figures(data, step_t, points, console)
+
+
+def _browser_figures(
+    data: dict[str, Any], step_t: np.ndarray, points: str, console: list[str]
+) -> dict[str, Any]:
+    # the page stamps milliseconds, the kernel seconds
+    paints = [(int(s), t / 1e3, t_next / 1e3, st) for s, t, t_next, st in data["paints"]]
+    run_paints = [p for p in paints if p[0] > 0]
+    if not run_paints:
+        raise RuntimeError(f"the widget never drew a step; console:\n{chr(10).join(console)}")
+    t_first_step = float(np.nanmin(step_t[1:]))
+    t_end = run_paints[-1][1]
+    frames = np.array([f / 1e3 for f in data["frames"] if t_first_step <= f / 1e3 <= t_end])
+    intervals = 1e3 * np.diff(frames)
+    # latency of step k: first draw showing a step >= k, minus when the kernel took step k
+    shown = np.array([p[0] for p in run_paints])
+    drawn = np.array([p[1] for p in run_paints])
+    painted = np.array([p[2] for p in run_paints])
+    steps = np.arange(1, len(step_t))
+    first = np.searchsorted(np.maximum.accumulate(shown), steps)
+    ok = first < len(shown)
+    lat_draw = 1e3 * (drawn[first[ok]] - step_t[steps[ok]])
+    lat_paint = 1e3 * (painted[first[ok]] - step_t[steps[ok]])
+    newest = 1e3 * (painted - step_t[shown])  # the newest step of each paint
+    longtasks = data.get("longtasks")
+    during = [d for t, d in longtasks or [] if t_first_step <= t / 1e3 <= t_end]
+    return {
+        "run_seconds": t_end - t_first_step,
+        "paints": len(run_paints),
+        "points_in_view": int(points),
+        "fps": len(frames) / (t_end - t_first_step) if len(frames) else 0.0,
+        "frame_interval_p95_ms": float(np.percentile(intervals, 95)) if len(intervals) else 0.0,
+        "frame_interval_max_ms": float(intervals.max()) if len(intervals) else 0.0,
+        "latency_draw_p50_ms": float(np.percentile(lat_draw, 50)),
+        "latency_draw_p95_ms": float(np.percentile(lat_draw, 95)),
+        "latency_paint_p50_ms": float(np.percentile(lat_paint, 50)),
+        "latency_paint_p95_ms": float(np.percentile(lat_paint, 95)),
+        "latency_newest_step_p95_ms": float(np.percentile(newest, 95)),
+        "longtasks": None if longtasks is None else len(during),
+        "longtask_total_ms": None if longtasks is None else float(sum(during)),
+        "console_errors": [c for c in console if c.startswith("error")],
+    }
+
+
+# ------------------------------------------------------------------ report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--steps", type=int, default=20_000, help="race steps, kernel part")
+    parser.add_argument("--rate", type=float, default=10_000.0, help="paced rate, kernel part")
+    parser.add_argument("--repeats", type=int, default=3, help="repeats, kernel part")
+    parser.add_argument("--optimizers", type=int, default=8, help="trajectories, browser part")
+    parser.add_argument("--points", type=int, default=10_000, help="steps each, browser part")
+    parser.add_argument(
+        "--browser-rate",
+        type=float,
+        default=None,
+        help="steps/s in the browser part (default: as fast as the engine goes)",
+    )
+    parser.add_argument("--screenshot", default=None, help="save the page at the end (PNG)")
+    parser.add_argument("--skip-kernel", action="store_true")
+    parser.add_argument("--skip-browser", action="store_true")
+    args = parser.parse_args()
+
+    print(f"load average before: {os.getloadavg()[0]:.2f} ({os.cpu_count()} cores)")
+    if not args.skip_kernel:
+        t = time.perf_counter()
+        res = kernel_benchmark(args.steps, args.rate, args.repeats)
+        print(
+            f"\n== kernel side: race steps/s, headless Session vs OptimizerRace widget "
+            f"(real ipykernel, {args.steps} steps, median of {args.repeats}; "
+            f"{time.perf_counter() - t:.0f} s)"
+        )
+        for label, r in res.items():
+            h, w = r["headless"], r["widget"]
+            cost = 100.0 * (1.0 - w["steps_per_s"] / h["steps_per_s"])
+            cpu = 100.0 * (w["cpu_us_per_step"] / h["cpu_us_per_step"] - 1.0)
+            print(
+                f"{label:<34} headless {h['steps_per_s']:>9.0f} steps/s "
+                f"({h['cpu_us_per_step']:.0f} us CPU/step) | widget {w['steps_per_s']:>9.0f} "
+                f"steps/s ({w['cpu_us_per_step']:.0f} us CPU/step) | throughput cost "
+                f"{cost:+.1f} %, CPU cost {cpu:+.1f} %"
+            )
+        print(f"load average: {os.getloadavg()[0]:.2f}")
+    if not args.skip_browser:
+        t = time.perf_counter()
+        b = browser_benchmark(args.optimizers, args.points, args.browser_rate, args.screenshot)
+        print(
+            f"\n== browser side: {args.optimizers} trajectories x {args.points} steps "
+            f"streamed into the widget (JupyterLab + headless Chromium; "
+            f"{time.perf_counter() - t:.0f} s)"
+        )
+        print(
+            f"run: {b['run_seconds']:.1f} s, {b['paints']} draws, "
+            f"{b['points_in_view']} path points in the view"
+        )
+        print(
+            f"frame rate while drawing: {b['fps']:.1f} fps (target >= 50); frame interval "
+            f"p95 {b['frame_interval_p95_ms']:.1f} ms, max {b['frame_interval_max_ms']:.1f} ms"
+        )
+        print(
+            f"step -> draw latency: p50 {b['latency_draw_p50_ms']:.1f} ms, "
+            f"p95 {b['latency_draw_p95_ms']:.1f} ms"
+        )
+        print(
+            f"step -> painted (next frame) latency: p50 {b['latency_paint_p50_ms']:.1f} ms, "
+            f"p95 {b['latency_paint_p95_ms']:.1f} ms (target p95 < 100); newest step of each "
+            f"paint p95 {b['latency_newest_step_p95_ms']:.1f} ms"
+        )
+        if b["longtasks"] is not None:
+            print(
+                f"long tasks (>50 ms) on the page's main thread during the run: "
+                f"{b['longtasks']}, {b['longtask_total_ms']:.0f} ms in total"
+            )
+        if b["console_errors"]:
+            print("browser console errors:", *b["console_errors"], sep="\n  ")
+        print(f"load average: {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
