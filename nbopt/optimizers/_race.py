@@ -350,6 +350,41 @@ class Race:
         """Every optimizer's history so far, by name."""
         return {name: run.trajectory() for name, run in self._runs.items()}
 
+    def results(self) -> dict[str, list[Any]]:
+        """Return one row per optimizer as a table (a dict of columns, ready for a DataFrame).
+
+        Columns: ``name``, ``optimizer`` (repr), ``status``, ``steps``, ``final_loss``,
+        ``best_loss``, ``grad_norm``, ``converged_at``, ``diverged_at`` and, with
+        validation data, ``val_loss``.
+
+        Examples
+        --------
+        >>> from nbopt.optimizers import SGD, Race
+        >>> race = Race("booth", {"slow": SGD(lr=0.01), "fast": SGD(lr=0.05)}, (0.0, 0.0), 1000)
+        >>> race.run_to_end()
+        >>> table = race.results()
+        >>> table["name"], table["status"], table["converged_at"]
+        (['slow', 'fast'], ['converged', 'converged'], [964, 185])
+        """
+        trajectories = self.trajectories()
+        rows = [trajectories[name] for name in self._names]
+        table: dict[str, list[Any]] = {
+            "name": list(self._names),
+            "optimizer": [t.optimizer for t in rows],
+            "status": [t.status for t in rows],
+            "steps": [t.steps for t in rows],
+            "final_loss": [t.final_loss for t in rows],
+            "best_loss": [t.best_loss for t in rows],
+            "grad_norm": [float(t.grad_norms[-1]) for t in rows],
+            "converged_at": [t.converged_at for t in rows],
+            "diverged_at": [t.diverged_at for t in rows],
+        }
+        if self._problem.has_validation:
+            table["val_loss"] = [
+                float(t.val_losses[-1]) if t.val_losses is not None else None for t in rows
+            ]
+        return table
+
     def _restart(self) -> None:
         self._rng = np.random.default_rng(self._seed)
         self._step_count = 0

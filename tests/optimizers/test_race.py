@@ -261,3 +261,16 @@ def test_rerun_after_an_early_finish_runs_to_the_total() -> None:
     race.rerun("a")
     assert race.trajectories()["a"].status == "max_steps"
     assert race.step_count == 3000 and race.finished
+
+
+def test_results_table() -> None:
+    import pandas as pd
+
+    race = Race("linear_regression", {"SGD": SGD(lr=0.05), "wild": SGD(lr=50.0)}, steps=80)
+    race.run_to_end()
+    frame = pd.DataFrame(race.results())
+    assert list(frame["name"]) == ["SGD", "wild"]
+    assert list(frame["status"]) == [race.statuses["SGD"], "diverged"]
+    assert frame.loc[1, "diverged_at"] == race.trajectories()["wild"].diverged_at
+    assert frame.loc[0, "final_loss"] == race.trajectories()["SGD"].final_loss
+    assert "val_loss" in frame.columns
