@@ -174,16 +174,22 @@ CASES: list[tuple[str, str, dict[str, Any], Any, bool, Callable[..., Step]]] = [
 ]
 
 
-def best_time(step: Step, steps: int, repeats: int) -> float:
-    """Best-of-``repeats`` seconds per step over loops of ``steps`` steps, after warm-up."""
-    for _ in range(max(3, steps // 10)):
-        step()
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(steps):
+def best_times(variants: dict[str, Step], steps: int, repeats: int) -> dict[str, float]:
+    """Best-of-``repeats`` seconds per step of each variant, over loops of ``steps`` steps.
+
+    Variants are timed round-robin, so a change of machine load during the run
+    affects all of them alike; each one is warmed up first.
+    """
+    for step in variants.values():
+        for _ in range(max(3, steps // 10)):
             step()
-        best = min(best, (time.perf_counter() - start) / steps)
+    best = dict.fromkeys(variants, float("inf"))
+    for _ in range(repeats):
+        for name, step in variants.items():
+            start = time.perf_counter()
+            for _ in range(steps):
+                step()
+            best[name] = min(best[name], (time.perf_counter() - start) / steps)
     return best
 
 
@@ -230,14 +236,14 @@ def check_same(shape: tuple[int, ...], case: tuple[Any, ...], n: int = 5) -> Non
 
 
 def fmt_time(seconds: float | None) -> str:
-    return "n/a" if seconds is None else f"{seconds * 1e6:9.1f}"
+    return f"{'n/a':>9}" if seconds is None else f"{seconds * 1e6:9.1f}"
 
 
 def fmt_ratio(numerator: float | None, denominator: float) -> str:
     return "n/a" if numerator is None else f"{numerator / denominator:5.2f}x"
 
 
-def bench_shape(shape: tuple[int, ...], steps: int, repeats: int) -> None:
+def bench_shape(shape: tuple[int, ...], steps: int, repeats: int, only: list[str]) -> None:
     size = int(np.prod(shape))
     print(f"\n## x of shape {shape} ({size:,} float64 elements), µs per step (best of {repeats})")
     header = (
@@ -250,18 +256,23 @@ def bench_shape(shape: tuple[int, ...], steps: int, repeats: int) -> None:
     rng = np.random.default_rng(0)
     for case in CASES:
         label, name, kwargs, cls, fused, reference = case
+        if only and name not in only:
+            continue
         check_same(shape, case)
         g = rng.standard_normal(shape)
         x = rng.standard_normal(shape)
-        ours = best_time(nbopt_step(name, kwargs, x.copy(), g), steps, repeats)
-        default = best_time(torch_step(cls, kwargs, x, g)[0], steps, repeats)
-        foreach = best_time(torch_step(cls, kwargs, x, g, foreach=True)[0], steps, repeats)
-        fused_time = (
-            best_time(torch_step(cls, kwargs, x, g, fused=True)[0], steps, repeats)
-            if fused
-            else None
-        )
-        numpy_time = best_time(reference(x.copy(), g), steps, repeats)
+        variants = {
+            "nbopt": nbopt_step(name, kwargs, x.copy(), g),
+            "torch": torch_step(cls, kwargs, x, g)[0],
+            "foreach": torch_step(cls, kwargs, x, g, foreach=True)[0],
+            "numpy": reference(x.copy(), g),
+        }
+        if fused:
+            variants["fused"] = torch_step(cls, kwargs, x, g, fused=True)[0]
+        times = best_times(variants, steps, repeats)
+        ours, default, foreach = times["nbopt"], times["torch"], times["foreach"]
+        fused_time = times.get("fused")
+        numpy_time = times["numpy"]
         best_torch = min(t for t in (default, foreach, fused_time) if t is not None)
         print(
             f"{label:<13} {fmt_time(ours)} {1 / ours:9.0f} {ours / size * 1e9:7.2f} "
@@ -277,6 +288,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer steps and repeats")
     parser.add_argument("--repeats", type=int, default=7, help="best-of-N repeats")
     parser.add_argument("--torch-threads", type=int, default=None, help="torch.set_num_threads")
+    parser.add_argument(
+        "--only", nargs="*", default=[], choices=optimizers.names(), help="optimizers to time"
+    )
     args = parser.parse_args()
     if args.torch_threads is not None:
         torch.set_num_threads(args.torch_threads)
@@ -285,8 +299,8 @@ def main() -> None:
         f"numpy {np.__version__}, torch {torch.__version__} ({torch.get_num_threads()} threads; "
         "numpy is single-threaded); ratios > 1: nbopt faster"
     )
-    bench_shape((10_000, 2), steps=100 if args.quick else 300, repeats=repeats)
-    bench_shape((1_000_000,), steps=5 if args.quick else 15, repeats=repeats)
+    bench_shape((10_000, 2), 100 if args.quick else 300, repeats, args.only)
+    bench_shape((1_000_000,), 5 if args.quick else 15, repeats, args.only)
 
 
 if __name__ == "__main__":
