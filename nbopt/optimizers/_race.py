@@ -341,7 +341,7 @@ class Race:
         try:
             with np.errstate(all="ignore"):
                 while run.step_count < target and not run.finished:
-                    run.step()
+                    run._step()
         except KeyboardInterrupt:
             run.stop()
         self._step_count = max(self._step_count, max(r.step_count for r in self._runs.values()))

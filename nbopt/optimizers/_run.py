@@ -333,20 +333,13 @@ class OptimizerRun:
         """Take one step (raises ``RuntimeError`` once the run is finished)."""
         self._check_running()
         with np.errstate(all="ignore"):
-            if self._batch_size is None:
-                direction = self._grad
-            else:
-                batch = self._problem.sample_batch(self._rng, self._batch_size)
-                direction = _batch_grad(self._problem, self._position_now(), batch)
-            new = self._advance(direction)
-            loss, grad, val = evaluate(self._problem, new[None, :])
-            self._commit(new, float(loss[0]), grad[0], None if val is None else float(val[0]))
+            self._step()
 
     def run_to_end(self) -> None:
         """Step until the run is finished."""
         with np.errstate(all="ignore"):
             while self._status == "running":
-                self.step()
+                self._step()
 
     def stop(self) -> None:
         """Mark an unfinished run as ``"stopped"`` (its history is kept)."""
@@ -392,6 +385,17 @@ class OptimizerRun:
         with np.errstate(all="ignore"):
             loss, grad, val = evaluate(self._problem, self._start[None, :])
         self._commit(self._start.copy(), float(loss[0]), grad[0], None if val is None else val[0])
+
+    def _step(self) -> None:
+        """One step of a running run; the caller holds ``np.errstate(all="ignore")``."""
+        if self._batch_size is None:
+            direction = self._grad
+        else:
+            batch = self._problem.sample_batch(self._rng, self._batch_size)
+            direction = _batch_grad(self._problem, self._position_now(), batch)
+        new = self._advance(direction)
+        loss, grad, val = evaluate(self._problem, new[None, :])
+        self._commit(new, float(loss[0]), grad[0], None if val is None else float(val[0]))
 
     def _check_running(self) -> None:
         if self._status != "running":
