@@ -176,6 +176,19 @@ BROWSER_CELLS = [
     "np.save('step_times.npy', STEP_T); print(w.state, w.step)",
 ]
 
+IDLE_FPS = """
+(ms) => new Promise((resolve) => {
+  let n = 0;
+  const t0 = performance.now();
+  const tick = (t) => {
+    if (t - t0 >= ms) { resolve(1000 * n / (t - t0)); return; }
+    n += 1;
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})
+"""
+
 INSTALL_PROBES = """
 (nb) => {
   const root = document.querySelector(nb + ' .jp-OutputArea [data-step]');
@@ -325,7 +338,11 @@ def _wait_idle(page: Any, timeout_ms: int) -> None:
 
 
 def browser_benchmark(
-    n_opt: int, steps: int, rate: float | None, screenshot: str | None = None
+    n_opt: int,
+    steps: int,
+    rate: float | None,
+    screenshot: str | None = None,
+    profile: bool = False,
 ) -> dict[str, Any]:
     import nbformat
     from playwright.sync_api import sync_playwright
@@ -355,7 +372,15 @@ def browser_benchmark(
                     _run_cell(page, 0)
                     _wait_idle(page, 120_000)
                     page.wait_for_selector(f"{scope} .jp-OutputArea [data-step]")
+                    # what this page manages with the widget shown and nothing streaming:
+                    # the machine's own ceiling, for reading the figure under load
+                    idle_fps = page.evaluate(IDLE_FPS, 3000)
                     page.evaluate(INSTALL_PROBES, scope)
+                    cdp = None
+                    if profile:
+                        cdp = page.context.new_cdp_session(page)
+                        cdp.send("Profiler.enable")
+                        cdp.send("Profiler.start")
                     _run_cell(page, 1)
                     page.wait_for_function(
                         """(nb) => { const r = document.querySelector(
@@ -371,6 +396,7 @@ def browser_benchmark(
                         " return p.length && p[p.length - 1][2] > 0; }"
                     )
                     page.evaluate("() => { window.__nboptBench.counting = false; }")
+                    hot = _hot_functions(cdp.send("Profiler.stop")["profile"]) if cdp else []
                     if screenshot:
                         page.screenshot(path=screenshot)
                     data = page.evaluate("() => window.__nboptBench")
@@ -387,7 +413,22 @@ def browser_benchmark(
             step_t = np.load(lab.root / "step_times.npy")
         finally:
             stop_lab(lab)
-    return _browser_figures(data, step_t, points, console)
+    return {**_browser_figures(data, step_t, points, console), "hot": hot, "idle_fps": idle_fps}
+
+
+def _hot_functions(profile: dict[str, Any], n: int = 12) -> list[tuple[float, str]]:
+    """Self time by function from a CDP CPU profile, largest first (ms, description)."""
+    times = profile["timeDeltas"]
+    by_node: dict[int, float] = {}
+    for node_id, dt in zip(profile["samples"], times):
+        by_node[node_id] = by_node.get(node_id, 0.0) + dt / 1e3
+    totals: dict[str, float] = {}
+    for node in profile["nodes"]:
+        cf = node["callFrame"]
+        url = cf["url"].rsplit("/", 1)[-1] or "native"
+        key = f"{cf['functionName'] or '(anonymous)'} {url}:{cf['lineNumber'] + 1}"
+        totals[key] = totals.get(key, 0.0) + by_node.get(node["id"], 0.0)
+    return sorted(((ms, key) for key, ms in totals.items()), reverse=True)[:n]
 
 
 def _browser_figures(
@@ -449,6 +490,9 @@ def main() -> None:
         help="steps/s in the browser part (default: as fast as the engine goes)",
     )
     parser.add_argument("--screenshot", default=None, help="save the page at the end (PNG)")
+    parser.add_argument(
+        "--profile", action="store_true", help="print the page's hottest JS functions"
+    )
     parser.add_argument("--skip-kernel", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
     args = parser.parse_args()
@@ -475,7 +519,9 @@ def main() -> None:
         print(f"load average: {os.getloadavg()[0]:.2f}")
     if not args.skip_browser:
         t = time.perf_counter()
-        b = browser_benchmark(args.optimizers, args.points, args.browser_rate, args.screenshot)
+        b = browser_benchmark(
+            args.optimizers, args.points, args.browser_rate, args.screenshot, args.profile
+        )
         print(
             f"\n== browser side: {args.optimizers} trajectories x {args.points} steps "
             f"streamed into the widget (JupyterLab + headless Chromium; "
@@ -487,7 +533,8 @@ def main() -> None:
         )
         print(
             f"frame rate while drawing: {b['fps']:.1f} fps (target >= 50); frame interval "
-            f"p95 {b['frame_interval_p95_ms']:.1f} ms, max {b['frame_interval_max_ms']:.1f} ms"
+            f"p95 {b['frame_interval_p95_ms']:.1f} ms, max {b['frame_interval_max_ms']:.1f} ms; "
+            f"same page, nothing streaming: {b['idle_fps']:.1f} fps"
         )
         print(
             f"step -> draw latency: p50 {b['latency_draw_p50_ms']:.1f} ms, "
@@ -503,6 +550,10 @@ def main() -> None:
                 f"long tasks (>50 ms) on the page's main thread during the run: "
                 f"{b['longtasks']}, {b['longtask_total_ms']:.0f} ms in total"
             )
+        if b["hot"]:
+            print("hottest JS functions (self time during the run):")
+            for ms, name in b["hot"]:
+                print(f"  {ms:8.0f} ms  {name}")
         if b["console_errors"]:
             print("browser console errors:", *b["console_errors"], sep="\n  ")
         print(f"load average: {os.getloadavg()[0]:.2f}")
