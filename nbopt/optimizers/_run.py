@@ -152,6 +152,10 @@ class Trajectory:
         lines.append(f"  position    ({shown}{', ...' if len(position) > 6 else ''})")
         return "\n".join(lines)
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # IPython's display hook: show the readable summary in a notebook.
+        printer.text(self.summary())
+
     def __repr__(self) -> str:
         at = ""
         if self.status == "converged":

@@ -271,3 +271,10 @@ def test_unseeded_minibatch_run_gets_a_seed_and_reset_replays_it() -> None:
     again = run("linear_regression", SGD(lr=0.05), steps=20, batch_size=4, seed=r.seed)
     np.testing.assert_array_equal(first.positions, again.positions)
     assert OptimizerRun("rosenbrock", SGD(lr=0.01), steps=2).seed is None
+
+
+def test_ipython_shows_the_summary() -> None:
+    from IPython.lib.pretty import pretty
+
+    t = run("rosenbrock", Adam(lr=0.05), start=START, steps=10)
+    assert pretty(t) == t.summary()
