@@ -19,6 +19,7 @@ FloatArray = npt.NDArray[np.float64]
 _MAX_RESAMPLES = 100
 _TOL_X = 1e-8
 _MAX_CONDITION = 1e14
+_TRUST_TAU = 0.5
 
 
 class _CMAState:
@@ -144,6 +145,63 @@ class _CMAState:
         return None
 
 
+class _Quadratic:
+    """A linear, diagonal-quadratic or full-quadratic least-squares model of the objective.
+
+    Fitted in the whitened coordinates of the current search distribution, on the
+    archive points nearest to its mean (the global model of lq-CMA-ES, Hansen 2019).
+    """
+
+    def __init__(self, state: _CMAState, xs: FloatArray, values: FloatArray):
+        n = state.n
+        self.mean = state.mean.copy()
+        self.sigma = state.sigma
+        self.whiten = state.B @ np.diag(1.0 / state.D) @ state.B.T
+        z = self._whitened(xs)
+        n_coef = {"full": (n + 1) * (n + 2) // 2, "diag": 2 * n + 1, "linear": n + 1}
+        kind = next((k for k, c in n_coef.items() if len(xs) >= 1.5 * c), None)
+        self.kind = kind
+        self.coef: FloatArray | None = None
+        if kind is None:
+            return
+        # The nearest points make the fit local: a quadratic is only right near a minimum.
+        keep = np.argsort(np.linalg.norm(z, axis=1))[: max(2 * n_coef[kind], state.lam)]
+        features = self._features(z[keep])
+        coef, *_ = np.linalg.lstsq(features, values[keep], rcond=None)
+        self.coef = np.asarray(coef, dtype=np.float64)
+
+    def _whitened(self, xs: FloatArray) -> FloatArray:
+        out: FloatArray = (xs - self.mean) @ self.whiten / self.sigma
+        return out
+
+    def _features(self, z: FloatArray) -> FloatArray:
+        cols = [np.ones((len(z), 1)), z]
+        if self.kind == "diag":
+            cols.append(z**2)
+        elif self.kind == "full":
+            i, j = np.triu_indices(z.shape[1])
+            cols.append(z[:, i] * z[:, j])
+        return np.hstack(cols)
+
+    @property
+    def ready(self) -> bool:
+        return self.coef is not None
+
+    def predict(self, xs: FloatArray) -> FloatArray:
+        """Predicted (signed) values at unit-cube points ``xs`` (k, n)."""
+        if self.coef is None:
+            return np.zeros(len(xs))
+        out: FloatArray = self._features(self._whitened(xs)) @ self.coef
+        return out
+
+
+def _kendall_tau(a: FloatArray, b: FloatArray) -> float:
+    """Kendall's tau-a between two equally long vectors (ties count as disagreement)."""
+    i, j = np.triu_indices(len(a), k=1)
+    concordant = np.sign(a[i] - a[j]) * np.sign(b[i] - b[j])
+    return float(concordant.mean()) if len(i) else 0.0
+
+
 class EvolutionarySearch(Searcher):
     """CMA-ES with IPOP restarts, on the unit cube of the space's encoding.
 
@@ -166,10 +224,18 @@ class EvolutionarySearch(Searcher):
     population_size : int, optional
         Points per generation (lambda, >= 2); ``4 + floor(3 ln D)`` by default.
     sigma0 : float
-        Initial step size in unit-cube coordinates (each dimension spans 1).
+        Initial step size in unit-cube coordinates (each dimension spans 1); the first
+        mean is the centre of the cube.
     restarts : bool
         Restart (IPOP) when a run ends; otherwise keep sampling from the final
         distribution.
+    surrogate : bool
+        Rank candidates with a linear-quadratic regression model of the archive
+        (lq-CMA-ES, Hansen 2019): the candidates the model likes best are asked first,
+        and once the model's out-of-sample ranking agrees with the results (Kendall tau
+        >= 0.5), a generation is updated after a quarter of its candidates are evaluated,
+        the rest ranked by the model. Far fewer trials per generation on smooth
+        objectives; ``False`` gives plain CMA-ES.
     seed, direction
         As for every `Searcher`.
 
@@ -199,8 +265,9 @@ class EvolutionarySearch(Searcher):
         space: Space | Mapping[str, Dimension],
         *,
         population_size: int | None = None,
-        sigma0: float = 0.3,
+        sigma0: float = 0.15,
         restarts: bool = True,
+        surrogate: bool = True,
         seed: int | np.random.Generator | None = None,
         direction: str = "minimize",
     ):
@@ -225,8 +292,13 @@ class EvolutionarySearch(Searcher):
             )
         if not isinstance(restarts, bool):
             raise TypeError(f"EvolutionarySearch: restarts must be True or False, got {restarts!r}")
+        if not isinstance(surrogate, bool):
+            raise TypeError(
+                f"EvolutionarySearch: surrogate must be True or False, got {surrogate!r}"
+            )
         self.sigma0 = float(sigma0)
         self.restarts = restarts
+        self.surrogate = surrogate
         self._base_lambda = int(population_size)
         self._state = _CMAState(n, self._base_lambda, np.full(n, 0.5), self.sigma0)
         self._generation = 0
@@ -234,6 +306,11 @@ class EvolutionarySearch(Searcher):
         self._gen_of: dict[int, int] = {}
         self._x: dict[int, FloatArray] = {}
         self._injected: set[int] = set()
+        self._predicted: dict[int, float] = {}
+        self._candidates = np.empty((0, n))
+        self._queue: list[int] = []
+        self._model: _Quadratic | None = None
+        self._start_generation()
 
     @property
     def mean(self) -> FloatArray:
@@ -274,17 +351,83 @@ class EvolutionarySearch(Searcher):
         """Points per generation of the current run (doubles at each restart)."""
         return self._state.lam
 
+    def _archive(self) -> tuple[FloatArray, FloatArray]:
+        done = [t for t in self._trials.values() if t.state == "complete"]
+        if not done:
+            return np.empty((0, self.space.encoded_dim)), np.empty(0)
+        xs = np.array([self._x[t.number] for t in done])
+        return xs, np.array([self._signed_value(t) for t in done])
+
+    def _fit_model(self) -> _Quadratic | None:
+        if not self.surrogate:
+            return None
+        xs, values = self._archive()
+        model = _Quadratic(self._state, xs, values)
+        return model if model.ready else None
+
+    def _start_generation(self) -> None:
+        """Sample the generation's candidates; with a model, ask the most promising first."""
+        lam = self._state.lam
+        self._candidates = np.array([self._state.sample(self._rng) for _ in range(lam)])
+        self._model = self._fit_model()
+        if self._model is None:
+            self._queue = list(range(lam))
+            self._candidate_pred = np.full(lam, np.nan)
+        else:
+            pred = self._model.predict(self._candidates)
+            self._queue = [int(i) for i in np.argsort(pred, kind="stable")]
+            self._candidate_pred = pred
+
+    def _model_trusted(self) -> bool:
+        """Check out of sample that predictions made at ask time rank the recent results."""
+        recent = [
+            (self._predicted[t.number], self._signed_value(t))
+            for t in sorted(self._trials.values(), key=lambda t: -t.number)
+            if t.number in self._predicted and t.state == "complete"
+        ][:15]
+        if len(recent) < 6:
+            return False
+        pred, true = np.array(recent).T
+        return _kendall_tau(pred, true) >= _TRUST_TAU
+
     def _maybe_update(self) -> None:
+        lam = self._state.lam
         current = [
             t
             for n, t in sorted(self._trials.items())
             if t.finished and self._gen_of.get(n) == self._generation
-        ][: self._state.lam]
-        if len(current) < self._state.lam:
+        ][:lam]
+        from_candidates = [
+            t
+            for t in current
+            if t.info.get("candidate") is not None and t.number not in self._injected
+        ]
+        if len(current) >= lam:
+            xs = np.array([self._x[t.number] for t in current])
+            values = np.array([self._signed_value(t) for t in current])
+            injected = np.array([t.number in self._injected for t in current])
+        elif (
+            self._model is not None
+            and len(from_candidates) >= max(1, lam // 4)
+            and any(t.state == "complete" for t in from_candidates)
+            and self._model_trusted()
+        ):
+            # lq-CMA-ES: the model ranks the candidates not evaluated yet, so a generation
+            # can pass on a few true evaluations; none of them may rank above the best
+            # evaluated one.
+            refit = self._fit_model() or self._model
+            values = refit.predict(self._candidates)
+            evaluated = {int(t.info["candidate"]): self._signed_value(t) for t in from_candidates}
+            true_best = min(evaluated.values())
+            others = [i for i in range(lam) if i not in evaluated]
+            if others and math.isfinite(true_best):
+                values[others] += max(0.0, true_best - float(values[others].min()) + 1e-12)
+            for i, v in evaluated.items():
+                values[i] = v
+            xs = self._candidates
+            injected = np.zeros(lam, dtype=bool)
+        else:
             return
-        xs = np.array([self._x[t.number] for t in current])
-        values = np.array([self._signed_value(t) for t in current])
-        injected = np.array([t.number in self._injected for t in current])
         self._state.update(xs, values, injected)
         self._generation += 1
         reason = self._state.stop_reason(values)
@@ -293,14 +436,23 @@ class EvolutionarySearch(Searcher):
             lam = self._base_lambda * 2**self._restart_count
             mean = self._rng.random(self.space.encoded_dim)
             self._state = _CMAState(self.space.encoded_dim, lam, mean, self.sigma0)
+        self._start_generation()
 
     def _propose(self, number: int) -> tuple[dict[str, Any], dict[str, Any]]:
         self._maybe_update()
-        x = self._state.sample(self._rng)
+        candidate: int | None = None
+        if self._queue:
+            candidate = self._queue.pop(0)
+            x = self._candidates[candidate]
+            if not np.isnan(self._candidate_pred[candidate]):
+                self._predicted[number] = float(self._candidate_pred[candidate])
+        else:
+            x = self._state.sample(self._rng)
         self._x[number] = x
         self._gen_of[number] = self._generation
         params: dict[str, Any] = self.space.decode(x)
-        return params, {"generation": self._generation, "restart": self._restart_count}
+        info = {"generation": self._generation, "restart": self._restart_count}
+        return params, {**info, "candidate": candidate}
 
     def _observe(self, trial: Trial) -> None:
         if trial.number not in self._x:

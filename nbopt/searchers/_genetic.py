@@ -261,7 +261,8 @@ class GeneticSearch(Searcher):
     space : Space or dict name -> Dimension
         What to search.
     population_size : int
-        Finished trials per generation (>= 2).
+        Finished trials per generation (>= 2). The default 10 suits budgets of 50-200
+        trials (more generations); raise it for larger budgets or rugged objectives.
     tournament_size : int
         Pool members compared per parent selection (>= 1; 1 means random parents).
     crossover_rate : float
@@ -272,10 +273,10 @@ class GeneticSearch(Searcher):
     elitism : int
         Best trials carried into every parent pool (0 <= elitism < population_size).
     crossover : Crossover, optional
-        Strategy object; `UniformCrossover` by default (`BlendCrossover`, `SBXCrossover`
-        are alternatives).
+        Strategy object; ``BlendCrossover(alpha=0.3)`` by default (`UniformCrossover`,
+        `SBXCrossover` are alternatives).
     mutation : Mutation, optional
-        Strategy object; ``GaussianMutation(mutation_rate, sigma=0.1)`` by default.
+        Strategy object; ``GaussianMutation(mutation_rate, sigma=0.05)`` by default.
     seed, direction
         As for every `Searcher`.
 
@@ -297,7 +298,7 @@ class GeneticSearch(Searcher):
         self,
         space: Space | Mapping[str, Dimension],
         *,
-        population_size: int = 20,
+        population_size: int = 10,
         tournament_size: int = 3,
         crossover_rate: float = 0.9,
         mutation_rate: float | None = None,
@@ -335,9 +336,9 @@ class GeneticSearch(Searcher):
                 "GeneticSearch: give mutation_rate or a mutation object, not both "
                 "(set the rate on the mutation object)"
             )
-        self.crossover: Crossover = crossover if crossover is not None else UniformCrossover()
+        self.crossover: Crossover = crossover if crossover is not None else BlendCrossover(0.3)
         self.mutation: Mutation = (
-            mutation if mutation is not None else GaussianMutation(rate=mutation_rate)
+            mutation if mutation is not None else GaussianMutation(rate=mutation_rate, sigma=0.05)
         )
         dims = list(self.space.values())
         self._categorical: BoolArray = np.array([isinstance(d, Choice) for d in dims])

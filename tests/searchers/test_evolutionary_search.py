@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import numpy as np
@@ -23,8 +24,8 @@ def drive(s: Any, n: int, fn: Any) -> None:
         s.tell(t, fn(t.params))
 
 
-def test_converges_on_a_quadratic() -> None:
-    s = EvolutionarySearch(DIMS, seed=0, restarts=False)
+def test_plain_cma_es_converges_on_a_quadratic() -> None:
+    s = EvolutionarySearch(DIMS, seed=0, restarts=False, surrogate=False)
     drive(s, 300, shifted_sphere)
     assert s.best_value < 1e-6
     np.testing.assert_allclose(
@@ -32,6 +33,19 @@ def test_converges_on_a_quadratic() -> None:
     )
     assert s.sigma < 1e-2
     assert s.generation == 300 // s.population_size
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_surrogate_needs_far_fewer_trials_per_generation(seed: int) -> None:
+    plain = EvolutionarySearch(DIMS, seed=seed, surrogate=False)
+    assisted = EvolutionarySearch(DIMS, seed=seed)
+    drive(plain, 100, shifted_sphere)
+    drive(assisted, 100, shifted_sphere)
+    assert plain.generation == 100 // plain.population_size
+    assert assisted.generation > 3 * plain.generation
+    assert assisted.best_value < 1e-8 < plain.best_value
+    per_generation = Counter(t.info["generation"] for t in assisted.trials)
+    assert min(per_generation.values()) < assisted.population_size
 
 
 def test_learns_the_shape_of_an_ill_conditioned_quadratic() -> None:
