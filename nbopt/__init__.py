@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from nbopt import live, optimizers, problems, searchers, space
+from nbopt.searchers import search
 
 __version__ = "0.1.0"
 
@@ -20,6 +21,7 @@ __all__ = [
     "optimize",
     "optimizers",
     "problems",
+    "search",
     "searchers",
     "space",
 ]
