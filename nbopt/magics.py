@@ -11,6 +11,7 @@ import shlex
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, NoReturn
 
 from IPython.core.error import UsageError
@@ -61,6 +62,7 @@ class OptimizeCall:
     problem: Any
     optimizers: dict[str, Any]
     options: dict[str, Any]
+    save: str | None = None
 
 
 _LABEL = re.compile(r"^\s*([^=()]+?)\s*=(?!=)\s*(.*)$", re.DOTALL)
@@ -252,7 +254,7 @@ class _Parser(argparse.ArgumentParser):
     """An ArgumentParser that raises instead of exiting the kernel."""
 
     def error(self, message: str) -> NoReturn:
-        raise _ArgumentError(f"{message}\n{self.format_usage().rstrip()}")
+        raise _ArgumentError(f"{message}\n({self.prog} --help shows the usage)")
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         if message:
@@ -263,6 +265,7 @@ class _Parser(argparse.ArgumentParser):
 _OPTIMIZE_EXAMPLE = """examples:
   %nbopt optimize rosenbrock -o "sgd(lr=1e-3, momentum=0.9)" "adam(lr=0.05)" --start -1.5,2
   %nbopt optimize "linear_regression" -o sgd(lr=0.05) --batch-size 16 --seed 0 --block
+  %nbopt optimize booth -o "gd(lr=0.05)" "adam(lr=0.5)" --steps 100 --save race.gif
   %nbopt optimize himmelblau -o "slow = gd(lr=1e-3)" "fast = gd(lr=1e-2)"
 
   %%nbopt optimize rosenbrock --steps 300      (cell form: one optimizer per line)
@@ -318,6 +321,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--block",
         action="store_true",
         help="run in the foreground until done (scripts, nbclient)",
+    )
+    opt.add_argument(
+        "--save",
+        default=None,
+        metavar="PATH",
+        help="when the race is done (implies --block), also save it as .png, .svg or .gif",
     )
     return parser
 
@@ -442,14 +451,17 @@ def parse_optimize(args: argparse.Namespace, cell: str | None = None) -> Optimiz
             raise ValueError(
                 f"--start: {pname!r} is {problem.dim}-D, got {len(start)} coordinates {start}"
             )
+    save = args.save
+    if save is not None and Path(save).suffix.lower() not in (".png", ".svg", ".gif"):
+        raise ValueError(f"--save: expected a .png, .svg or .gif file name, got {save!r}")
     options: dict[str, Any] = {
         "start": start,
         "steps": args.steps,
         "batch_size": args.batch_size,
         "seed": args.seed,
-        "block": args.block,
+        "block": args.block or save is not None,
     }
-    return OptimizeCall(problem, dict(zip(labels, (o for _, o in built))), options)
+    return OptimizeCall(problem, dict(zip(labels, (o for _, o in built))), options, save)
 
 
 def run_nbopt(
@@ -495,9 +507,18 @@ def run_nbopt(
     if optimize is None:
         from nbopt import optimize
     try:
-        return optimize(call.problem, call.optimizers, **call.options)
+        widget = optimize(call.problem, call.optimizers, **call.options)
     except ValueError as exc:
         raise UsageError(f"%nbopt: {exc}") from None
+    if call.save is not None:
+        from nbopt.export import save
+
+        try:
+            path = save(widget, call.save)
+        except OSError as exc:
+            raise UsageError(f"%nbopt: --save: cannot write {call.save!r}: {exc}") from None
+        print(f"saved {path}")
+    return widget
 
 
 @magics_class

@@ -188,3 +188,19 @@ def test_without_block_the_cell_returns_while_the_race_runs():
 def test_run_line_magic_raises_usage_error_for_callers():
     with pytest.raises(UsageError, match="unknown optimizer"):
         ip.run_line_magic("nbopt", "optimize booth -o nope")
+
+
+def test_save_writes_the_finished_race(tmp_path):
+    target = tmp_path / "race.svg"
+    result, out, err = _run(
+        f"w = %nbopt optimize booth -o 'fast=gd(lr=0.05)' --steps 15 --save '{target}'"
+    )
+    assert result.success, err
+    assert f"saved {target}" in out
+    widget = ip.user_ns["w"]
+    assert widget.state == "finished"  # --save implies --block
+    svg = target.read_text()
+    assert "fast: " in svg and "booth: step 15 of 15" in svg
+    result, _, err = _run(f"%nbopt optimize booth -o gd --save '{tmp_path / 'race.jpg'}'")
+    assert not result.success and "--save: expected a .png, .svg or .gif" in err
+    assert not (tmp_path / "race.jpg").exists()
