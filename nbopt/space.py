@@ -145,7 +145,7 @@ class Float(_Numeric):
             s = _check_bound(step, "step", "Float")
             if s <= 0:
                 raise ValueError(f"Float: step must be > 0, got {step!r}")
-            if s > self.hi - self.lo:
+            if s > (self.hi - self.lo) * (1.0 + 1e-9):
                 raise ValueError(
                     f"Float: step={step!r} is larger than the range hi - lo = {self.hi - self.lo!r}"
                 )

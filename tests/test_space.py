@@ -95,6 +95,9 @@ def test_step_validation() -> None:
     assert f.validate(0.30000000000000004) == 0.3
     with pytest.raises(ValueError, match="not on the step grid"):
         f.validate(0.15)
+    # a step equal to the range, up to rounding of lo + width, gives the two ends
+    width = 16383.252805542828
+    assert Float(5.0, 5.0 + width, step=width).grid() == [5.0, 5.0 + width]
 
 
 def test_reprs() -> None:
