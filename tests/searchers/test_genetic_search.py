@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from nbopt import space
-from nbopt.searchers import GeneticSearch
-from nbopt.searchers._genetic import (
+from nbopt.searchers import (
     BlendCrossover,
     GaussianMutation,
+    GeneticSearch,
     SBXCrossover,
     UniformCrossover,
 )
