@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nbopt import space
 from nbopt.searchers import Searcher, Trial
@@ -197,3 +199,42 @@ def test_add_finished_replays_and_continues_numbering(
     running = make_searcher(mixed_space, seed=9).ask()
     with pytest.raises(ValueError, match="still running"):
         resumed.add_finished(running)
+
+
+@st.composite
+def small_spaces(draw: Any) -> Space:
+    dims: dict[str, space.Dimension] = {}
+    for i in range(draw(st.integers(1, 4))):
+        kind = draw(st.sampled_from(["float", "log", "step", "int", "logint", "choice"]))
+        lo = draw(st.integers(-50, 50))
+        if kind == "float":
+            dims[f"d{i}"] = space.Float(lo, lo + draw(st.floats(0.01, 100.0)))
+        elif kind == "log":
+            dims[f"d{i}"] = space.Float(1e-5, 10.0 ** draw(st.integers(-4, 3)), log=True)
+        elif kind == "step":
+            dims[f"d{i}"] = space.Float(lo, lo + 1.0, step=draw(st.sampled_from([0.1, 0.25, 0.5])))
+        elif kind == "int":
+            dims[f"d{i}"] = space.Int(lo, lo + draw(st.integers(1, 20)))
+        elif kind == "logint":
+            dims[f"d{i}"] = space.Int(1, draw(st.integers(2, 10_000)), log=True)
+        else:
+            dims[f"d{i}"] = space.Choice(list(range(draw(st.integers(1, 5)))))
+    return Space(dims)
+
+
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(sp=small_spaces(), seed=st.integers(0, 1000))
+def test_any_space_gets_valid_proposals(make_searcher: Any, sp: Space, seed: int) -> None:
+    searcher = make_searcher(sp, seed=seed)
+    rng = np.random.default_rng(seed)
+    for _ in range(15):
+        if searcher.exhausted:
+            break
+        trial = searcher.ask()
+        check_params(sp, trial.params)
+        if rng.random() < 0.2:
+            searcher.tell(trial, error="failed")
+        else:
+            searcher.tell(trial, float(rng.normal()))
