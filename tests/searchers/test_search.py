@@ -378,3 +378,35 @@ def test_no_pandas_gives_a_clear_import_error(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match="pip install pandas"):
         r.to_dataframe()
+
+
+MIXED = {
+    "x": space.Float(-3.0, 3.0),
+    "n": space.Int(1, 6),
+    "act": space.Choice(["relu", "tanh", "gelu"]),
+}
+
+
+def mixed_objective(x: float, n: int, act: str) -> float:
+    return (x - 1.0) ** 2 + (n - 3) ** 2 + (act != "tanh")
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_every_method_runs_is_reproducible_and_resumes(method: str, tmp_path: Any) -> None:
+    a = search(mixed_objective, MIXED, method=method, n_trials=16, seed=5)
+    b = search(mixed_objective, MIXED, method=method, n_trials=16, seed=5)
+    assert len(a.trials) == 16 and all(t.state == "complete" for t in a.trials)
+    assert [t.params for t in a.trials] == [t.params for t in b.trials]
+    assert a.best_value == min(t.value for t in a.trials if t.value is not None)
+    calls: list[dict[str, Any]] = []
+
+    def counted(params: dict[str, Any]) -> float:
+        calls.append(params)
+        return mixed_objective(**params)
+
+    db = tmp_path / f"{method}.db"
+    first = search(counted, MIXED, method=method, n_trials=7, seed=5, storage=db)
+    resumed = search(counted, MIXED, method=method, n_trials=16, seed=5, storage=db)
+    assert len(calls) == 16
+    assert resumed.trials[:7] == first.trials
+    assert [t.number for t in resumed.trials] == list(range(16))
