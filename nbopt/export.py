@@ -14,7 +14,7 @@ import math
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -49,7 +49,7 @@ _FIGSIZE = (11.0, 5.0)
 def _style() -> Iterator[None]:
     import matplotlib
 
-    with matplotlib.rc_context(_RC):
+    with matplotlib.rc_context(cast(Any, _RC)):
         yield
 
 
@@ -247,8 +247,7 @@ def _update(artists: _Artists, info: RaceInfo) -> None:
             a.path.set_data(t.path[:, 0], t.path[:, 1])
         else:
             a.path.set_data([], [])
-        diverged = t.status == "diverged" and t.exit is not None
-        if diverged:
+        if t.status == "diverged" and t.exit is not None:
             a.exit.set_data([t.exit[0]], [t.exit[1]])
             a.point.set_data([], [])
         else:
@@ -367,7 +366,7 @@ def _draw_plane(fig: Figure, ax: Axes, info: RaceInfo) -> None:
     _text(
         ax.annotate(
             "start",
-            info.start_point,
+            (float(info.start_point[0]), float(info.start_point[1])),
             xytext=(6, 6),
             textcoords="offset points",
             fontsize=8.5,
@@ -598,7 +597,7 @@ def race_gif(
     path: str | Path,
     *,
     frames: int = 40,
-    fps: float = 10.0,
+    fps: int = 10,
     dpi: float = 72,
     hold: float = 2.0,
     figsize: tuple[float, float] | None = None,
@@ -613,7 +612,7 @@ def race_gif(
         Where to write the ``.gif``.
     frames : int
         Number of distinct frames, evenly spaced in steps.
-    fps : float
+    fps : int
         Frames per second.
     dpi : float
         Pixels per inch (792 x 360 pixels at the default 72 and 11 x 5 inches).
@@ -637,8 +636,8 @@ def race_gif(
     """
     from matplotlib.animation import PillowWriter
 
-    if not (isinstance(fps, (int, float)) and fps > 0):
-        raise ValueError(f"fps must be a positive number, got {fps!r}")
+    if isinstance(fps, bool) or not isinstance(fps, int) or fps <= 0:
+        raise ValueError(f"fps must be a positive integer, got {fps!r}")
     if not (isinstance(hold, (int, float)) and hold >= 0):
         raise ValueError(f"hold must be a number of seconds >= 0, got {hold!r}")
     infos = race_frames(source, frames)

@@ -76,10 +76,11 @@ def _literal(node: ast.expr, where: str) -> Literal:
         isinstance(node, ast.UnaryOp)
         and isinstance(node.op, (ast.USub, ast.UAdd))
         and isinstance(node.operand, ast.Constant)
-        and type(node.operand.value) in (int, float)
+        and isinstance(node.operand.value, (int, float))
+        and not isinstance(node.operand.value, bool)
     ):
-        value = node.operand.value
-        return -value if isinstance(node.op, ast.USub) else value
+        number: int | float = node.operand.value
+        return -number if isinstance(node.op, ast.USub) else number
     if isinstance(node, (ast.Tuple, ast.List)):
         return tuple(_literal(item, where) for item in node.elts)
     raise ValueError(
@@ -505,9 +506,11 @@ def run_nbopt(
     except ValueError as exc:
         raise UsageError(f"%nbopt: {exc}\n(%nbopt optimize --help lists the choices)") from None
     if optimize is None:
-        from nbopt import optimize
+        from nbopt import optimize as start_race
+    else:
+        start_race = optimize
     try:
-        widget = optimize(call.problem, call.optimizers, **call.options)
+        widget = start_race(call.problem, call.optimizers, **call.options)
     except ValueError as exc:
         raise UsageError(f"%nbopt: {exc}") from None
     if call.save is not None:
