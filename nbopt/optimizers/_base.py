@@ -71,8 +71,11 @@ class Hyperparameter(Generic[T]):
             raise
 
 
-def _number(name: str, value: Any) -> float:
-    """Return ``value`` as a Python int or float (ints stay ints so repr matches torch)."""
+def real(name: str, value: Any) -> float:
+    """Check a finite number; return it as a Python int or float.
+
+    Ints stay ints so that a repr shows ``weight_decay=0`` as torch's does.
+    """
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {value!r}")
     number: float = int(value) if isinstance(value, numbers.Integral) else float(value)
@@ -85,17 +88,12 @@ def nonnegative(label: str) -> Callable[[str, Any], float]:
     """Make a converter for a finite number >= 0 (``label`` is torch's word for it)."""
 
     def convert(name: str, value: Any) -> float:
-        number = _number(name, value)
+        number = real(name, value)
         if number < 0:
             raise ValueError(f"Invalid {label}: {name} must be >= 0, got {value!r}")
         return number
 
     return convert
-
-
-def real(name: str, value: Any) -> float:
-    """Check a finite number."""
-    return _number(name, value)
 
 
 def flag(name: str, value: Any) -> bool:
@@ -109,7 +107,7 @@ def betas(name: str, value: Any) -> tuple[float, float]:
     """Check Adam's ``(beta1, beta2)`` pair, each in [0, 1)."""
     if isinstance(value, str) or not hasattr(value, "__len__") or len(value) != 2:
         raise TypeError(f"{name} must be a pair (beta1, beta2), got {value!r}")
-    pair = (_number(f"{name}[0]", value[0]), _number(f"{name}[1]", value[1]))
+    pair = (real(f"{name}[0]", value[0]), real(f"{name}[1]", value[1]))
     for i, beta in enumerate(pair):
         if not 0.0 <= beta < 1.0:
             raise ValueError(
@@ -120,16 +118,13 @@ def betas(name: str, value: Any) -> tuple[float, float]:
 
 
 def _as_float_array(value: Any, what: str) -> FloatArray:
-    if isinstance(value, np.ndarray) and value.dtype == np.float64:
-        array = value
-    else:
-        try:
-            array = np.asarray(value, dtype=np.float64)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"{what} must be an array of real numbers, got {value!r}") from exc
-    if not array.flags.c_contiguous:
-        array = np.ascontiguousarray(array)
-    return array
+    try:
+        array = np.asarray(value)
+    except ValueError as exc:
+        raise ValueError(f"{what} must be a rectangular array of real numbers: {exc}") from exc
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{what} must be an array of real numbers, got {value!r}")
+    return np.asarray(array, dtype=np.float64, order="C")
 
 
 class Optimizer:

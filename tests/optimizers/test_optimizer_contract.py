@@ -231,8 +231,14 @@ def test_bad_arrays_are_rejected(config: str) -> None:
         opt.step(np.zeros(3), np.zeros(3), out=np.zeros(3, dtype=np.float32))
     with pytest.raises(ValueError, match="out must have the shape"):
         opt.step(np.zeros(3), np.zeros(3), out=np.zeros(4))
-    with pytest.raises(TypeError, match="x must be an array"):
+    with pytest.raises(TypeError, match="x must be an array of real numbers"):
         opt.step(["a", "b"], [1.0, 2.0])
+    with pytest.raises(TypeError, match="grad must be an array of real numbers"):
+        opt.step([1.0, 2.0], [1j, 2.0])
+    with pytest.raises(TypeError, match="x must be an array of real numbers"):
+        opt.step([True, False], [1.0, 2.0])
+    with pytest.raises(ValueError, match="rectangular"):
+        opt.step([[1.0, 2.0], [3.0]], [1.0, 2.0])
 
 
 @ids
