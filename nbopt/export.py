@@ -549,16 +549,21 @@ def race_frames(source: Any, frames: int = 40) -> list[RaceInfo]:
     if isinstance(frames, bool) or not isinstance(frames, int) or frames < 2:
         raise ValueError(f"frames must be an integer >= 2, got {frames!r}")
     race = _race_of(source)
-    trajectories: Mapping[str, Any] = race.trajectories()
+    colours = None
+    if source is not race:
+        # a widget: its colours, and its histories read between two steps of its session
+        colours = [str(c) for c in getattr(source, "colours", [])] or None
+    copy = getattr(source, "trajectories", None) if source is not race else None
+    trajectories: Mapping[str, Any] = copy() if callable(copy) else race.trajectories()
     last = max((t.steps for t in trajectories.values()), default=0)
     steps = np.unique(np.round(np.linspace(0, last, frames)).astype(int))
     landscape = landscape_info(race.problem) if race.problem.dim == 2 else None
-    final = race_info(race, trajectories=trajectories, landscape=landscape)
+    final = race_info(race, trajectories=trajectories, landscape=landscape, colours=colours)
     out = []
     for k in steps.tolist():
         cut = {name: _truncate(t, k) for name, t in trajectories.items()}
         state = "finished" if k == last and race.finished else "running"
-        info = race_info(race, trajectories=cut, landscape=landscape, state=state)
+        info = race_info(race, trajectories=cut, landscape=landscape, state=state, colours=colours)
         if final.projection is not None:
             info = _in_plane_of(final, info, k)
         out.append(dataclasses.replace(info, step=k))

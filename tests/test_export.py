@@ -267,3 +267,24 @@ def test_save_picks_the_format_from_the_extension(tmp_path, rosenbrock_race):
         save(rosenbrock_race, tmp_path / "race.jpg")
     with pytest.raises(ValueError, match="dpi"):
         save(rosenbrock_race, tmp_path / "race.svg", dpi=50)
+
+
+def test_a_widget_exports_with_its_own_colours(tmp_path):
+    from nbopt.widgets import OptimizerRace
+
+    race = optimizers.Race(
+        "booth",
+        {"GD": optimizers.GradientDescent(lr=0.05), "Adam": optimizers.Adam(lr=0.3)},
+        steps=25,
+    )
+    widget = OptimizerRace(race, colours=["#112233", "#aa5500"], steps_per_second=None)
+    try:
+        assert widget.run() == "finished"
+        frames = race_frames(widget, frames=3)
+        assert [t.colour for t in frames[-1].traces] == ["#112233", "#aa5500"]
+        assert [t.colour for t in widget.info().traces] == ["#112233", "#aa5500"]
+        svg = save(widget, tmp_path / "w.svg").read_text()
+        assert "#112233" in svg and "GD: " in svg
+        assert Image.open(save(widget, tmp_path / "w.gif", frames=3, dpi=20)).n_frames >= 3
+    finally:
+        widget.close()
