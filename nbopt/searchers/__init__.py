@@ -1,6 +1,7 @@
 """Ask/tell hyperparameter searchers and the search loop."""
 
 from nbopt.searchers._base import Searcher, Trial
+from nbopt.searchers._bayesian import BayesianSearch, SurrogateGrid
 from nbopt.searchers._cmaes import EvolutionarySearch
 from nbopt.searchers._genetic import (
     BlendCrossover,
@@ -16,6 +17,7 @@ from nbopt.searchers._random import RandomSearch
 from nbopt.searchers._search import SearchResult, search
 
 __all__: list[str] = [
+    "BayesianSearch",
     "BlendCrossover",
     "Crossover",
     "EvolutionarySearch",
@@ -27,6 +29,7 @@ __all__: list[str] = [
     "SBXCrossover",
     "SearchResult",
     "Searcher",
+    "SurrogateGrid",
     "Trial",
     "UniformCrossover",
     "search",

@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 
 from nbopt import space
-from nbopt.searchers import EvolutionarySearch, GeneticSearch, GridSearch, RandomSearch, Searcher
+from nbopt.searchers import (
+    BayesianSearch,
+    EvolutionarySearch,
+    GeneticSearch,
+    GridSearch,
+    RandomSearch,
+    Searcher,
+)
 from nbopt.space import Space
 
 Factory = Callable[..., Searcher]
@@ -16,6 +23,7 @@ Factory = Callable[..., Searcher]
 # factory(space, seed=..., direction=...) -> Searcher; small settings keep the suite fast
 # while still crossing generation / start-up boundaries within ~30 trials.
 SEARCHER_FACTORIES: dict[str, Factory] = {
+    "bayesian": lambda space, **kw: BayesianSearch(space, n_startup_trials=5, **kw),
     "cmaes": lambda space, **kw: EvolutionarySearch(space, **kw),
     "genetic": lambda space, **kw: GeneticSearch(space, population_size=6, **kw),
     "grid": lambda space, **kw: GridSearch(space, resolution=4, shuffle=True, **kw),

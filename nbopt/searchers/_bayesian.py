@@ -1,0 +1,467 @@
+"""Bayesian optimization: a Gaussian-process surrogate with log expected improvement."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.stats import qmc
+
+from nbopt.searchers import _gp
+from nbopt.searchers._base import Searcher, Trial
+from nbopt.space import Choice, Dimension, Int, Space
+
+__all__ = ["BayesianSearch", "SurrogateGrid"]
+
+FloatArray = NDArray[np.float64]
+
+_WARPS = ("auto", "none", "log")
+
+
+class _Proposer:
+    """The model-based proposal step, on encoded points in the unit cube.
+
+    Kept apart from the ask/tell bookkeeping so it can be driven (and tested) with plain arrays.
+    """
+
+    def __init__(
+        self,
+        dim: int,
+        *,
+        rng: np.random.Generator,
+        warp: str = "auto",
+        project: Callable[[FloatArray], FloatArray] | None = None,
+        n_candidates: int = 1024,
+        n_starts: int = 8,
+        deterministic: bool = False,
+        noise_floor: float = _gp.DEFAULT_NOISE_FLOOR,
+    ) -> None:
+        if warp not in _WARPS:
+            raise ValueError(f"warp must be one of {_WARPS}, got {warp!r}")
+        self.dim = dim
+        self.rng = rng
+        self.warp = warp
+        self.project = project
+        self.n_candidates = n_candidates
+        self.n_starts = n_starts
+        self.deterministic = deterministic
+        self.noise_floor = noise_floor
+        self.params: _gp.KernelParams | None = None
+        self.last_proposal: FloatArray | None = None
+
+    def _choose_warp(self, values: FloatArray) -> str:
+        if self.warp != "auto":
+            return self.warp
+        # Heavy upper tails (typical of losses that blow up away from the optimum) are
+        # modelled far better after a log warp; a near-symmetric spread is left alone.
+        q10, q50, q90 = np.percentile(values, [10, 50, 90])
+        lower = q50 - q10
+        upper = q90 - q50
+        return "log" if upper > 5.0 * max(lower, 1e-300) else "none"
+
+    def fit(
+        self, X: FloatArray, values: FloatArray
+    ) -> tuple[_gp.GaussianProcess, _gp.ValueTransform]:
+        """Fit the surrogate to encoded points ``X`` and objective values (minimized)."""
+        transform = _gp.transform_values(values, self._choose_warp(values))
+        gp = _gp.fit_gp(
+            X,
+            transform.y,
+            warm_start=self.params,
+            fixed_noise=self.deterministic,
+            noise_floor=self.noise_floor,
+            restarts=len(X) <= 60 or self.params is None,
+        )
+        self.params = gp.params
+        return gp, transform
+
+    def propose(
+        self,
+        X: FloatArray,
+        values: FloatArray,
+        X_pending: FloatArray,
+    ) -> tuple[FloatArray, dict[str, Any]]:
+        """Next point to evaluate and a record of why (log EI, length scales, ...).
+
+        ``X`` (n >= 2 rows) are the evaluated encoded points with their ``values``
+        (lower is better), ``X_pending`` points asked but not told yet.
+        """
+        if len(X) < 2:
+            raise ValueError(f"the surrogate needs at least 2 evaluated points, got {len(X)}")
+        with _gp.single_threaded_blas():
+            return self._propose(X, values, X_pending)
+
+    def _propose(
+        self,
+        X: FloatArray,
+        values: FloatArray,
+        X_pending: FloatArray,
+    ) -> tuple[FloatArray, dict[str, Any]]:
+        gp, transform = self.fit(X, values)
+        best = float(transform.y.min())
+        model = gp
+        if len(X_pending):
+            # Kriging believer: pending points are assumed to return the posterior mean,
+            # which removes their uncertainty so the next proposal goes elsewhere.
+            model = gp.condition_on(X_pending, gp.predict(X_pending).mean)
+        incumbent = X[int(np.argmin(values))]
+        scale = gp.params.lengthscales
+        local = incumbent + 0.05 * self.rng.standard_normal((32, self.dim)) * np.minimum(scale, 1.0)
+        extra = [incumbent[None, :], np.clip(local, 0.0, 1.0)]
+        if self.last_proposal is not None:
+            extra.append(self.last_proposal[None, :])
+        xs, vals = _gp.maximize_acquisition(
+            model,
+            best,
+            self.rng,
+            n_candidates=self.n_candidates,
+            n_starts=self.n_starts,
+            extra_candidates=np.vstack(extra),
+        )
+        seen = np.vstack([X, X_pending]) if len(X_pending) else X
+        if self.project is not None:
+            xs = self.project(xs)
+            vals = _gp.acquisition(model, xs, best)
+            order = np.argsort(-vals)
+            xs, vals = xs[order], vals[order]
+        chosen: FloatArray | None = None
+        log_ei = -math.inf
+        for x, v in zip(xs, vals):
+            if np.min(np.max(np.abs(seen - x), axis=1)) > 1e-9:
+                chosen, log_ei = x, float(v)
+                break
+        if chosen is None:
+            # Every local optimum is an evaluated point (small discrete spaces): take the
+            # best fresh point among random ones; repeat a point only when none is fresh.
+            pool = self.rng.random((self.n_candidates, self.dim))
+            if self.project is not None:
+                pool = self.project(pool)
+            fresh = np.array([np.min(np.max(np.abs(seen - p), axis=1)) > 1e-9 for p in pool])
+            pool = pool[fresh] if fresh.any() else pool
+            pool_vals = _gp.acquisition(model, pool, best)
+            i = int(np.argmax(pool_vals))
+            chosen, log_ei = pool[i], float(pool_vals[i])
+        self.last_proposal = chosen
+        info: dict[str, Any] = {
+            "phase": "model",
+            "log_ei": log_ei,
+            "lengthscales": [float(v) for v in gp.params.lengthscales],
+            "noise_var": float(gp.params.noise_var),
+            "warp": transform.warp,
+        }
+        return chosen, info
+
+
+class SurrogateGrid(NamedTuple):
+    """The surrogate and acquisition on a 2-d slice of the space, ready to draw.
+
+    Attributes
+    ----------
+    x_name, y_name : str
+        The two dimensions spanned.
+    x : ndarray of shape (nx,)
+        Native values of ``x_name`` along the columns (floats, ints, or the options of a
+        Choice as an object array).
+    y : ndarray of shape (ny,)
+        Native values of ``y_name`` along the rows.
+    mean, std : ndarray of shape (ny, nx)
+        Posterior mean and standard deviation of the objective, in objective units
+        (for a warped model, the mean is mapped back and ``std`` is the half-width of
+        the mapped one-sigma band).
+    acquisition : ndarray of shape (ny, nx)
+        Log expected improvement (higher means more promising).
+    next_params : dict
+        What ``ask()`` would propose next with no pending trials.
+    fixed : dict
+        Values the other dimensions are held at (the incumbent's unless given).
+    observed_x, observed_y : ndarray of shape (k,)
+        Native values of the two dimensions for every complete trial.
+    observed_value : ndarray of shape (k,)
+        Their objective values.
+    """
+
+    x_name: str
+    y_name: str
+    x: NDArray[Any]
+    y: NDArray[Any]
+    mean: FloatArray
+    std: FloatArray
+    acquisition: FloatArray
+    next_params: dict[str, Any]
+    fixed: dict[str, Any]
+    observed_x: NDArray[Any]
+    observed_y: NDArray[Any]
+    observed_value: FloatArray
+
+
+class BayesianSearch(Searcher):
+    """Bayesian optimization with a Gaussian-process surrogate and log expected improvement.
+
+    The first ``n_startup_trials`` trials come from a scrambled Sobol sequence. After
+    that each proposal fits a Gaussian process (Matern 5/2 kernel with one length scale
+    per encoded coordinate, hyperparameters by maximum a posteriori, warm-started) to
+    the finished trials and maximizes log expected improvement (Ament et al., 2023) by
+    multi-start L-BFGS-B with analytic gradients. Int and Choice dimensions are
+    optimized in the continuous relaxation of their encoding and rounded (Choice:
+    argmax of its one-hot coordinates).
+
+    Parallel asks: trials that are running when a new one is asked are fantasized at
+    the posterior mean (kriging believer), so concurrent proposals differ.
+    Failed trials: they enter the model with the worst value seen so far, which steers
+    proposals away from regions that crash (a failure is not mistaken for a good value,
+    and the best trial is always a completed one).
+
+    Parameters
+    ----------
+    space : Space or dict name -> Dimension
+    seed : int, numpy Generator or None
+    direction : {"minimize", "maximize"}
+    n_startup_trials : int
+        Quasi-random trials before the model is used (at least 2 complete ones are
+        needed in any case).
+    deterministic : bool
+        The objective returns the same value for the same params: the noise variance
+        is not fitted but held at a tiny floor. By default the noise is fitted.
+    warp : {"none", "log", "auto"}
+        Transformation of the objective values before standardization (see
+        :func:`nbopt.searchers._gp.transform_values`). ``"none"`` still compresses
+        extreme outliers.
+    n_candidates : int
+        Quasi-random candidates scored to pick the local-search starts.
+    n_starts : int
+        Local searches of the acquisition per proposal.
+
+    Examples
+    --------
+    >>> from nbopt import space
+    >>> s = BayesianSearch({"x": space.Float(-2.0, 2.0)}, seed=0, n_startup_trials=4)
+    >>> for _ in range(10):
+    ...     t = s.ask()
+    ...     _ = s.tell(t, (t.params["x"] - 0.5) ** 2)
+    >>> s.best_value < 1e-3
+    True
+    """
+
+    def __init__(
+        self,
+        space: Space | Mapping[str, Dimension],
+        *,
+        seed: int | np.random.Generator | None = None,
+        direction: str = "minimize",
+        n_startup_trials: int = 10,
+        deterministic: bool = False,
+        warp: str = "none",
+        n_candidates: int = 1024,
+        n_starts: int = 8,
+    ):
+        super().__init__(space, seed=seed, direction=direction)
+        if isinstance(n_startup_trials, bool) or not isinstance(n_startup_trials, int):
+            raise TypeError(f"n_startup_trials must be an int, got {n_startup_trials!r}")
+        if n_startup_trials < 0:
+            raise ValueError(f"n_startup_trials must be >= 0, got {n_startup_trials}")
+        if not isinstance(deterministic, bool):
+            raise TypeError(f"deterministic must be True or False, got {deterministic!r}")
+        for name, val in (("n_candidates", n_candidates), ("n_starts", n_starts)):
+            if isinstance(val, bool) or not isinstance(val, int) or val < 1:
+                raise ValueError(f"{name} must be a positive int, got {val!r}")
+        self.n_startup_trials = n_startup_trials
+        self._proposer = _Proposer(
+            self.space.encoded_dim,
+            rng=self._rng,
+            warp=warp,
+            project=self._project,
+            n_candidates=n_candidates,
+            n_starts=n_starts,
+            deterministic=deterministic,
+        )
+        self._sobol = qmc.Sobol(d=len(self.space), scramble=True, rng=self._rng)
+        self._sobol_buffer = np.empty((0, len(self.space)))
+        self._sobol_drawn = 0
+
+    # -- encoding helpers -----------------------------------------------------------
+
+    def _project(self, U: FloatArray) -> FloatArray:
+        """Snap encoded points to the nearest representable params (rounding, argmax)."""
+        return np.asarray(self.space.encode(self.space.decode(np.clip(U, 0.0, 1.0))))
+
+    def _next_sobol(self) -> FloatArray:
+        if len(self._sobol_buffer) == 0:
+            # Doubling keeps every prefix a power of two, as Sobol balance needs.
+            n = max(self._sobol_drawn, 1)
+            self._sobol_buffer = np.asarray(self._sobol.random(n), dtype=np.float64)
+        q = np.asarray(self._sobol_buffer[0], dtype=np.float64)
+        self._sobol_buffer = self._sobol_buffer[1:]
+        self._sobol_drawn += 1
+        return q
+
+    def _data(self) -> tuple[FloatArray, FloatArray, FloatArray]:
+        """Return encoded finished points, values to minimize (failures imputed), pending."""
+        trials = self.trials
+        done = [t for t in trials if t.state == "complete"]
+        failed = [t for t in trials if t.state == "failed"]
+        running = [t for t in trials if t.state == "running"]
+        D = self.space.encoded_dim
+        values = np.array([self._signed_value(t) for t in done], dtype=np.float64)
+        X = self.space.encode([t.params for t in done]) if done else np.empty((0, D))
+        if failed and len(done):
+            X = np.vstack([X, self.space.encode([t.params for t in failed])])
+            values = np.concatenate([values, np.full(len(failed), values.max())])
+        pending = self.space.encode([t.params for t in running]) if running else np.empty((0, D))
+        return X, values, pending
+
+    # -- Searcher hooks -------------------------------------------------------------
+
+    def _propose(self, number: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        n_complete = sum(t.state == "complete" for t in self._trials.values())
+        if number < self.n_startup_trials or n_complete < 2:
+            q = self._next_sobol()
+            params: dict[str, Any] = self.space.from_uniform(q)
+            return params, {"phase": "startup", "sobol_index": self._sobol_drawn - 1}
+        X, values, pending = self._data()
+        x, info = self._proposer.propose(X, values, pending)
+        return dict(self.space.decode(x)), info
+
+    def add_finished(self, trial: Trial) -> None:
+        """Replay a finished trial; start-up trials also advance the Sobol sequence."""
+        super().add_finished(trial)
+        if trial.number < self.n_startup_trials:
+            self._next_sobol()
+
+    # -- drawing --------------------------------------------------------------------
+
+    def _axis(self, name: str, resolution: int) -> tuple[NDArray[Any], FloatArray]:
+        """Native grid values of one dimension and the matching encoded coordinates."""
+        dim = self.space[name]
+        if isinstance(dim, Choice):
+            values: list[Any] = list(dim.options)
+        elif isinstance(dim, Int) and dim.hi - dim.lo + 1 <= resolution:
+            values = list(range(int(dim.lo), int(dim.hi) + 1))
+        else:
+            u = np.linspace(0.0, 1.0, resolution)
+            values = dim.decode(u[:, None])
+            if isinstance(dim, Int):
+                values = sorted(set(values))
+        enc = dim.encode(values)
+        arr = np.empty(len(values), dtype=object) if isinstance(dim, Choice) else np.asarray(values)
+        if isinstance(dim, Choice):
+            arr[:] = values
+        return arr, enc
+
+    def surrogate_grid(
+        self,
+        x: str,
+        y: str,
+        resolution: int = 50,
+        fixed: Mapping[str, Any] | None = None,
+    ) -> SurrogateGrid:
+        """Posterior mean, std and log EI over two dimensions, the others held fixed.
+
+        Parameters
+        ----------
+        x, y : str
+            Names of two different dimensions (columns and rows of the grids).
+        resolution : int
+            Grid points per numeric axis (Int axes with fewer values use all of them,
+            Choice axes use their options).
+        fixed : dict, optional
+            Values for some of the other dimensions; the rest are the best trial's.
+
+        Returns
+        -------
+        SurrogateGrid
+
+        Raises
+        ------
+        ValueError
+            Unknown or equal names, bad ``fixed`` values, or fewer than 2 complete trials.
+
+        Examples
+        --------
+        >>> from nbopt import space
+        >>> s = BayesianSearch({"a": space.Float(0, 1), "b": space.Float(0, 1)}, seed=0)
+        >>> for _ in range(6):
+        ...     t = s.ask()
+        ...     _ = s.tell(t, t.params["a"] + t.params["b"])
+        >>> g = s.surrogate_grid("a", "b", resolution=20)
+        >>> g.mean.shape
+        (20, 20)
+        """
+        for name in (x, y):
+            if name not in self.space:
+                raise ValueError(
+                    f"surrogate_grid: unknown dimension {name!r}; "
+                    f"expected one of {self.space.names}"
+                )
+        if x == y:
+            raise ValueError(f"surrogate_grid: x and y must differ, got {x!r} twice")
+        if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+            raise ValueError(f"surrogate_grid: resolution must be an int >= 2, got {resolution!r}")
+        with self._lock:
+            X, values, _ = self._data()
+            n_complete = sum(t.state == "complete" for t in self._trials.values())
+            if n_complete < 2:
+                raise ValueError(
+                    f"surrogate_grid: needs at least 2 complete trials, got {n_complete}"
+                )
+            base = dict(self.best_params)
+            if fixed is not None:
+                if not isinstance(fixed, Mapping):
+                    raise TypeError(f"surrogate_grid: fixed must be a dict, got {fixed!r}")
+                for name, val in fixed.items():
+                    if name not in self.space:
+                        raise ValueError(f"surrogate_grid: fixed names unknown dimension {name!r}")
+                    base[name] = self.space[name].validate(val, name)
+            gp, transform = self._proposer.fit(X, values)
+            with _gp.single_threaded_blas():
+                next_x, _ = self._proposer._propose(X, values, np.empty((0, X.shape[1])))
+            xs, ex = self._axis(x, resolution)
+            ys, ey = self._axis(y, resolution)
+            center = self.space.encode(base)
+            U = np.tile(center, (len(ys) * len(xs), 1))
+            sx, sy = self.space.slices[x], self.space.slices[y]
+            U[:, sx] = np.tile(ex, (len(ys), 1))
+            U[:, sy] = np.repeat(ey, len(xs), axis=0)
+            with _gp.single_threaded_blas():
+                post = gp.predict(U)
+                log_ei, _ = _gp.log_expected_improvement(
+                    post.mean, post.std, float(transform.y.min())
+                )
+            mean, std = self._to_objective_units(post.mean, post.std, transform)
+            shape = (len(ys), len(xs))
+            done = [t for t in self.trials if t.state == "complete"]
+            obs_x = np.empty(len(done), dtype=object)
+            obs_y = np.empty(len(done), dtype=object)
+            obs_x[:] = [t.params[x] for t in done]
+            obs_y[:] = [t.params[y] for t in done]
+            if not isinstance(self.space[x], Choice):
+                obs_x = obs_x.astype(np.float64)
+            if not isinstance(self.space[y], Choice):
+                obs_y = obs_y.astype(np.float64)
+            return SurrogateGrid(
+                x_name=x,
+                y_name=y,
+                x=xs,
+                y=ys,
+                mean=mean.reshape(shape),
+                std=std.reshape(shape),
+                acquisition=log_ei.reshape(shape),
+                next_params=dict(self.space.decode(next_x)),
+                fixed={k: v for k, v in base.items() if k not in (x, y)},
+                observed_x=obs_x,
+                observed_y=obs_y,
+                observed_value=np.array([float(t.value or 0.0) for t in done]),
+            )
+
+    def _to_objective_units(
+        self, mean: FloatArray, std: FloatArray, transform: _gp.ValueTransform
+    ) -> tuple[FloatArray, FloatArray]:
+        """Map standardized posterior mean/std back to objective values (native sign)."""
+        m = mean * transform.scale + transform.center
+        lo = (mean - std) * transform.scale + transform.center
+        hi = (mean + std) * transform.scale + transform.center
+        m, lo, hi = (transform.inverse(a) for a in (m, lo, hi))
+        sign = 1.0 if self.direction == "minimize" else -1.0
+        return sign * m, 0.5 * np.abs(hi - lo)
