@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import math
+import textwrap
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -210,8 +211,6 @@ def _populate(fig: Figure, info: RaceInfo) -> _Artists:
         traces.append(_TraceArtists(path, point, exit_, loss, val_loss, loss_end, fit))
 
     title = _text(fig.suptitle("", fontsize=11))
-    if info.error:
-        _text(fig.text(0.5, 0.01, f"error: {info.error}", ha="center", color="#b00020"))
 
     handles = [_legend_line(t.colour, dashed=False) for t in info.traces]
     # the legend is sized for the longest status it will show (the final one)
@@ -239,6 +238,9 @@ def _update(artists: _Artists, info: RaceInfo) -> None:
     title = f"{info.problem}: step {info.step} of {info.total_steps}"
     if info.state not in ("idle", "finished"):
         title += f" ({info.state})"
+    if info.error:
+        lines = textwrap.wrap(f"error: {info.error}", 110)
+        title += "\n" + "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
     artists.title.set_text(title)
     offset, log, top = info.loss_offset, info.loss_log, artists.loss_top
     for t, a, text in zip(info.traces, artists.traces, artists.legend_texts):

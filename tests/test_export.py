@@ -288,3 +288,13 @@ def test_a_widget_exports_with_its_own_colours(tmp_path):
         assert Image.open(save(widget, tmp_path / "w.gif", frames=3, dpi=20)).n_frames >= 3
     finally:
         widget.close()
+
+
+def test_an_error_that_stopped_the_run_is_shown_with_the_title(rosenbrock_info):
+    import dataclasses
+
+    info = dataclasses.replace(rosenbrock_info, state="error", error="ValueError: <bad> & worse")
+    texts = _svg_texts(race_svg(info))
+    # a two-line title: one text element per line
+    assert "rosenbrock: step 60 of 60 (error)" in texts
+    assert "error: ValueError: <bad> & worse" in texts
