@@ -294,7 +294,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=f"{_OPTIMIZE_EXAMPLE}\n\n{epilog}",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    opt.add_argument("problem", help="problem name or spec, e.g. rosenbrock")
+    opt.add_argument(
+        "problem",
+        help="problem name or spec, e.g. rosenbrock, or a notebook variable holding a Problem",
+    )
     opt.add_argument(
         "-o",
         "--optimizers",
@@ -302,7 +305,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="extend",
         default=[],
         metavar="SPEC",
-        help='optimizer specs, e.g. "sgd(lr=1e-3, momentum=0.9)" adam(lr=0.05)',
+        help='optimizer specs, e.g. "sgd(lr=1e-3, momentum=0.9)" adam(lr=0.05), or notebook '
+        "variables holding Optimizers",
     )
     opt.add_argument("--steps", type=int, default=500, help="number of steps (default 500)")
     opt.add_argument(
@@ -369,10 +373,29 @@ def _cell_specs(cell: str | None) -> list[str]:
     return specs
 
 
-def _build_optimizer(spec: Spec) -> tuple[str, Any]:
+def _from_namespace(spec: Spec, namespace: dict[str, Any] | None, kind: type, what: str) -> Any:
+    """Return the notebook variable ``spec.name`` if it holds a ``kind`` object, else None."""
+    if namespace is None or not isinstance(namespace.get(spec.name), kind):
+        return None
+    if spec.kwargs:
+        raise ValueError(
+            f"{what} {spec.name!r} is a variable of the notebook: set its options where it "
+            f"is created, not in {spec.text!r}"
+        )
+    return namespace[spec.name]
+
+
+def _build_optimizer(spec: Spec, namespace: dict[str, Any] | None = None) -> tuple[str, Any]:
+    """Return ``(default label, optimizer)`` for a spec: a built-in name or a variable."""
     from nbopt import optimizers
 
-    name = _choose(spec.name, optimizers.names(), "optimizer")
+    try:
+        name = _choose(spec.name, optimizers.names(), "optimizer")
+    except ValueError:
+        variable = _from_namespace(spec, namespace, optimizers.Optimizer, "optimizer")
+        if variable is None:
+            raise
+        return spec.name, variable
     defaults = optimizer_defaults(name)
     unknown = [k for k in spec.kwargs if k not in defaults]
     if unknown:
@@ -388,12 +411,12 @@ def _build_optimizer(spec: Spec) -> tuple[str, Any]:
         optimizer = optimizers.get(name, **spec.kwargs)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"optimizer {spec.text!r}: {exc}") from None
-    return name, optimizer
+    return type(optimizer).__name__, optimizer
 
 
 def _labels(specs: list[Spec], built: list[tuple[str, Any]]) -> list[str]:
-    """Display names: given labels, else class names, made unique with the written spec."""
-    base = [s.label or type(opt).__name__ for s, (_, opt) in zip(specs, built)]
+    """Display names: given labels, else class (or variable) names, made unique with the spec."""
+    base = [s.label or default for s, (default, _) in zip(specs, built)]
     labels = []
     for spec, name in zip(specs, base):
         if spec.label is None and base.count(name) > 1:
@@ -408,8 +431,14 @@ def _labels(specs: list[Spec], built: list[tuple[str, Any]]) -> list[str]:
     return labels
 
 
-def parse_optimize(args: argparse.Namespace, cell: str | None = None) -> OptimizeCall:
+def parse_optimize(
+    args: argparse.Namespace, cell: str | None = None, namespace: dict[str, Any] | None = None
+) -> OptimizeCall:
     """Resolve parsed ``optimize`` arguments into a problem, optimizers and options.
+
+    A problem or optimizer that is not a built-in name may be the name of a
+    :class:`~nbopt.problems.Problem` or :class:`~nbopt.optimizers.Optimizer` variable of
+    ``namespace`` (the notebook's).
 
     Raises
     ------
@@ -421,11 +450,18 @@ def parse_optimize(args: argparse.Namespace, cell: str | None = None) -> Optimiz
     pspec = parse_spec(args.problem, "problem")
     if pspec.label is not None:
         raise ValueError(f"problem: labels are for optimizers, got {args.problem!r}")
-    pname = _choose(pspec.name, problems.names(), "problem")
     try:
-        problem = problems.get(pname, **pspec.kwargs)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"problem {pspec.text!r}: {exc}") from None
+        pname = _choose(pspec.name, problems.names(), "problem")
+    except ValueError:
+        problem = _from_namespace(pspec, namespace, problems.Problem, "problem")
+        if problem is None:
+            raise
+        pname = pspec.name
+    else:
+        try:
+            problem = problems.get(pname, **pspec.kwargs)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"problem {pspec.text!r}: {exc}") from None
 
     texts = list(args.optimizers) + _cell_specs(cell)
     if not texts:
@@ -433,7 +469,7 @@ def parse_optimize(args: argparse.Namespace, cell: str | None = None) -> Optimiz
             'no optimizers: give some, e.g. -o "sgd(lr=1e-3, momentum=0.9)" "adam(lr=0.05)"'
         )
     specs = [parse_spec(t) for t in texts]
-    built = [_build_optimizer(s) for s in specs]
+    built = [_build_optimizer(s, namespace) for s in specs]
     labels = _labels(specs, built)
 
     if args.steps < 1:
@@ -466,7 +502,10 @@ def parse_optimize(args: argparse.Namespace, cell: str | None = None) -> Optimiz
 
 
 def run_nbopt(
-    line: str, cell: str | None = None, optimize: Callable[..., Any] | None = None
+    line: str,
+    cell: str | None = None,
+    optimize: Callable[..., Any] | None = None,
+    namespace: dict[str, Any] | None = None,
 ) -> Any:
     """Run one ``%nbopt`` command line; the function behind the magic.
 
@@ -478,6 +517,8 @@ def run_nbopt(
         The cell body of ``%%nbopt``: one optimizer spec per line.
     optimize : callable, optional
         What starts the race; :func:`nbopt.optimize` by default.
+    namespace : dict, optional
+        Variables that may name a problem or an optimizer (the notebook's).
 
     Returns
     -------
@@ -498,7 +539,7 @@ def run_nbopt(
         if args.command is None:
             parser.print_help()
             return None
-        call = parse_optimize(args, cell)
+        call = parse_optimize(args, cell, namespace)
     except _HelpShown:
         return None
     except _ArgumentError as exc:
@@ -535,7 +576,7 @@ class NbOptMagics(Magics):
         ``%nbopt --help`` lists the problems and optimizers; ``%%nbopt optimize
         PROBLEM`` takes one optimizer spec per line of the cell.
         """
-        return run_nbopt(line, cell)
+        return run_nbopt(line, cell, namespace=self.shell.user_ns if self.shell else None)
 
 
 def load_ipython_extension(ipython: Any) -> None:

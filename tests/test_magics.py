@@ -204,3 +204,27 @@ def test_save_writes_the_finished_race(tmp_path):
     result, _, err = _run(f"%nbopt optimize booth -o gd --save '{tmp_path / 'race.jpg'}'")
     assert not result.success and "--save: expected a .png, .svg or .gif" in err
     assert not (tmp_path / "race.jpg").exists()
+
+
+def test_notebook_variables_can_name_the_problem_and_optimizers():
+    import numpy as np
+
+    result, _, err = _run(
+        "import numpy as np\n"
+        "from nbopt.problems import Problem\n"
+        "from nbopt.optimizers import Adam\n"
+        "bowl = Problem(lambda p: float(p @ p), bounds=((-2, 2), (-2, 2)), name='bowl')\n"
+        "mine = Adam(lr=0.2)\n"
+        "w = %nbopt optimize bowl -o mine 'gd(lr=0.1)' --start 1,1 --steps 10 --block"
+    )
+    assert result.success, err
+    race = ip.user_ns["w"].race
+    assert race.problem is ip.user_ns["bowl"]
+    assert race.names == ["mine", "GradientDescent"]
+    assert race.runs["mine"].optimizer.lr == 0.2
+    assert np.allclose(race.start, [1.0, 1.0])
+    # variables take no options in the spec
+    result, _, err = _run("%nbopt optimize bowl -o 'mine(lr=0.5)'")
+    assert not result.success and "is a variable of the notebook" in err
+    result, _, err = _run("%nbopt optimize not_defined_anywhere -o adam")
+    assert not result.success and "unknown problem 'not_defined_anywhere'" in err
