@@ -145,13 +145,17 @@ class Float(_Numeric):
             s = _check_bound(step, "step", "Float")
             if s <= 0:
                 raise ValueError(f"Float: step must be > 0, got {step!r}")
-            if s > (self.hi - self.lo) * (1.0 + 1e-9):
+            # hi - lo carries rounding error (large bounds, small steps): allow for it.
+            slack = 1e-9 * (self.hi - self.lo) + 8 * float(
+                np.spacing(max(abs(self.lo), abs(self.hi)))
+            )
+            if s > self.hi - self.lo + slack:
                 raise ValueError(
                     f"Float: step={step!r} is larger than the range hi - lo = {self.hi - self.lo!r}"
                 )
             self.step = s
             # The tolerance keeps hi on the grid when (hi - lo) / step is integral up to rounding.
-            self._n_steps = math.floor((self.hi - self.lo) / s + 1e-9)
+            self._n_steps = math.floor((self.hi - self.lo + slack) / s)
 
     def __repr__(self) -> str:
         extra = ", log=True" if self.log else ""
@@ -182,9 +186,13 @@ class Float(_Numeric):
         x = float(value)  # type: ignore[arg-type]
         if self.step is not None and math.isfinite(x):
             # Snap values within rounding error of a step (0.1 * 3 is 0.30000000000000004).
-            k = (x - self.lo) / self.step
-            if abs(k - round(k)) <= 1e-6 and 0 <= round(k) <= self._n_steps:
-                return float(self._step_values(np.array([round(k)]))[0])
+            k = round((x - self.lo) / self.step)
+            if 0 <= k <= self._n_steps:
+                on_grid = float(self._step_values(np.array([k]))[0])
+                # Far from zero, float spacing can exceed a tiny step's rounding budget.
+                tol = max(1e-6 * self.step, 8 * float(np.spacing(max(abs(self.lo), abs(self.hi)))))
+                if abs(x - on_grid) <= tol:
+                    return on_grid
         if not (self.lo <= x <= self.hi):
             raise ValueError(f"{name}: {x!r} is outside [{self.lo!r}, {self.hi!r}] of {self!r}")
         if self.step is not None:
