@@ -20,6 +20,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import importlib
 import math
 import statistics
 import sys
@@ -175,8 +176,6 @@ def _nbopt_ask_seconds(method: str, n_history: int, repeats: int) -> float:
         "genetic": ("nbopt.searchers._genetic", "GeneticSearch"),
         "random": ("nbopt.searchers._random", "RandomSearch"),
     }[method]
-    import importlib
-
     searcher: Searcher = getattr(importlib.import_module(module), cls)(DIMS5, seed=0)
     rng = np.random.default_rng(0)
     for n in range(n_history):
@@ -262,7 +261,11 @@ def bench_throughput(n_trials: int) -> None:
             pool.submit(int).result()  # start the workers before timing
             rates[workers] = _throughput(pool, n_trials)
     print(f"| ProcessPoolExecutor | {rates[1]:.2f} | {rates[4]:.2f} | {rates[4] / rates[1]:.2f}x |")
+    import logging
+
     from distributed import Client, LocalCluster
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)
 
     for workers in (1, 4):
         with (
@@ -272,6 +275,8 @@ def bench_throughput(n_trials: int) -> None:
             Client(cluster) as client,
         ):
             client.wait_for_workers(workers)
+            # import nbopt in every worker before timing (a one-time cost per process)
+            client.run(importlib.import_module, "nbopt.searchers._search")
             rates[workers] = _throughput(client, n_trials)
     print(f"| dask LocalCluster | {rates[1]:.2f} | {rates[4]:.2f} | {rates[4] / rates[1]:.2f}x |")
 
