@@ -25,7 +25,15 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["race_figure", "race_gif", "race_png", "race_svg", "save", "status_text"]
+__all__ = [
+    "race_figure",
+    "race_frames",
+    "race_gif",
+    "race_png",
+    "race_svg",
+    "save",
+    "status_text",
+]
 
 #: Style applied while drawing and saving (restored afterwards): text stays text in SVG,
 #: never LaTeX, and a neutral look independent of the user's matplotlib style.
