@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pickle
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -159,3 +161,18 @@ def test_failing_settings_are_failed_trials_and_bad_input_is_refused() -> None:
     ).fit(X, y)
     with pytest.raises(AttributeError, match="refit=True"):
         unrefitted.predict(X)
+
+
+def test_storage_resume_and_process_pool(tmp_path: Path) -> None:
+    X, y = load_breast_cancer(return_X_y=True)
+    db = tmp_path / "svc.db"
+    kwargs: dict[str, Any] = {"method": "random", "cv": 2, "seed": 0, "storage": db, "name": "svc"}
+    dims = {"C": space.Float(1e-2, 1e2, log=True)}
+    first = SearchCV(SVC(), dims, n_trials=3, **kwargs).fit(X, y)
+    with ProcessPoolExecutor(2) as pool:
+        resumed = SearchCV(SVC(), dims, n_trials=6, executor=pool, **kwargs).fit(X, y)
+    trials = resumed.search_result_.trials
+    assert [t.number for t in trials] == list(range(6))
+    assert trials[:3] == first.search_result_.trials
+    assert len(resumed.cv_results_["params"]) == 6
+    assert resumed.best_score_ >= first.best_score_
