@@ -238,3 +238,24 @@ def test_any_space_gets_valid_proposals(make_searcher: Any, sp: Space, seed: int
             searcher.tell(trial, error="failed")
         else:
             searcher.tell(trial, float(rng.normal()))
+
+
+def test_ask_and_tell_from_several_threads(make_searcher: Any, mixed_space: Space) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    searcher = make_searcher(mixed_space, seed=11)
+
+    def worker(_: int) -> list[int]:
+        numbers = []
+        for _ in range(8):
+            trial = searcher.ask()
+            searcher.tell(trial, objective(trial.params))
+            numbers.append(trial.number)
+        return numbers
+
+    with ThreadPoolExecutor(4) as pool:
+        asked = [n for numbers in pool.map(worker, range(4)) for n in numbers]
+    assert sorted(asked) == list(range(32))
+    assert all(t.state == "complete" for t in searcher.trials)
+    for trial in searcher.trials:
+        check_params(mixed_space, trial.params)
