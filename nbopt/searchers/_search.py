@@ -457,11 +457,13 @@ class SearchResult:
             status = "timed out"
         budget = "" if self.n_trials is None else f"/{self.n_trials}"
         best = self.best_trial
-        best_text = (
-            "no complete trial"
-            if best is None
-            else f"best_value={best.value:.6g}, best_params={best.params!r}"
-        )
+        if best is not None:
+            best_text = f"best_value={best.value:.6g}, best_params={best.params!r}"
+        elif failed:
+            first = next(t for t in trials if t.state == "failed")
+            best_text = f"no complete trial; trial {first.number} failed with {first.error}"
+        else:
+            best_text = "no complete trial"
         return (
             f"SearchResult({self.method}, {len(trials)}{budget} trials "
             f"({failed} failed), {status}, {best_text})"

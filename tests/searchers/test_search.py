@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from nbopt import space
 from nbopt.searchers import GridSearch, RandomSearch
@@ -410,3 +412,26 @@ def test_every_method_runs_is_reproducible_and_resumes(method: str, tmp_path: An
     assert len(calls) == 16
     assert resumed.trials[:7] == first.trials
     assert [t.number for t in resumed.trials] == list(range(16))
+
+
+def test_all_failed_repr_names_the_first_error() -> None:
+    r = search(lambda params: params["nope"], DIMS, method="random", n_trials=3, seed=0)
+    assert r.best_trial is None and r.best_value is None and r.best_params is None
+    assert "no complete trial; trial 0 failed with KeyError: 'nope'" in repr(r)
+
+
+@given(
+    st.lists(st.one_of(st.floats(-1e6, 1e6), st.just(math.nan)), max_size=30),
+    st.sampled_from(["minimize", "maximize"]),
+)
+def test_rank_orders_values_and_puts_failures_last(values: list[float], direction: str) -> None:
+    from nbopt.searchers._search import _rank
+
+    v = np.array(values, dtype=np.float64)
+    rank = _rank(v, direction)
+    ok = ~np.isnan(v)
+    sign = 1.0 if direction == "minimize" else -1.0
+    for i in np.flatnonzero(ok):
+        better = np.sum(sign * v[ok] < sign * v[i])
+        assert rank[i] == better + 1
+    assert np.all(rank[~ok] == ok.sum() + 1)
