@@ -3,12 +3,12 @@ import { type ScaleContinuousNumeric, scaleLinear, scaleLog } from "d3-scale";
 
 /** Same stops as nbopt.drawing.LANDSCAPE_COLORMAP (low loss -> high loss). */
 export const LANDSCAPE_COLORMAP = [
-  "#fcfcfd",
-  "#e9ecf3",
-  "#d3d9e8",
-  "#b9c1da",
-  "#9ba5c6",
-  "#7d87ad",
+  "#fbfbfc",
+  "#eef0f5",
+  "#dfe3ed",
+  "#cdd3e3",
+  "#b9c1d8",
+  "#a4aecb",
 ];
 
 export interface Rect {

@@ -8,6 +8,7 @@
 
 /** Traits of `nbopt.widgets.OptimizerRace` (nbopt/widgets/_race.py). */
 export interface Model {
+  _uid: string;
   problem: string;
   names: string[];
   colours: string[];

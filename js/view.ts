@@ -33,10 +33,22 @@ interface Theme {
   key: string;
 }
 
-const LAND_CSS = { w: 470, h: 410 };
-const LOSS_CSS = { w: 430, h: 220 };
-const DATA_CSS = { w: 430, h: 200 };
-const SPEED_MAX = 3.5; // slider position meaning "as fast as possible"
+const LAND_CSS = { w: 430, h: 390 };
+const LOSS_CSS = { w: 370, h: 220 };
+const DATA_CSS = { w: 370, h: 180 };
+const SPEED_MAX = 3.5;
+const OWN_KEYS = new Set([
+  "ArrowLeft",
+  "ArrowRight",
+  "ArrowUp",
+  "ArrowDown",
+  "Home",
+  "End",
+  "PageUp",
+  "PageDown",
+  " ",
+  "Enter",
+]); // slider position meaning "as fast as possible"
 
 function readTheme(el: HTMLElement): Theme {
   const cs = getComputedStyle(el);
@@ -52,6 +64,16 @@ function readTheme(el: HTMLElement): Theme {
   };
   t.key = [t.bg, t.panel, t.fg, t.fg2, t.border, t.font].join("|");
   return t;
+}
+
+/** True when a CSS colour is dark (relative luminance below one half). */
+function isDark(colour: string): boolean {
+  const ctx = document.createElement("canvas").getContext("2d");
+  if (!ctx) return false;
+  ctx.fillStyle = "#ffffff";
+  ctx.fillStyle = colour; // normalized to #rrggbb (or rgba() with alpha)
+  const [r, g, b] = hexToRgb(String(ctx.fillStyle));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
 }
 
 function h<K extends keyof HTMLElementTagNameMap>(
@@ -243,6 +265,12 @@ export class RaceView {
       if (p) this.setStart(p);
     });
     on<KeyboardEvent>(this.land, "keydown", (e) => this.onLandKey(e));
+    // keys that move our sliders or press our buttons are ours: JupyterLab's notebook
+    // shortcuts (command mode) would otherwise take them and cancel their default action
+    on<KeyboardEvent>(this.root, "keydown", (e) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return;
+      if (OWN_KEYS.has(e.key)) e.stopPropagation();
+    });
     on(this.land, "blur", () => {
       this.cursor = null;
       this.schedule();
@@ -252,19 +280,24 @@ export class RaceView {
     const syncSpeed = () => this.syncSpeed();
     this.model.on("change:steps_per_second", syncSpeed);
     this.cleanups.push(() => this.model.off("change:steps_per_second", syncSpeed));
-    const mo = new MutationObserver(() => {
-      const t = readTheme(this.root);
-      if (t.key !== this.theme.key) {
-        this.theme = t;
-        this.bgKey = "";
-        this.schedule();
-      }
-    });
+    const mo = new MutationObserver(() => this.recheckTheme());
     mo.observe(document.body, {
       attributes: true,
       attributeFilter: ["data-jp-theme-name", "data-jp-theme-light", "class"],
     });
     this.cleanups.push(() => mo.disconnect());
+    // theme stylesheets may apply after the body attributes change: look again now and then
+    const poll = window.setInterval(() => this.recheckTheme(), 1000);
+    this.cleanups.push(() => window.clearInterval(poll));
+  }
+
+  private recheckTheme(): void {
+    const t = readTheme(this.root);
+    if (t.key !== this.theme.key) {
+      this.theme = t;
+      this.bgKey = "";
+      this.schedule();
+    }
   }
 
   private onLandKey(e: KeyboardEvent): void {
@@ -375,6 +408,7 @@ export class RaceView {
     this.dataBox.hidden = !st.data;
     if (st.data) this.drawData(st);
     this.updateRows(st);
+    root.dataset.theme = isDark(this.theme.bg) ? "dark" : "light";
     root.dataset.step = String(m.step);
     root.dataset.state = m.state;
     root.dataset.points = String(this.store.points);
@@ -442,8 +476,6 @@ export class RaceView {
     ctx.lineWidth = 1;
     ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
     this.axes(ctx, r, sx, sy, m.axis_labels[0], m.axis_labels[1], false);
-    // known minima: stars
-    for (const p of st.minima) this.star(ctx, sx(p[0]), sy(p[1]), 7, "#ffd23f", "#3a3a3a", r);
     this.bg = bg;
     this.bgKey = key;
     return bg;
@@ -456,7 +488,7 @@ export class RaceView {
     const ny = land.y.length;
     const values = Array.from(land.z, (v) => (Number.isFinite(v) ? v : Number.NaN));
     const gen = contours().size([nx, ny]).thresholds(Array.from(land.levels));
-    ctx.strokeStyle = "rgba(40, 48, 80, 0.38)";
+    ctx.strokeStyle = "rgba(40, 48, 80, 0.30)";
     ctx.lineWidth = 0.8;
     for (const geo of gen(values)) {
       ctx.beginPath();
@@ -538,6 +570,7 @@ export class RaceView {
     xLabel: string,
     yLabel: string,
     logY: boolean,
+    xSpecifier?: string,
   ): void {
     const t = this.theme;
     ctx.strokeStyle = t.fg2;
@@ -546,10 +579,12 @@ export class RaceView {
     ctx.font = `10px ${t.font}`;
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
-    for (const v of sx.ticks(6)) {
+    const nx = r.w < 320 ? 4 : 6;
+    const xFormat = sx.tickFormat(nx, xSpecifier);
+    for (const v of sx.ticks(nx)) {
       const x = Math.round(sx(v)) + 0.5;
       this.line(ctx, x, r.y + r.h, x, r.y + r.h + 4);
-      ctx.fillText(sx.tickFormat(6)(v), x, r.y + r.h + 6);
+      ctx.fillText(xFormat(v), x, r.y + r.h + 6);
     }
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
@@ -640,6 +675,8 @@ export class RaceView {
       ctx.lineWidth = 2;
       ctx.stroke(path);
     }
+    // known minima (stars) above the paths that reach them
+    for (const p of st.minima) this.star(ctx, sx(p[0]), sy(p[1]), 7, "#ffd23f", "#3a3a3a", r);
     // start
     const s0 = sx(st.start[0]);
     const s1 = sy(st.start[1]);
@@ -720,7 +757,7 @@ export class RaceView {
     const m = st.meta;
     ctx.fillStyle = t.bg;
     ctx.fillRect(0, 0, LOSS_CSS.w, LOSS_CSS.h);
-    const r: Rect = { x: 60, y: 22, w: LOSS_CSS.w - 72, h: LOSS_CSS.h - 22 - 42 };
+    const r: Rect = { x: 60, y: 22, w: LOSS_CSS.w - 80, h: LOSS_CSS.h - 22 - 42 };
     const log = m.loss.log;
     const off = m.loss.offset;
     const cols: Float64Array[] = [];
@@ -776,7 +813,7 @@ export class RaceView {
     }
     ctx.setLineDash([]);
     ctx.restore();
-    this.axes(ctx, r, sx, sy, "step", m.loss.label + (log ? " (log scale)" : ""), log);
+    this.axes(ctx, r, sx, sy, "step", m.loss.label + (log ? " (log scale)" : ""), log, "~s");
     if (m.has_validation) {
       ctx.font = `10px ${t.font}`;
       ctx.fillStyle = t.fg2;
@@ -800,7 +837,7 @@ export class RaceView {
     const t = this.theme;
     ctx.fillStyle = t.bg;
     ctx.fillRect(0, 0, DATA_CSS.w, DATA_CSS.h);
-    const r: Rect = { x: 60, y: 10, w: DATA_CSS.w - 72, h: DATA_CSS.h - 10 - 42 };
+    const r: Rect = { x: 60, y: 10, w: DATA_CSS.w - 80, h: DATA_CSS.h - 10 - 42 };
     const xs = [...d.x, ...(d.xv ?? []), ...d.lineX];
     const ys = [...d.y, ...(d.yv ?? [])];
     const ylo = Math.min(...ys);

@@ -5,13 +5,16 @@ import { RaceStore } from "./store";
 import { RaceView } from "./view";
 import "./widget.css";
 
-const stores = new WeakMap<AnyModel<Model>, RaceStore>();
+// anywidget hands initialize() and render() different proxies of one model: the store is
+// keyed by the model's `_uid` trait instead of the proxy object.
+const stores = new Map<string, RaceStore>();
 
 function storeOf(model: AnyModel<Model>): RaceStore {
-  let s = stores.get(model);
+  const key = String(model.get("_uid") ?? "");
+  let s = stores.get(key);
   if (!s) {
     s = new RaceStore();
-    stores.set(model, s);
+    stores.set(key, s);
   }
   return s;
 }
@@ -19,8 +22,8 @@ function storeOf(model: AnyModel<Model>): RaceStore {
 function report(store: RaceStore, err: unknown): void {
   const text =
     err instanceof ProtocolError ? `bad message from the kernel: ${err.message}` : String(err);
-  store.lastError = text;
   console.error("nbopt:", err);
+  store.handle({ type: "error", message: text });
 }
 
 function loadSnapshotTrait(model: AnyModel<Model>, store: RaceStore): void {
@@ -50,6 +53,7 @@ const initialize: Initialize<Model> = ({ model }) => {
   return () => {
     model.off("msg:custom", onMsg);
     model.off("change:snapshot", onSnapshot);
+    stores.delete(String(model.get("_uid") ?? ""));
   };
 };
 

@@ -57,12 +57,12 @@ PALETTE: tuple[str, ...] = (
 #: Colour stops of the landscape heatmap from low to high loss: a light, low-saturation
 #: ramp so that the trajectory colours and the isolines stay readable on top of it.
 LANDSCAPE_COLORMAP: tuple[str, ...] = (
-    "#fcfcfd",
-    "#e9ecf3",
-    "#d3d9e8",
-    "#b9c1da",
-    "#9ba5c6",
-    "#7d87ad",
+    "#fbfbfc",
+    "#eef0f5",
+    "#dfe3ed",
+    "#cdd3e3",
+    "#b9c1d8",
+    "#a4aecb",
 )
 
 DEFAULT_MAX_POINTS = 2000
@@ -412,8 +412,8 @@ def landscape_info(
     if log:
         if zmin <= 0.0:
             floor = zmin - max(1e-9, 1e-6 * (zmax - zmin))
-        # very flat valleys: keep eight decades at most so the colour range is usable
-        lo = max(zmin, floor + (zmax - floor) * 1e-8)
+        # very flat valleys: keep six decades at most so the colour range stays usable
+        lo = max(zmin, floor + (zmax - floor) * 1e-6)
         hi = zmax
     else:
         lo, hi = zmin, float(np.quantile(finite, 0.99)) if finite.size > 100 else zmax

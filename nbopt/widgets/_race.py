@@ -6,6 +6,7 @@ import logging
 import math
 import threading
 import time
+import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,7 @@ class OptimizerRace(anywidget.AnyWidget):  # type: ignore[misc]
     _esm = _STATIC / "widget.js"
     _css = _STATIC / "widget.css"
 
+    _uid = traitlets.Unicode("").tag(sync=True)
     problem = traitlets.Unicode("").tag(sync=True)
     names = traitlets.List(traitlets.Unicode()).tag(sync=True)
     colours = traitlets.List(traitlets.Unicode()).tag(sync=True)
@@ -125,6 +127,7 @@ class OptimizerRace(anywidget.AnyWidget):  # type: ignore[misc]
         problem = race.problem
         dim = int(problem.dim)
         super().__init__(
+            _uid=uuid.uuid4().hex,
             problem=str(problem.name),
             names=names,
             colours=colours,
@@ -198,8 +201,18 @@ class OptimizerRace(anywidget.AnyWidget):  # type: ignore[misc]
             self._session.reset(start=self._check_start(start))
 
     def run(self) -> str:
-        """Run to the end in the foreground (Ctrl-C stops cleanly); returns the final state."""
-        return str(self._session.run())
+        """Run to the end in the foreground and return the final state.
+
+        Ctrl-C (a kernel interrupt) stops cleanly, keeping every finished step. An
+        exception from the objective ends the run in state ``"error"``: the widget shows
+        it (``.error``) instead of raising, like a background run.
+        """
+        try:
+            return str(self._session.run())
+        except Exception:
+            if self._session.state != "error":
+                raise
+            return "error"
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the run pauses or ends; False if ``timeout`` passed first."""
@@ -230,11 +243,21 @@ class OptimizerRace(anywidget.AnyWidget):  # type: ignore[misc]
             self._session.reset(start=point)
             self._session.play()
 
+    def __repr__(self) -> str:
+        return (
+            f"OptimizerRace({self.problem!r}, {list(self.names)}, "
+            f"step {self.step}/{self.total_steps}, {self.state})"
+        )
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        # the widget view for live frontends; a static PNG of the same race for every other
+        # renderer (GitHub, nbviewer, exported HTML/PDF)
         bundle = super()._repr_mimebundle_(**kwargs)
-        png = self._static_png()
-        if png is not None and isinstance(bundle, dict):
-            bundle["image/png"] = png
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        if isinstance(data, dict):
+            png = self._static_png()
+            if png is not None:
+                data["image/png"] = png
         return bundle
 
     # ------------------------------------------------------------------ internals

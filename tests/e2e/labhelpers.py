@@ -1,0 +1,150 @@
+"""Driving JupyterLab from Playwright: open notebooks, run cells, read the race widget."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts"
+
+WIDGET = ".nbopt-race"
+
+
+def write_notebook(root: Path, name: str, cells: list[str]) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in cells]
+    path = root / name
+    nbformat.write(nb, path)
+    return path
+
+
+def open_notebook(page, lab, name: str, *, workspace: str | None = None) -> str:
+    """Open ``name`` (in a fresh workspace unless given) and wait for its idle kernel."""
+    workspace = workspace or f"t{uuid.uuid4().hex[:12]}"
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{name}")
+    page.wait_for_function(
+        """(name) => {
+            const app = window.jupyterapp;
+            if (!app) return false;
+            const w = [...app.shell.widgets('main')].find(
+                w => w.context && w.context.path === name);
+            if (!w || !w.context.isReady) return false;
+            const k = w.sessionContext.session && w.sessionContext.session.kernel;
+            if (!k || k.connectionStatus !== 'connected' || k.status !== 'idle') return false;
+            window.__panel = w;
+            app.shell.activateById(w.id);
+            return true;
+        }""",
+        arg=name,
+        polling=250,
+    )
+    return workspace
+
+
+def run_cell(page, index: int) -> None:
+    """Run one cell without waiting for it to finish."""
+    page.evaluate(
+        """(index) => {
+            const app = window.jupyterapp;
+            app.shell.activateById(window.__panel.id);
+            window.__panel.content.activeCellIndex = index;
+            app.commands.execute('notebook:run-cell');
+        }""",
+        index,
+    )
+
+
+def run_all(page) -> None:
+    page.evaluate(
+        """() => { const app = window.jupyterapp;
+            app.shell.activateById(window.__panel.id);
+            app.commands.execute('notebook:run-all-cells'); }"""
+    )
+
+
+def wait_kernel_idle(page, timeout_ms: int = 60_000) -> None:
+    page.wait_for_function(
+        """() => { const w = window.__panel;
+                   const k = w.sessionContext.session.kernel;
+                   const busy = [...w.node.querySelectorAll('.jp-InputPrompt')]
+                       .some(p => p.textContent.includes('*'));
+                   return k.status === 'idle' && !busy; }""",
+        polling=200,
+        timeout=timeout_ms,
+    )
+
+
+def cell_output_text(page, index: int) -> str:
+    return page.evaluate(
+        """(i) => window.__panel.content.widgets[i].node
+                    .querySelector('.jp-OutputArea').innerText""",
+        index,
+    )
+
+
+def widget(page, nth: int = 0):
+    """Locator of the nth race widget root in the notebook under test."""
+    panel_id = page.evaluate("() => window.__panel.id")
+    return page.locator(f"#{panel_id} {WIDGET}").nth(nth)
+
+
+def data(page, attr: str, nth: int = 0) -> str | None:
+    return widget(page, nth).get_attribute(f"data-{attr}")
+
+
+def wait_data(page, predicate: str, nth: int = 0, timeout_ms: int = 60_000) -> None:
+    """Wait until ``predicate`` (a JS expression over ``d``, the root's dataset) holds."""
+    panel_id = page.evaluate("() => window.__panel.id")
+    page.wait_for_function(
+        """([sel, nth, body]) => {
+            const el = document.querySelectorAll(sel)[nth];
+            if (!el) return false;
+            const d = el.dataset;
+            return Boolean(new Function('d', 'return (' + body + ');')(d));
+        }""",
+        arg=[f"#{panel_id} {WIDGET}", nth, predicate],
+        polling=100,
+        timeout=timeout_ms,
+    )
+
+
+def painted_pixels(page, canvas_selector: str = "canvas", nth: int = 0) -> int:
+    """Pixels of the widget's first canvas that differ from its corner (background) colour."""
+    panel_id = page.evaluate("() => window.__panel.id")
+    return page.evaluate(
+        """([sel, nth]) => {
+            const root = document.querySelectorAll(sel)[nth];
+            const c = root && root.querySelector('canvas');
+            if (!c || !c.width) return 0;
+            const ctx = c.getContext('2d');
+            const px = ctx.getImageData(0, 0, c.width, c.height).data;
+            const bg = [px[0], px[1], px[2], px[3]];
+            let n = 0;
+            for (let i = 0; i < px.length; i += 4) {
+                if (Math.abs(px[i] - bg[0]) + Math.abs(px[i + 1] - bg[1])
+                    + Math.abs(px[i + 2] - bg[2]) + Math.abs(px[i + 3] - bg[3]) > 24) n++;
+            }
+            return n;
+        }""",
+        [f"#{panel_id} {WIDGET}", nth],
+    )
+
+
+def shot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    panel_id = page.evaluate("() => window.__panel.id")
+    loc = page.locator(f"#{panel_id} {WIDGET}").first
+    if loc.count():
+        loc.screenshot(path=str(path))
+    else:
+        page.screenshot(path=str(path))
+    return path
