@@ -415,3 +415,26 @@ def test_public_exports() -> None:
         assert hasattr(optimizers, name)
     for name in ["GradientDescent", "SGD", "RMSProp", "Adam", "AdamW", "AdaGrad", "get", "names"]:
         assert name in optimizers.__all__
+
+
+# -- numpy floating-point settings ---------------------------------------------------------
+
+
+def test_step_is_silent_inside_raise_and_restores_settings() -> None:
+    with np.errstate(all="raise"):
+        x = SGD(lr=1.0).step(np.array([1e308]), np.array([-1e308]))
+        assert np.isposinf(x[0])
+        with pytest.raises(FloatingPointError):
+            np.multiply(np.array([1e308]), 10.0)
+    assert np.geterr()["over"] == "warn"
+
+
+def test_silence_without_numpy_internals(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fast path uses numpy's error-state context variable; the fallback is np.errstate.
+    monkeypatch.setattr(_base, "_ERRSTATE", None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        x = Adam(lr=0.1).step(np.array([1.0, -1.0]), np.array([np.inf, 1e300]))
+    assert not np.isfinite(x[0])
+    with np.errstate(all="raise"), pytest.raises(FloatingPointError):
+        np.multiply(np.array([1e308]), 10.0)
