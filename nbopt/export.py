@@ -165,10 +165,20 @@ class _Artists:
     """What changes from one step to the next; everything else is drawn once."""
 
     title: Any
+    legend: Any
     legend_texts: list[Any]
     traces: list[_TraceArtists]
     loss_axes: Any
     loss_top: float
+
+    def moving(self) -> list[Any]:
+        """Every artist that :func:`_update` changes."""
+        out = [self.title, self.legend]
+        for t in self.traces:
+            out += [t.path, t.point, t.exit, t.loss, t.val_loss, t.loss_end]
+            if t.fit is not None:
+                out.append(t.fit)
+        return out
 
 
 def _populate(fig: Figure, info: RaceInfo) -> _Artists:
@@ -234,7 +244,7 @@ def _populate(fig: Figure, info: RaceInfo) -> _Artists:
         frameon=False,
     )
     texts = [_text(t) for t in legend.get_texts()]
-    return _Artists(title, texts[: len(info.traces)], traces, ax_loss, loss_top)
+    return _Artists(title, legend, texts[: len(info.traces)], traces, ax_loss, loss_top)
 
 
 def _legend_label(trace: Trace, info: RaceInfo) -> str:
@@ -649,7 +659,7 @@ def race_gif(
     >>> out.read_bytes()[:6]
     b'GIF89a'
     """
-    from matplotlib.animation import PillowWriter
+    from PIL import Image
 
     if isinstance(fps, bool) or not isinstance(fps, int) or fps <= 0:
         raise ValueError(f"fps must be a positive integer, got {fps!r}")
@@ -657,21 +667,44 @@ def race_gif(
         raise ValueError(f"hold must be a number of seconds >= 0, got {hold!r}")
     infos = race_frames(source, frames)
     path = Path(path)
-    repeats = max(1, round(hold * fps))
+    images = []
     with _style():
-        # axes, limits and legend come from the last frame, so nothing jumps; the layout
-        # is computed once, then only the growing artists change from frame to frame
+        # axes, limits and legend come from the last frame, so nothing jumps; the layout is
+        # computed once, the static part (landscape, isolines, axes) is drawn once, and each
+        # frame redraws only the artists that move on top of it (blitting)
         fig, artists = _new_figure(infos[-1], figsize)
+        fig.set_dpi(dpi)
         _update(artists, infos[-1])
-        fig.canvas.draw()
+        canvas = fig.canvas
+        fig.draw_without_rendering()
         fig.set_layout_engine("none")
-        writer = PillowWriter(fps=fps)
-        with writer.saving(fig, str(path), dpi):
-            for info in infos:
-                _update(artists, info)
-                writer.grab_frame()
-            for _ in range(repeats - 1):
-                writer.grab_frame()
+        moving = artists.moving()
+        for artist in moving:
+            artist.set_animated(True)
+        canvas.draw()
+        background = canvas.copy_from_bbox(fig.bbox)
+        for info in infos:
+            _update(artists, info)
+            canvas.restore_region(background)
+            for artist in moving:
+                fig.draw_artist(artist)
+            rgba = np.asarray(canvas.buffer_rgba())
+            images.append(Image.fromarray(rgba[..., :3].copy(), "RGB"))
+    # one palette for all frames, no dithering: the static background keeps the same
+    # colour indices in every frame, so each GIF frame stores only what moved
+    palette = images[-1].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
+    images = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
+    durations = [round(1000 / fps)] * len(images)
+    durations[-1] = max(durations[-1], round(1000 * hold))
+    images[0].save(
+        path,
+        format="GIF",
+        save_all=True,
+        append_images=images[1:],
+        duration=durations,
+        loop=0,
+        optimize=True,
+    )
     return path
 
 
