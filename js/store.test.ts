@@ -140,4 +140,23 @@ describe("RaceStore", () => {
     expect(store.applySnapshot(snapshot(2, 11))).toBe(true);
     expect(store.epoch).toBe(2);
   });
+
+  it("replays appends that overtook a newer snapshot (page reload mid-run)", () => {
+    const store = new RaceStore();
+    store.handle(snapshot(0, 1)); // the saved trait: an old state
+    store.handle(append(0, 6, [9, 10])); // sent after the requested snapshot was built
+    const fresh = snapshot(0, 5); // the requested snapshot: full history up to step 1
+    fresh.arrays = arrays({
+      "t0.path_steps": [0, 1, 2, 3, 4, 5, 6, 7, 8],
+      "t0.path": Array.from({ length: 18 }, (_, i) => i),
+      "t0.loss_steps": [0],
+      "t0.losses": [9],
+    });
+    expect(store.applySnapshot(fresh)).toBe(true);
+    const steps = store.state?.traces[0].path;
+    expect(steps && Array.from(steps.steps.slice(0, steps.length))).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
+    ]);
+    expect(store.seq).toBe(6);
+  });
 });

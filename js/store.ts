@@ -114,13 +114,17 @@ function pairs(a: Float64Array | null): Vec2[] {
 export class RaceStore {
   state: RaceState | null = null;
   epoch = -1;
+  /** seq of the last message applied, and of the snapshot the current state is built on */
   seq = -1;
+  baseSeq = -1;
   /** Bumped on every change: views redraw when it moves. */
   version = 0;
   /** Bumped when the static layers (landscape, view, data) change. */
   layoutVersion = 0;
   lastError: string | null = null;
   private pending: AppendMsg[] = [];
+  /** appends applied since the base snapshot, replayed onto a later-arriving newer snapshot */
+  private recent: AppendMsg[] = [];
   private listeners = new Set<() => void>();
 
   constructor(readonly cap = 4096) {}
@@ -148,7 +152,9 @@ export class RaceStore {
   }
 
   applySnapshot(msg: SnapshotMsg): boolean {
-    if (msg.epoch < this.epoch || (msg.epoch === this.epoch && msg.seq < this.seq)) return false;
+    if (msg.epoch < this.epoch || (msg.epoch === this.epoch && msg.seq <= this.baseSeq)) {
+      return false;
+    }
     const a = msg.arrays;
     const m = msg.meta;
     let landscape: Landscape | null = null;
@@ -193,11 +199,17 @@ export class RaceStore {
           : null,
       traces,
     };
+    // appends built after this snapshot may have arrived before it (they travel from
+    // another kernel thread): replay them, in order, onto the new base
+    const later = [...this.recent, ...this.pending]
+      .filter((p) => p.epoch === msg.epoch && p.seq > msg.seq)
+      .sort((a, b) => a.seq - b.seq);
+    this.pending = this.pending.filter((p) => p.epoch > msg.epoch);
+    this.recent = [];
     this.epoch = msg.epoch;
     this.seq = msg.seq;
+    this.baseSeq = msg.seq;
     this.lastError = null;
-    const later = this.pending.filter((p) => p.epoch === this.epoch && p.seq > this.seq);
-    this.pending = this.pending.filter((p) => p.epoch > this.epoch);
     for (const p of later) this.applyAppend(p, false);
     this.changed(true);
     return true;
@@ -211,6 +223,8 @@ export class RaceStore {
     }
     if (msg.epoch < this.epoch || msg.seq <= this.seq) return false;
     this.seq = msg.seq;
+    this.recent.push(msg);
+    if (this.recent.length > 64) this.recent.shift();
     const st = this.state;
     const m = msg.meta;
     const a = msg.arrays;

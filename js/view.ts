@@ -415,6 +415,7 @@ export class RaceView {
     root.dataset.epoch = String(this.store.epoch);
     root.dataset.statuses = st.traces.map((t) => t.status).join(",");
     root.dataset.checksum = pathChecksum(st.traces.map((t) => t.path));
+    root.dataset.gap = String(Math.max(0, ...st.traces.map((t) => maxGap(t.path))));
   }
 
   private background(st: RaceState, dpr: number): HTMLCanvasElement {
@@ -958,6 +959,13 @@ export class RaceView {
     });
     return row;
   }
+}
+
+/** Largest step difference between neighbouring path points (holes in the history). */
+function maxGap(p: { steps: Float64Array; length: number }): number {
+  let g = 0;
+  for (let i = 1; i < p.length; i++) g = Math.max(g, p.steps[i] - p.steps[i - 1]);
+  return g;
 }
 
 function scaleStep(total: number, r: Rect): Scale {

@@ -399,12 +399,21 @@ def landscape_info(
 
     if problem.dim != 2:
         raise ValueError(f"a landscape needs a 2-D problem, got dim={problem.dim}")
-    surf = surface(problem, resolution=resolution, view=view, log=False)
-    x = np.asarray(surf.x, dtype=float)
-    y = np.asarray(surf.y, dtype=float)
-    z = np.asarray(surf.z, dtype=float)
-    log = bool(problem.log_scale)
+    try:
+        surf = surface(problem, resolution=resolution, view=view, log=False)
+        x = np.asarray(surf.x, dtype=float)
+        y = np.asarray(surf.y, dtype=float)
+        z = np.asarray(surf.z, dtype=float)
+    except Exception:
+        # a user objective that fails on part of the view: draw the part where it works
+        x, y, z = _pointwise_surface(problem, resolution, view)
     finite = z[np.isfinite(z)]
+    try:
+        log = bool(problem.log_scale)
+    except Exception:
+        # the problem's own guess evaluates the objective, which may fail: judge the grid
+        lo_z = float(finite.min()) if finite.size else 0.0
+        log = bool(finite.size and lo_z >= 0 and finite.max() > 1e3 * max(lo_z, 1e-12))
     if finite.size == 0:
         return Landscape(x, y, z, False, 0.0, (0.0, 1.0), np.zeros(0))
     zmin, zmax = float(finite.min()), float(finite.max())
@@ -420,6 +429,22 @@ def landscape_info(
     if hi <= lo:
         hi = lo + 1.0
     return Landscape(x, y, z, log, floor, (lo, hi), _nice_levels(lo, hi, log, floor))
+
+
+def _pointwise_surface(
+    problem: Any, resolution: int, view: Sequence[Sequence[float]] | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    (x0, x1), (y0, y1) = view if view is not None else problem.view
+    x = np.linspace(float(x0), float(x1), resolution)
+    y = np.linspace(float(y0), float(y1), resolution)
+    z = np.full((resolution, resolution), np.nan)
+    for j, yj in enumerate(y):
+        for i, xi in enumerate(x):
+            try:
+                z[j, i] = float(problem.value(np.array([xi, yj])))
+            except Exception:
+                z[j, i] = np.nan  # undefined here: left blank in the heatmap
+    return x, y, z
 
 
 def loss_axis(problem: Any) -> tuple[bool, float, str]:

@@ -43,6 +43,9 @@ MAX_POINTS_PER_FLUSH = 256
 PROJECTION_INTERVAL = 0.25
 
 
+_STOPPED = ("diverged", "converged")
+
+
 def _auto_speed(total_steps: int, n_opt: int) -> float | None:
     """Pick a pace at which a short race takes about six seconds; long runs go flat out."""
     if total_steps * n_opt >= INTERACTIVE_BUDGET:
@@ -145,6 +148,8 @@ class OptimizerRace(anywidget.AnyWidget):  # type: ignore[misc]
         self._seq = 0
         self._quiet_reset = False
         self._finished_runs: set[int] = set()
+        self._finished_at: dict[int, int | None] = {}
+        self._exits: dict[int, np.ndarray | None] = {}
         self._last_projection = -math.inf
         self._positions: list[list[np.ndarray]] = [[] for _ in names]
         self._session = Session(race, max_flush_rate=30.0, steps_per_second=sps)
@@ -314,6 +319,8 @@ class OptimizerRace(anywidget.AnyWidget):  # type: ignore[misc]
 
     def _seed_positions(self) -> None:
         self._finished_runs = set()
+        self._finished_at = {}
+        self._exits = {}
         self._last_projection = -math.inf
         if self._race.problem.dim > 2:
             trajs = self._race.trajectories()
@@ -333,7 +340,8 @@ class OptimizerRace(anywidget.AnyWidget):  # type: ignore[misc]
         self.snapshot = pack(content, buffers)
 
     def _send_snapshot(self, *, store: bool) -> None:
-        content, buffers = self._snapshot()
+        # built between two engine steps, so its history and its seq agree with the stream
+        content, buffers = self._session.call(self._snapshot)
         self.send(content, buffers)
         if store:
             self.snapshot = pack(content, buffers)
@@ -454,14 +462,8 @@ class OptimizerRace(anywidget.AnyWidget):  # type: ignore[misc]
                 else (position[:2] if dim == 2 else None)
             )
             status = str(run.status)
-            diverged_at = self._diverged_at(events, i, status)
-            exit_at = None
-            if status == "diverged" and dim == 2 and self._landscape is not None:
-                view = (
-                    (float(self._landscape.x[0]), float(self._landscape.x[-1])),
-                    (float(self._landscape.y[0]), float(self._landscape.y[-1])),
-                )
-                exit_at = exit_point(pos[:, :2], view) if len(pos) else None
+            stopped_at = self._stopped_at(i, status) if status in _STOPPED else None
+            exit_at = self._exit(i) if status == "diverged" and dim == 2 else None
             updates.append(
                 {
                     "status": status,
@@ -469,8 +471,8 @@ class OptimizerRace(anywidget.AnyWidget):  # type: ignore[misc]
                     "lr": finite_or_none(getattr(run.optimizer, "lr", None)),
                     "loss": finite_or_none(run.loss),
                     "val_loss": None if val is None or not len(val) else finite_or_none(val[-1]),
-                    "diverged_at": diverged_at,
-                    "converged_at": None,
+                    "diverged_at": stopped_at if status == "diverged" else None,
+                    "converged_at": stopped_at if status == "converged" else None,
                     "point": None
                     if point is None or not np.isfinite(point).all()
                     else [float(point[0]), float(point[1])],
@@ -526,19 +528,34 @@ class OptimizerRace(anywidget.AnyWidget):  # type: ignore[misc]
             keep.append(k)
             if str(ev.statuses[i]) != "running":
                 self._finished_runs.add(i)
+                self._finished_at[i] = int(ev.step)
         if len(keep) > MAX_POINTS_PER_FLUSH:
             sel = decimate_indices(len(keep), MAX_POINTS_PER_FLUSH)
             keep = [keep[j] for j in sel]
         return keep
 
-    def _diverged_at(self, events: list[Any], i: int, status: str) -> int | None:
-        if status != "diverged":
-            return None
-        for ev in events:
-            if str(ev.statuses[i]) == "diverged":
-                return int(ev.step)
-        traj = self._race.runs[self.names[i]].trajectory()
-        return None if traj.diverged_at is None else int(traj.diverged_at)
+    def _exit(self, i: int) -> np.ndarray | None:
+        """Where diverged optimizer ``i`` left the landscape's view (computed once)."""
+        if i not in self._exits:
+            land = self._landscape
+            positions = self._race.runs[self.names[i]].trajectory().positions
+            if land is None or len(positions) == 0:
+                self._exits[i] = None
+            else:
+                xs, ys = land.x, land.y
+                view = ((float(xs[0]), float(xs[-1])), (float(ys[0]), float(ys[-1])))
+                self._exits[i] = exit_point(np.asarray(positions)[:, :2], view)
+        return self._exits[i]
+
+    def _stopped_at(self, i: int, status: str) -> int | None:
+        """Step at which optimizer ``i`` stopped with ``status`` (seen in the stream)."""
+        if i not in self._finished_at:
+            # stopped before this widget streamed it (e.g. a recompute): ask its history once
+            traj = self._race.runs[self.names[i]].trajectory()
+            self._finished_at[i] = (
+                traj.diverged_at if traj.diverged_at is not None else (traj.converged_at)
+            )
+        return self._finished_at[i]
 
     def _projection(self, events: list[Any]) -> Any:
         dim = int(self._race.problem.dim)

@@ -79,6 +79,7 @@ def test_race_renders_grows_pauses_resumes_and_survives_reload(page, jupyter_lab
         f"Number(d.step) >= {step_before} && Number(d.points) >= {points_before}"
         " && d.state === 'running'",
     )
+    assert int(data(page, "gap")) <= 2, "the history shown after the reload has holes"
     assert painted_pixels(page) > 20_000
     shot(page, "race-after-reload")
 

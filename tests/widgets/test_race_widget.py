@@ -1,0 +1,315 @@
+"""nbopt.widgets.OptimizerRace and optimize: streaming, snapshots and controls, no browser."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import numpy as np
+import pytest
+
+from nbopt import problems
+from nbopt.optimizers import SGD, Adam, GradientDescent, Race
+from nbopt.widgets import OptimizerRace, optimize
+from nbopt.widgets._protocol import message, pack, snapshot_message, unpack
+from nbopt.widgets._race import INTERACTIVE_BUDGET, MAX_POINTS_PER_FLUSH
+
+
+class Recording(OptimizerRace):
+    """The real widget, keeping a copy of every custom message it sends."""
+
+    def __init__(self, *args, **kwargs):
+        self.sent: list[tuple[dict, list[bytes]]] = []
+        self._sent_lock = threading.Lock()
+        super().__init__(*args, **kwargs)
+
+    def send(self, content, buffers=None):
+        with self._sent_lock:
+            self.sent.append((content, list(buffers or [])))
+        super().send(content, buffers)
+
+    def of_type(self, kind):
+        with self._sent_lock:
+            return [(c, b) for c, b in self.sent if c["type"] == kind]
+
+
+def arrays(content, buffers):
+    """Decode a message the way js/protocol.ts does."""
+    assert len(content["arrays"]) == len(buffers)
+    out = {}
+    for d, b in zip(content["arrays"], buffers):
+        a = np.frombuffer(b, dtype="<f8")
+        assert a.size == int(np.prod(d["shape"]))
+        out[d["name"]] = a.reshape(d["shape"])
+    return out
+
+
+def rosenbrock_race(steps=300, **kw):
+    return Race(
+        "rosenbrock",
+        {"SGD": SGD(lr=1e-3, momentum=0.9), "Adam": Adam(lr=0.05)},
+        start=(-1.5, 2.0),
+        steps=steps,
+        **kw,
+    )
+
+
+# ------------------------------------------------------------------ protocol
+
+
+def test_pack_round_trip_and_alignment():
+    content, buffers = message(
+        "append", 3, 7, {"step": 1}, [("a", np.arange(3.0)), ("b", np.array([[np.nan, np.inf]]))]
+    )
+    assert content["arrays"] == [{"name": "a", "shape": [3]}, {"name": "b", "shape": [1, 2]}]
+    packed = pack(content, buffers)
+    head = int.from_bytes(packed[:4], "little")
+    assert (len(packed) - 3 * 8 - 2 * 8) % 8 == 0 and len(packed) >= 4 + head
+    c2, b2 = unpack(packed)
+    assert c2 == content and b2 == buffers
+    got = arrays(c2, b2)
+    assert np.isnan(got["b"][0, 0]) and got["b"][0, 1] == np.inf
+    with pytest.raises(ValueError, match="truncated"):
+        unpack(packed[:-8])
+
+
+def test_snapshot_message_is_strict_json_with_float64_buffers():
+    race = rosenbrock_race(steps=50)
+    race.run_to_end()
+    w = OptimizerRace(race)
+    content, buffers = snapshot_message(w.info(), 0, 1, interactive=True)
+    json.dumps(content, allow_nan=False)  # no NaN/inf sneaks into the JSON part
+    a = arrays(content, buffers)
+    assert a["land.z"].shape == (len(a["land.y"]), len(a["land.x"]))
+    assert a["t0.path"].shape == (len(a["t0.path_steps"]), 2)
+    assert [t["name"] for t in content["meta"]["traces"]] == ["SGD", "Adam"]
+
+
+# ------------------------------------------------------------------ streaming
+
+
+def test_background_run_streams_the_whole_trajectory_in_coalesced_batches():
+    race = rosenbrock_race(steps=400)
+    w = Recording(race, steps_per_second=None)
+    w.play()
+    assert w.wait(timeout=60)
+    assert w.state == "finished" and w.step == 400
+    appends = w.of_type("append")
+    # coalesced: far fewer messages than steps
+    assert 1 <= len(appends) < 400
+    trajs = race.trajectories()
+    for i, name in enumerate(race.names):
+        steps, pos, loss = [], [], []
+        for c, b in appends:
+            a = arrays(c, b)
+            steps.extend(a[f"t{i}.steps"].astype(int))
+            pos.append(a[f"t{i}.pos"])
+            loss.append(a[f"t{i}.loss"])
+        steps = np.array(steps)
+        assert np.all(np.diff(steps) > 0) and steps[-1] == trajs[name].steps
+        full = trajs[name]
+        np.testing.assert_array_equal(np.concatenate(pos), full.positions[steps])
+        np.testing.assert_array_equal(np.concatenate(loss), full.losses[steps])
+    final = appends[-1][0]["meta"]
+    assert final["state"] == "finished"
+    assert [t["status"] for t in final["traces"]] == [t.status for t in trajs.values()]
+    # a finished run is also stored in the synced trait, for saved notebooks
+    c, b = unpack(w.snapshot)
+    assert c["type"] == "snapshot" and c["meta"]["step"] == 400 and c["meta"]["state"] == "finished"
+
+
+def test_a_flush_never_carries_more_than_the_point_budget():
+    race = Race("booth", {"GD": GradientDescent(lr=0.01)}, steps=5000, tol=0.0)
+    w = Recording(race, steps_per_second=None)
+    w.play()
+    assert w.wait(timeout=60)
+    sizes = [len(arrays(c, b)["t0.steps"]) for c, b in w.of_type("append")]
+    assert max(sizes) <= MAX_POINTS_PER_FLUSH
+    last = arrays(*w.of_type("append")[-1])["t0.steps"]
+    assert last[-1] == race.trajectories()["GD"].steps  # the latest point is never dropped
+
+
+def test_snapshot_request_answers_with_everything_so_far():
+    w = Recording(rosenbrock_race(steps=200), steps_per_second=None)
+    w.step_once(37)
+    assert w.wait(timeout=30)
+    w._on_msg(w, {"type": "snapshot_request"}, [])
+    c, b = w.of_type("snapshot")[-1]
+    assert c["meta"]["step"] == 37 and c["meta"]["state"] == "paused"
+    a = arrays(c, b)
+    assert a["t0.path_steps"].tolist() == list(range(38))
+
+
+# ------------------------------------------------------------------ controls
+
+
+def test_control_messages_drive_the_session():
+    w = Recording(rosenbrock_race(steps=100_000), steps_per_second=200.0)
+    assert not w.interactive  # 200k optimizer-steps: applied from the next step instead
+    w._on_msg(w, {"type": "play"}, [])
+    w._on_msg(w, {"type": "pause"}, [])
+    assert w.session.state == "paused"
+    before = w.race.step_count
+    w._on_msg(w, {"type": "step", "n": 3}, [])
+    assert w.wait(timeout=30)
+    assert w.race.step_count == before + 3
+    w._on_msg(w, {"type": "speed", "steps_per_second": 1000}, [])
+    assert w.session.steps_per_second == 1000.0
+    w._on_msg(w, {"type": "speed", "steps_per_second": None}, [])
+    assert w.session.steps_per_second is None
+    w._on_msg(w, {"type": "set_lr", "name": "Adam", "lr": 0.2}, [])
+    assert w.race.runs["Adam"].optimizer.lr == 0.2 and w.lrs == [1e-3, 0.2]
+    assert w.race.step_count == before + 3  # a long run keeps its history
+    w._on_msg(w, {"type": "reset"}, [])
+    assert w.race.step_count == 0 and w.state == "idle"
+    assert w.of_type("snapshot")[-1][0]["meta"]["step"] == 0
+    w.stop()
+
+
+@pytest.mark.parametrize(
+    "msg",
+    [
+        {"type": "eval", "code": "1"},
+        {"type": "set_lr", "name": "nope", "lr": 0.1},
+        {"type": "set_lr", "name": "Adam", "lr": -1},
+        {"type": "set_lr", "name": "Adam", "lr": "big"},
+        {"type": "set_start", "x": "a", "y": 0},
+        {"type": "set_start", "x": float("nan"), "y": 0},
+        {"no": "type"},
+        ["not", "a", "dict"],
+    ],
+)
+def test_malformed_control_messages_are_answered_with_an_error(msg):
+    w = Recording(rosenbrock_race(steps=20), steps_per_second=None)
+    w._on_msg(w, msg, [])
+    (err,) = w.of_type("error")
+    assert isinstance(err[0]["message"], str) and err[0]["message"]
+    assert w.race.runs["Adam"].optimizer.lr == 0.05
+
+
+def test_cheap_races_are_recomputed_at_once_when_the_lr_or_start_changes():
+    w = Recording(rosenbrock_race(steps=300), steps_per_second=None)
+    assert w.interactive and 300 * 2 < INTERACTIVE_BUDGET
+    w.set_lr("Adam", 0.1)
+    assert w.state == "finished" and w.step == 300
+    expected = Race("rosenbrock", {"Adam": Adam(lr=0.1)}, start=(-1.5, 2.0), steps=300)
+    expected.run_to_end()
+    got = w.race.trajectories()["Adam"].positions
+    np.testing.assert_array_equal(got, expected.trajectories()["Adam"].positions)
+    c, b = w.of_type("snapshot")[-1]
+    assert c["meta"]["traces"][1]["lr"] == 0.1 and c["meta"]["state"] == "finished"
+    assert unpack(w.snapshot)[0]["seq"] == c["seq"]  # stored for saved notebooks too
+    w._on_msg(w, {"type": "set_start", "x": 0.5, "y": -0.5}, [])
+    assert w.race.start.tolist() == [0.5, -0.5] and w.state == "finished"
+    c, b = w.of_type("snapshot")[-1]
+    assert arrays(c, b)["start"].tolist() == [[0.5, -0.5]]
+    assert c["epoch"] > w.of_type("snapshot")[0][0]["epoch"]
+
+
+def test_a_diverging_optimizer_is_reported_and_the_others_go_on():
+    race = Race(
+        "rosenbrock",
+        {"GD": GradientDescent(lr=1.0), "Adam": Adam(lr=0.05)},
+        start=(-1.5, 2.0),
+        steps=200,
+    )
+    w = Recording(race, steps_per_second=None)
+    w.play()
+    assert w.wait(timeout=30)
+    assert w.statuses == ["diverged", "max_steps"] and w.state == "finished"
+    meta = w.of_type("append")[-1][0]["meta"]["traces"][0]
+    assert (
+        meta["status"] == "diverged"
+        and meta["diverged_at"] == race.trajectories()["GD"].diverged_at
+    )
+    assert meta["exit"] is not None
+    c, _ = unpack(w.snapshot)
+    assert c["meta"]["traces"][0]["diverged_at"] == meta["diverged_at"]
+
+
+def failing_problem():
+    def f(x):
+        # undefined left of x = 0.3: part of the landscape, and the run gets there
+        if x[0] < 0.3:
+            raise ArithmeticError("objective blew up")
+        return float(x[0] ** 2 + x[1] ** 2)
+
+    return problems.Problem(f, bounds=((-2, 2), (-2, 2)), name="fragile")
+
+
+@pytest.mark.parametrize("block", [False, True])
+def test_a_failing_objective_ends_the_run_in_error_without_raising(block):
+    # the failure is in a user function: the widget shows it, the kernel lives on
+    problem = failing_problem()
+    w = optimize(problem, {"GD": GradientDescent(lr=0.1)}, start=(1.0, 1.0), steps=500, block=block)
+    assert w.wait(timeout=30)
+    assert w.state == "error"
+    assert "objective blew up" in w.error
+    c, _ = unpack(w.snapshot)
+    assert c["meta"]["state"] == "error" and "objective blew up" in c["meta"]["error"]
+    land = w.info().landscape
+    assert np.isnan(land.z[:, land.x < 0.3]).all() and np.isfinite(land.z[:, land.x > 0.3]).all()
+    w.reset()
+    assert w.state == "idle"
+
+
+def test_many_parameters_stream_a_projection_that_replaces_the_paths():
+    race = Race("mlp", {"Adam": Adam(lr=0.01)}, steps=80, batch_size=16, seed=0)
+    w = Recording(race, steps_per_second=None)
+    w.play()
+    assert w.wait(timeout=60)
+    projected = [(c, b) for c, b in w.of_type("append") if c["meta"]["projection"]]
+    assert projected, "a final batch always carries a projection"
+    c, b = projected[-1]
+    a = arrays(c, b)
+    assert c["meta"]["projection"]["axis_labels"][0].startswith("PC1 (")
+    info = w.info()
+    np.testing.assert_allclose(a["t0.path"], info.traces[0].path, atol=1e-9)
+
+
+def test_png_fallback_and_repr():
+    w = optimize("booth", {"GD": GradientDescent(lr=0.05)}, steps=30, block=True)
+    data, _meta = w._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert repr(w) == "OptimizerRace('booth', ['GD'], step 30/30, finished)"
+
+
+# ------------------------------------------------------------------ optimize()
+
+
+def test_optimize_accepts_specs_lists_and_problems():
+    w = optimize(
+        "booth", {"fast": "sgd(lr=0.05, momentum=0.9)", "Adam": Adam(lr=0.1)}, steps=5, block=True
+    )
+    assert w.names == ["fast", "Adam"] and w.race.runs["fast"].optimizer.momentum == 0.9
+    w = optimize(
+        problems.get("booth"), [Adam(lr=0.1), Adam(lr=0.2), SGD(lr=0.01)], steps=5, block=True
+    )
+    assert w.names == ["Adam", "Adam (2)", "SGD"]
+    assert w.lrs == [0.1, 0.2, 0.01]
+
+
+@pytest.mark.parametrize(
+    ("problem", "optimizers", "error", "match"),
+    [
+        (42, {"GD": GradientDescent(lr=0.1)}, TypeError, "problem must be a name"),
+        ("booth", {}, ValueError, "at least one"),
+        ("booth", {"GD": 0.1}, TypeError, "expected an nbopt Optimizer"),
+        ("booth", {"GD": "newton(lr=1)"}, ValueError, "newton"),
+        ("booth", {"GD": "sgd(lr=1, bogus=2)"}, ValueError, "bogus"),
+        ("booth", "adam", TypeError, "optimizers must be"),
+        ("nope", {"GD": GradientDescent(lr=0.1)}, ValueError, "nope"),
+    ],
+)
+def test_optimize_rejects_bad_input_with_a_clear_message(problem, optimizers, error, match):
+    with pytest.raises(error, match=match):
+        optimize(problem, optimizers, steps=5, block=True)
+
+
+def test_non_blocking_optimize_returns_at_once_and_runs_in_the_background():
+    w = optimize("rosenbrock", {"Adam": Adam(lr=0.05)}, steps=600)
+    assert w.session.state in ("running", "finished")
+    assert w.steps_per_second == pytest.approx(100.0)  # a short race lasts about six seconds
+    w.steps_per_second = None
+    assert w.wait(timeout=30) and w.step == 600
