@@ -298,3 +298,18 @@ def test_an_error_that_stopped_the_run_is_shown_with_the_title(rosenbrock_info):
     # a two-line title: one text element per line
     assert "rosenbrock: step 60 of 60 (error)" in texts
     assert "error: ValueError: <bad> & worse" in texts
+
+
+def test_widget_mime_bundle_carries_the_png_fallback():
+    from nbopt.widgets import optimize
+
+    widget = optimize("booth", {"GD": optimizers.GradientDescent(lr=0.05)}, steps=20, block=True)
+    try:
+        bundle = widget._repr_mimebundle_()
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        assert "application/vnd.jupyter.widget-view+json" in data
+        img = _image(data["image/png"])
+        assert img.size == (1100, 500)
+        assert np.asarray(img.convert("L"), dtype=float).std() > 10
+    finally:
+        widget.close()

@@ -228,3 +228,33 @@ def test_notebook_variables_can_name_the_problem_and_optimizers():
     assert not result.success and "is a variable of the notebook" in err
     result, _, err = _run("%nbopt optimize not_defined_anywhere -o adam")
     assert not result.success and "unknown problem 'not_defined_anywhere'" in err
+
+
+def test_in_a_real_kernel_the_output_has_the_widget_and_a_static_png():
+    import base64
+    import io
+
+    import nbformat
+    from nbclient import NotebookClient
+    from PIL import Image
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(src)
+        for src in (
+            "%load_ext nbopt",
+            "%nbopt optimize booth -o 'gd(lr=0.05)' 'adam(lr=0.5)' --steps 20 --block",
+            "%nbopt optimize booth -o nope",
+        )
+    ]
+    NotebookClient(nb, kernel_name="python3", timeout=300, allow_errors=True).execute()
+    (result,) = [o for o in nb.cells[1].outputs if o["output_type"] == "execute_result"]
+    data = result["data"]
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert "step 20/20, finished" in data["text/plain"]
+    png = Image.open(io.BytesIO(base64.b64decode(data["image/png"])))
+    assert png.size == (1100, 500)
+    (error,) = nb.cells[2].outputs
+    assert error["output_type"] == "stream" and error["name"] == "stderr"
+    assert error["text"].startswith("UsageError: %nbopt: unknown optimizer 'nope'")
+    assert "Traceback" not in error["text"]
