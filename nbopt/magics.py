@@ -27,7 +27,7 @@ __all__ = [
     "parse_start",
 ]
 
-Literal = int | float | bool | str | None | tuple[Any, ...]
+SpecValue = int | float | bool | str | None | tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Spec:
     """
 
     name: str
-    kwargs: dict[str, Literal] = field(default_factory=dict)
+    kwargs: dict[str, SpecValue] = field(default_factory=dict)
     label: str | None = None
     text: str = ""
 
@@ -68,7 +68,7 @@ class OptimizeCall:
 _LABEL = re.compile(r"^\s*([^=()]+?)\s*=(?!=)\s*(.*)$", re.DOTALL)
 
 
-def _literal(node: ast.expr, where: str) -> Literal:
+def _literal(node: ast.expr, where: str) -> SpecValue:
     """Evaluate a literal node: numbers, strings, True/False/None and tuples or lists of them."""
     if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, type(None))):
         return node.value  # bool is an int subclass
@@ -135,7 +135,7 @@ def parse_spec(text: str, what: str = "optimizer") -> Spec:
         raise ValueError(
             f"{what} {name!r}: give values by name, e.g. {name}(lr=0.01), not by position"
         )
-    kwargs: dict[str, Literal] = {}
+    kwargs: dict[str, SpecValue] = {}
     for keyword in tree.keywords:
         if keyword.arg is None:
             raise ValueError(f"{what} {name!r}: ** is not allowed in {text!r}")
@@ -248,7 +248,7 @@ class _HelpShown(Exception):
 
 
 class _ArgumentError(Exception):
-    """argparse found a usage error; carries the usage line and message."""
+    """argparse found a usage error; carries its message and a pointer to --help."""
 
 
 class _Parser(argparse.ArgumentParser):
