@@ -154,7 +154,9 @@ class Optimizer:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.name:
+        # Only classes that name themselves register: a subclass that inherits a
+        # name must not replace its parent in get().
+        if cls.__dict__.get("name"):
             _REGISTRY[cls.name] = cls
 
     def __init__(self, **hyperparams: Any) -> None:

@@ -438,3 +438,35 @@ def test_silence_without_numpy_internals(monkeypatch: pytest.MonkeyPatch) -> Non
     assert not np.isfinite(x[0])
     with np.errstate(all="raise"), pytest.raises(FloatingPointError):
         np.multiply(np.array([1e308]), 10.0)
+
+
+# -- extension ------------------------------------------------------------------------------
+
+
+def test_custom_step_rule() -> None:
+    from nbopt.optimizers._base import Hyperparameter, nonnegative
+
+    class SignDescent(Optimizer):
+        lr = Hyperparameter(nonnegative("learning rate"))
+
+        def __init__(self, lr: float = 0.1) -> None:
+            super().__init__(lr=lr)
+
+        def _prepare(self) -> float:
+            return self.lr
+
+        def _kernel(self, x, g, out, state, w0, w1, consts) -> None:  # type: ignore[no-untyped-def]
+            np.sign(g, out=w0)
+            np.multiply(w0, consts, out=w0)
+            np.subtract(x, w0, out=out)
+
+    class QuietAdam(Adam):
+        pass
+
+    opt = SignDescent(lr=0.5)
+    np.testing.assert_array_equal(opt.step(np.zeros(3), np.array([2.0, -3.0, 0.0])), [-0.5, 0.5, 0])
+    assert repr(opt) == "SignDescent(lr=0.5)"
+    assert "signdescent" not in optimizers.names()
+    assert type(optimizers.get("adam")) is Adam  # subclasses do not take over a name
+    assert repr(QuietAdam(lr=0.1)).startswith("QuietAdam(lr=0.1")
+    assert isinstance(opt.clone(), SignDescent)
