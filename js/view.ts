@@ -585,7 +585,7 @@ export class RaceView {
     for (const v of sx.ticks(nx)) {
       const x = Math.round(sx(v)) + 0.5;
       this.line(ctx, x, r.y + r.h, x, r.y + r.h + 4);
-      ctx.fillText(xFormat(v), x, r.y + r.h + 6);
+      ctx.fillText(v === 0 ? "0" : xFormat(v), x, r.y + r.h + 6);
     }
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";

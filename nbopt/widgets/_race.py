@@ -566,7 +566,8 @@ class OptimizerRace(anywidget.AnyWidget):  # type: ignore[misc]
             chunks.append(np.asarray(ev.positions, dtype=float).reshape(-1, dim))
         pts = np.concatenate(chunks)
         pts = pts[np.isfinite(pts).all(axis=1)]
-        return _pca(pts)
+        # the main directions of a long run are as well seen from a uniform subset
+        return _pca(pts[decimate_indices(len(pts), 8 * self._max_points)])
 
 
 def _view_of(pts: np.ndarray) -> list[list[float]]:

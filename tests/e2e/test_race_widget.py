@@ -120,6 +120,7 @@ def test_lr_slider_divergence_labels_and_model_problems(page, jupyter_lab):
             'mlp = optimize("mlp", {"Adam": Adam(lr=0.01), "SGD": SGD(lr=0.1, momentum=0.9)},'
             " steps=150, batch_size=16, seed=0)\n"
             "mlp",
+            "print(*(round(v, 2) for v in w.race.start))",
         ],
     )
     open_notebook(page, jupyter_lab, "tuning.ipynb")
@@ -145,6 +146,17 @@ def test_lr_slider_divergence_labels_and_model_problems(page, jupyter_lab):
     wait_data(page, "d.state === 'finished'")
     lr_text = root.locator(".nbopt-lr-text").first.inner_text()
     assert float(lr_text) == pytest.approx(10 ** (-3 + 4 * 0.05), rel=1e-2)
+
+    # a new start from the keyboard: focus the landscape, move the cross-hair, Enter
+    epoch = int(data(page, "epoch"))
+    landscape = root.get_by_role("img", name="loss landscape", exact=False)
+    landscape.focus()
+    for key in ("ArrowRight", "ArrowRight", "ArrowUp", "Enter"):
+        landscape.press(key)
+    wait_data(page, f"Number(d.epoch) > {epoch} && d.state === 'finished'")
+    run_cell(page, 3)
+    wait_kernel_idle(page)
+    assert cell_output_text(page, 3).split() == ["-1.3", "2.1"]
 
     # far too large: GD diverges, the page says where, and stays usable
     slider.press("End")
