@@ -35,7 +35,6 @@ import tempfile
 import textwrap
 import time
 import urllib.request
-import uuid
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -305,51 +304,6 @@ def stop_lab(lab: SimpleNamespace) -> None:
     lab.log.close()
 
 
-def _open_notebook(page: Any, lab: SimpleNamespace, name: str) -> str:
-    page.goto(f"{lab.url}/lab/workspaces/b{uuid.uuid4().hex[:10]}/tree/{name}")
-    page.wait_for_function(
-        """(name) => {
-            const app = window.jupyterapp;
-            if (!app) return false;
-            const w = [...app.shell.widgets('main')]
-                .find(w => w.context && w.context.path === name);
-            if (!w || !w.context.isReady) return false;
-            const k = w.sessionContext.session && w.sessionContext.session.kernel;
-            if (!k || k.connectionStatus !== 'connected' || k.status !== 'idle') return false;
-            window.__panel = w;
-            app.shell.activateById(w.id);
-            return true;
-        }""",
-        arg=name,
-        polling=250,
-    )
-    return "#" + str(page.evaluate("() => window.__panel.id"))
-
-
-def _run_cell(page: Any, index: int) -> None:
-    page.evaluate(
-        """async (index) => {
-            const app = window.jupyterapp;
-            app.shell.activateById(window.__panel.id);
-            window.__panel.content.activeCellIndex = index;
-            await app.commands.execute('notebook:run-cell');
-        }""",
-        index,
-    )
-
-
-def _wait_idle(page: Any, timeout_ms: int) -> None:
-    page.wait_for_function(
-        """() => { const w = window.__panel;
-                   const k = w.sessionContext.session.kernel;
-                   const busy = [...w.node.querySelectorAll('.jp-InputPrompt')]
-                       .some(p => p.textContent.includes('*'));
-                   return k.status === 'idle' && !busy; }""",
-        polling=200,
-        timeout=timeout_ms,
-    )
-
-
 def browser_benchmark(
     n_opt: int,
     steps: int,
@@ -357,21 +311,17 @@ def browser_benchmark(
     screenshot: str | None = None,
     profile: bool = False,
 ) -> dict[str, Any]:
-    import nbformat
     from playwright.sync_api import sync_playwright
+
+    # the e2e tests' Playwright helpers for driving JupyterLab
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
+    from labhelpers import open_notebook, run_cell, wait_kernel_idle, write_notebook
 
     with tempfile.TemporaryDirectory(prefix="nbopt-bench-") as tmp:
         lab = start_lab(Path(tmp))
         try:
-            nb = nbformat.v4.new_notebook()
-            nb.metadata["kernelspec"] = {
-                "name": "python3",
-                "display_name": "Python 3 (ipykernel)",
-                "language": "python",
-            }
             cells = [c.format(n_opt=n_opt, steps=steps, rate=rate) for c in BROWSER_CELLS]
-            nb.cells = [nbformat.v4.new_code_cell(c) for c in cells]
-            nbformat.write(nb, lab.root / "bench.ipynb")
+            write_notebook(lab.root, "bench.ipynb", cells)
             with sync_playwright() as p:
                 browser = p.chromium.launch(
                     executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
@@ -381,9 +331,10 @@ def browser_benchmark(
                     page.set_default_timeout(120_000)
                     console: list[str] = []
                     page.on("console", lambda m: console.append(f"{m.type}: {m.text}"))
-                    scope = _open_notebook(page, lab, "bench.ipynb")
-                    _run_cell(page, 0)
-                    _wait_idle(page, 120_000)
+                    open_notebook(page, lab, "bench.ipynb")
+                    scope = "#" + str(page.evaluate("() => window.__panel.id"))
+                    run_cell(page, 0)
+                    wait_kernel_idle(page, 120_000)
                     page.wait_for_selector(f"{scope} .jp-OutputArea [data-step]")
                     # what this page manages with the widget shown and nothing streaming:
                     # the machine's own ceiling, for reading the figure under load
@@ -394,7 +345,7 @@ def browser_benchmark(
                         cdp = page.context.new_cdp_session(page)
                         cdp.send("Profiler.enable")
                         cdp.send("Profiler.start")
-                    _run_cell(page, 1)
+                    run_cell(page, 1)
                     page.wait_for_function(
                         """(nb) => { const r = document.querySelector(
                                 nb + ' .jp-OutputArea [data-step]');
@@ -418,9 +369,14 @@ def browser_benchmark(
                         ".dataset.points",
                         scope,
                     )
-                    _wait_idle(page, 60_000)
-                    _run_cell(page, 2)
-                    _wait_idle(page, 60_000)
+                    wait_kernel_idle(page, 60_000)
+                    run_cell(page, 2)
+                    wait_kernel_idle(page, 60_000)
+                    page.wait_for_function(
+                        "(i) => window.__panel.content.widgets[i].model.outputs.length > 0",
+                        arg=2,
+                        polling=200,
+                    )
                 finally:
                     browser.close()
             step_t = np.load(lab.root / "step_times.npy")
