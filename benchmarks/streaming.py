@@ -204,7 +204,7 @@ IDLE_FPS = """
 INSTALL_PROBES = """
 (nb) => {
   const root = document.querySelector(nb + ' .jp-OutputArea [data-step]');
-  const b = { paints: [], frames: [], longtasks: [], counting: true };
+  const b = { paints: [], frames: [], longtasks: [], loaf: [], counting: true };
   window.__nboptBench = b;
   const now = () => performance.timeOrigin + performance.now();
   let last = -1;
@@ -226,6 +226,18 @@ INSTALL_PROBES = """
       }
     }).observe({ type: 'longtask', buffered: false });
   } catch (e) { b.longtasks = null; }
+  try {
+    // long animation frames: where a slow frame's time went (scripts, style + layout, paint)
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        const end = e.startTime + e.duration;
+        const scripts = e.scripts.reduce((sum, s) => sum + s.duration, 0);
+        const layout = e.styleAndLayoutStart ? end - e.styleAndLayoutStart : 0;
+        const render = e.renderStart ? (e.styleAndLayoutStart || end) - e.renderStart : 0;
+        b.loaf.push([performance.timeOrigin + e.startTime, e.duration, scripts, render, layout]);
+      }
+    }).observe({ type: 'long-animation-frame', buffered: false });
+  } catch (e) { b.loaf = null; }
   return root.dataset.step;
 }
 """
@@ -400,6 +412,21 @@ def _hot_functions(profile: dict[str, Any], n: int = 12) -> list[tuple[float, st
     return sorted(((ms, key) for key, ms in totals.items()), reverse=True)[:n]
 
 
+def _loaf_split(loaf: list[list[float]] | None, t0: float, t1: float) -> dict[str, float] | None:
+    """Sum the long animation frames of the run: total, scripts, rAF phase, style+layout+paint."""
+    if loaf is None:
+        return None
+    rows = np.array([r for r in loaf if t0 <= r[0] / 1e3 <= t1]).reshape(-1, 5)
+    total, scripts, render, layout = rows[:, 1:].sum(axis=0) if len(rows) else (0.0,) * 4
+    return {
+        "frames": float(len(rows)),
+        "total_ms": float(total),
+        "scripts_ms": float(scripts),
+        "raf_ms": float(render),
+        "style_layout_paint_ms": float(layout),
+    }
+
+
 def _browser_figures(
     data: dict[str, Any], step_t: np.ndarray, points: str, console: list[str]
 ) -> dict[str, Any]:
@@ -438,6 +465,7 @@ def _browser_figures(
         "latency_newest_step_p95_ms": float(np.percentile(newest, 95)),
         "longtasks": None if longtasks is None else len(during),
         "longtask_total_ms": None if longtasks is None else float(sum(during)),
+        "loaf": _loaf_split(data.get("loaf"), t_first_step, t_end),
         "console_errors": [c for c in console if c.startswith("error")],
     }
 
@@ -526,6 +554,14 @@ def main() -> None:
             print(
                 f"long tasks (>50 ms) on the page's main thread during the run: "
                 f"{b['longtasks']}, {b['longtask_total_ms']:.0f} ms in total"
+            )
+        if b["loaf"] is not None and b["loaf"]["frames"]:
+            lf = b["loaf"]
+            print(
+                f"long animation frames during the run: {lf['frames']:.0f}, "
+                f"{lf['total_ms']:.0f} ms in all; scripts {lf['scripts_ms']:.0f} ms, "
+                f"animation-frame callbacks {lf['raf_ms']:.0f} ms, "
+                f"style + layout + paint {lf['style_layout_paint_ms']:.0f} ms"
             )
         if b["hot"]:
             print("hottest JS functions (self time during the run):")
