@@ -10,6 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nbopt.searchers._base import Searcher, Trial
+from nbopt.searchers._quadratic import Quadratic, kendall_tau
 from nbopt.space import Dimension, Space
 
 __all__ = ["EvolutionarySearch"]
@@ -145,63 +146,6 @@ class _CMAState:
         return None
 
 
-class _Quadratic:
-    """A linear, diagonal-quadratic or full-quadratic least-squares model of the objective.
-
-    Fitted in the whitened coordinates of the current search distribution, on the
-    archive points nearest to its mean (the global model of lq-CMA-ES, Hansen 2019).
-    """
-
-    def __init__(self, state: _CMAState, xs: FloatArray, values: FloatArray):
-        n = state.n
-        self.mean = state.mean.copy()
-        self.sigma = state.sigma
-        self.whiten = state.B @ np.diag(1.0 / state.D) @ state.B.T
-        z = self._whitened(xs)
-        n_coef = {"full": (n + 1) * (n + 2) // 2, "diag": 2 * n + 1, "linear": n + 1}
-        kind = next((k for k, c in n_coef.items() if len(xs) >= 1.5 * c), None)
-        self.kind = kind
-        self.coef: FloatArray | None = None
-        if kind is None:
-            return
-        # The nearest points make the fit local: a quadratic is only right near a minimum.
-        keep = np.argsort(np.linalg.norm(z, axis=1))[: max(2 * n_coef[kind], state.lam)]
-        features = self._features(z[keep])
-        coef, *_ = np.linalg.lstsq(features, values[keep], rcond=None)
-        self.coef = np.asarray(coef, dtype=np.float64)
-
-    def _whitened(self, xs: FloatArray) -> FloatArray:
-        out: FloatArray = (xs - self.mean) @ self.whiten / self.sigma
-        return out
-
-    def _features(self, z: FloatArray) -> FloatArray:
-        cols = [np.ones((len(z), 1)), z]
-        if self.kind == "diag":
-            cols.append(z**2)
-        elif self.kind == "full":
-            i, j = np.triu_indices(z.shape[1])
-            cols.append(z[:, i] * z[:, j])
-        return np.hstack(cols)
-
-    @property
-    def ready(self) -> bool:
-        return self.coef is not None
-
-    def predict(self, xs: FloatArray) -> FloatArray:
-        """Predicted (signed) values at unit-cube points ``xs`` (k, n)."""
-        if self.coef is None:
-            return np.zeros(len(xs))
-        out: FloatArray = self._features(self._whitened(xs)) @ self.coef
-        return out
-
-
-def _kendall_tau(a: FloatArray, b: FloatArray) -> float:
-    """Kendall's tau-a between two equally long vectors (ties count as disagreement)."""
-    i, j = np.triu_indices(len(a), k=1)
-    concordant = np.sign(a[i] - a[j]) * np.sign(b[i] - b[j])
-    return float(concordant.mean()) if len(i) else 0.0
-
-
 class EvolutionarySearch(Searcher):
     """CMA-ES with IPOP restarts, on the unit cube of the space's encoding.
 
@@ -309,7 +253,7 @@ class EvolutionarySearch(Searcher):
         self._predicted: dict[int, float] = {}
         self._candidates = np.empty((0, n))
         self._queue: list[int] = []
-        self._model: _Quadratic | None = None
+        self._model: Quadratic | None = None
         self._start_generation()
 
     @property
@@ -358,11 +302,13 @@ class EvolutionarySearch(Searcher):
         xs = np.array([self._x[t.number] for t in done])
         return xs, np.array([self._signed_value(t) for t in done])
 
-    def _fit_model(self) -> _Quadratic | None:
+    def _fit_model(self) -> Quadratic | None:
         if not self.surrogate:
             return None
         xs, values = self._archive()
-        model = _Quadratic(self._state, xs, values)
+        state = self._state
+        whiten = state.B @ np.diag(1.0 / state.D) @ state.B.T / state.sigma
+        model = Quadratic(xs, values, center=state.mean, whiten=whiten, min_points=state.lam)
         return model if model.ready else None
 
     def _start_generation(self) -> None:
@@ -388,7 +334,7 @@ class EvolutionarySearch(Searcher):
         if len(recent) < 6:
             return False
         pred, true = np.array(recent).T
-        return _kendall_tau(pred, true) >= _TRUST_TAU
+        return kendall_tau(pred, true) >= _TRUST_TAU
 
     def _maybe_update(self) -> None:
         lam = self._state.lam

@@ -12,6 +12,7 @@ import numpy.typing as npt
 from scipy.stats import qmc
 
 from nbopt.searchers._base import Searcher, Trial
+from nbopt.searchers._quadratic import Quadratic
 from nbopt.space import Choice, Dimension, Space
 
 __all__ = [
@@ -272,6 +273,10 @@ class GeneticSearch(Searcher):
         when None). Give either this or ``mutation``.
     elitism : int
         Best trials carried into every parent pool (0 <= elitism < population_size).
+    preselect : int
+        Surrogate-assisted pre-selection: breed this many children per trial and ask the
+        one a local quadratic model of the finished trials predicts best (choices enter
+        the model by option index). ``1`` is the plain genetic algorithm.
     crossover : Crossover, optional
         Strategy object; ``BlendCrossover(alpha=0.3)`` by default (`UniformCrossover`,
         `SBXCrossover` are alternatives).
@@ -303,6 +308,7 @@ class GeneticSearch(Searcher):
         crossover_rate: float = 0.9,
         mutation_rate: float | None = None,
         elitism: int = 2,
+        preselect: int = 8,
         crossover: Crossover | None = None,
         mutation: Mutation | None = None,
         seed: int | np.random.Generator | None = None,
@@ -313,6 +319,7 @@ class GeneticSearch(Searcher):
             ("population_size", population_size, 2),
             ("tournament_size", tournament_size, 1),
             ("elitism", elitism, 0),
+            ("preselect", preselect, 1),
         ):
             if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
                 raise TypeError(f"GeneticSearch: {what} must be an int, got {value!r}")
@@ -326,6 +333,8 @@ class GeneticSearch(Searcher):
         self.population_size = int(population_size)
         self.tournament_size = int(tournament_size)
         self.elitism = int(elitism)
+        self.preselect = int(preselect)
+        self._model_cache: tuple[int, Quadratic | None] | None = None
         self.crossover_rate = _check_unit_interval(crossover_rate, "GeneticSearch: crossover_rate")
         if crossover is not None and not isinstance(crossover, Crossover):
             raise TypeError(f"GeneticSearch: crossover must be a Crossover, got {crossover!r}")
@@ -422,6 +431,42 @@ class GeneticSearch(Searcher):
             parents = [a.number]
         return self.mutation(child, self._categorical, self._n_options, self._rng), parents
 
+    def _is_new(self, genes: FloatArray) -> bool:
+        return self.space.key(self.space.from_uniform(genes)) not in self._keys
+
+    def _surrogate(self) -> Quadratic | None:
+        """Fit (or reuse) the model that pre-selects children; None while data is short."""
+        if self.preselect == 1:
+            return None
+        done = [t for t in self._trials.values() if t.state == "complete"]
+        if self._model_cache is not None and self._model_cache[0] == len(done):
+            return self._model_cache[1]
+        model: Quadratic | None = None
+        if done and self._pool:
+            xs = np.array([self._genome(t) for t in done])
+            values = np.array([self._signed_value(t) for t in done])
+            spread = np.array([self._genome(t) for t in self._pool]).std(axis=0)
+            fitted = Quadratic(
+                xs,
+                values,
+                center=xs[int(np.argmin(values))],
+                whiten=np.diag(1.0 / np.maximum(spread, 1e-3)),
+                min_points=self.population_size,
+            )
+            model = fitted if fitted.ready else None
+        self._model_cache = (len(done), model)
+        return model
+
+    def _breed_preselected(self, model: Quadratic | None) -> tuple[FloatArray, list[int]]:
+        if model is None:
+            return self._breed()
+        children = [self._breed() for _ in range(self.preselect)]
+        genes = np.clip(np.array([g for g, _ in children]), 0.0, 1.0)
+        keys = [self.space.key(p) for p in self.space.from_uniform(genes)]
+        fresh = [i for i, k in enumerate(keys) if k not in self._keys] or list(range(len(keys)))
+        best = fresh[int(np.argmin(model.predict(genes[fresh])))]
+        return children[best]
+
     def _propose(self, number: int) -> tuple[dict[str, Any], dict[str, Any]]:
         self._maybe_advance()
         if self._generation == 0:
@@ -434,16 +479,16 @@ class GeneticSearch(Searcher):
         else:
             # Re-breed a few times when a child decodes to params already tried
             # (common with Int and Choice dimensions): evaluating it again is wasted.
+            model = self._surrogate()
             for _ in range(10):
-                genes, parents = self._breed()
-                if self.space.key(self.space.from_uniform(genes)) not in self._keys:
+                genes, parents = self._breed_preselected(model)
+                if self._is_new(genes):
                     break
             else:
                 # The pool has converged on a small discrete region: explore instead.
-                for _ in range(50):
-                    genes, parents = self._rng.random(len(self.space)), []
-                    if self.space.key(self.space.from_uniform(genes)) not in self._keys:
-                        break
+                draws = self._rng.random((256, len(self.space)))
+                new = [g for g in draws if self._is_new(g)]
+                genes, parents = (new[0] if new else draws[0]), []
         params: dict[str, Any] = self.space.from_uniform(genes)
         self._genomes[number] = np.clip(genes, 0.0, 1.0)
         self._keys.add(self.space.key(params))

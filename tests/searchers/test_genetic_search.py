@@ -94,6 +94,19 @@ def test_beats_random_on_a_quadratic() -> None:
     assert np.median(ga) < np.median(rs) / 3
 
 
+def test_preselection_by_the_quadratic_model_helps_on_a_smooth_function() -> None:
+    def best(preselect: int, seed: int) -> float:
+        s = GeneticSearch(DIMS, preselect=preselect, seed=seed)
+        for _ in range(60):
+            t = s.ask()
+            s.tell(t, sphere(t.params))
+        return float(s.best_value)
+
+    plain = [best(1, seed) for seed in range(5)]
+    assisted = [best(8, seed) for seed in range(5)]
+    assert np.median(assisted) < np.median(plain) / 10
+
+
 def test_mixed_space_children_avoid_duplicates() -> None:
     dims = {"n": space.Int(1, 6), "act": space.Choice(["a", "b", "c"])}
     s = GeneticSearch(dims, population_size=6, seed=4)
@@ -138,6 +151,8 @@ def test_strategies_are_pluggable_and_validated() -> None:
         GeneticSearch(DIMS, crossover="uniform")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="elitism must be <"):
         GeneticSearch(DIMS, population_size=4, elitism=4)
+    with pytest.raises(ValueError, match="preselect must be >= 1"):
+        GeneticSearch(DIMS, preselect=0)
     with pytest.raises(ValueError, match="population_size must be >= 2"):
         GeneticSearch(DIMS, population_size=1)
     with pytest.raises(ValueError, match=r"crossover_rate must be in \[0, 1\]"):
