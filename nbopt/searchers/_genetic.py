@@ -250,6 +250,11 @@ class GeneticSearch(Searcher):
     finished trial of generation ``g`` plus the ``elitism`` best trials so far (elites
     survive in the pool without being evaluated again). Failed trials rank worst.
 
+    By default each ask breeds ``preselect`` children and proposes the one that a local
+    quadratic model of the finished trials predicts best (surrogate-assisted
+    pre-selection): on smooth objectives this needs several times fewer trials.
+    ``preselect=1`` gives the textbook algorithm.
+
     A child that decodes to params already tried is bred again (up to 10 times), then
     replaced by a random point: re-evaluating known params wastes a trial.
 
