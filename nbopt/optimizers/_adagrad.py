@@ -66,8 +66,9 @@ class AdaGrad(Optimizer):
         self._buffer("sum", float(self.initial_accumulator_value))
 
     def _prepare(self) -> Any:
-        clr = self.lr / (1 + (self._step_count - 1) * self.lr_decay)
-        return (clr, self.eps, self.weight_decay)
+        hp = self._hp
+        clr = hp["lr"] / (1 + (self._step_count - 1) * hp["lr_decay"])
+        return (clr, hp["eps"], hp["weight_decay"])
 
     def _kernel(
         self,

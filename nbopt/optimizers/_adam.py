@@ -73,20 +73,23 @@ class Adam(Optimizer):
         self._buffer("exp_avg_sq")
 
     def _prepare(self) -> Any:
-        if self.amsgrad:
+        hp = self._hp
+        amsgrad = hp["amsgrad"]
+        if amsgrad and "max_exp_avg_sq" not in self._state:
             self._buffer("max_exp_avg_sq")
-        beta1, beta2 = self.betas
+        beta1, beta2 = hp["betas"]
+        lr = hp["lr"]
         t = self._step_count
-        step_size = self.lr / (1 - beta1**t)
+        step_size = lr / (1 - beta1**t)
         bias_correction2_sqrt = (1 - beta2**t) ** 0.5
         # x - step_size * m / (sqrt(v) / bc2 + eps) == x - m / (sqrt(v) * k + c): folding
         # the scalars into the denominator saves a pass over the arrays.
         if step_size != 0:
             scale: float | None = 1 / (bias_correction2_sqrt * step_size)
-            shift = self.eps / step_size
+            shift = hp["eps"] / step_size
         else:
             scale, shift = None, 0.0
-        return (beta1, beta2, scale, shift, self.lr, self.weight_decay, self.amsgrad)
+        return (beta1, beta2, scale, shift, lr, hp["weight_decay"], amsgrad)
 
     def _kernel(
         self,

@@ -82,17 +82,18 @@ class RMSProp(Optimizer):
 
     def _prepare(self) -> Any:
         # Buffers switched on after the first step start at zero (torch would fail).
-        if self.momentum > 0:
+        hp = self._hp
+        if hp["momentum"] > 0 and "momentum_buffer" not in self._state:
             self._buffer("momentum_buffer")
-        if self.centered:
+        if hp["centered"] and "grad_avg" not in self._state:
             self._buffer("grad_avg")
         return (
-            self.lr,
-            self.alpha,
-            self.eps,
-            self.weight_decay,
-            self.momentum,
-            self.centered,
+            hp["lr"],
+            hp["alpha"],
+            hp["eps"],
+            hp["weight_decay"],
+            hp["momentum"],
+            hp["centered"],
         )
 
     def _kernel(

@@ -45,7 +45,7 @@ class GradientDescent(Optimizer):
         super().__init__(lr=lr)
 
     def _prepare(self) -> Any:
-        return self.lr
+        return self._hp["lr"]
 
     def _kernel(
         self,
@@ -123,13 +123,15 @@ class SGD(Optimizer):
             )
 
     def _prepare(self) -> Any:
-        momentum = self.momentum
+        # Read through _hp, not the descriptors: this runs every step.
+        hp = self._hp
+        momentum = hp["momentum"]
         fresh = False
-        if momentum != 0:
+        if momentum != 0 and "momentum_buffer" not in self._state:
             # As in torch, the buffer appears at the first step with momentum on
             # and starts as that step's gradient.
             fresh = self._buffer("momentum_buffer")[1]
-        return (self.lr, momentum, 1 - self.dampening, self.weight_decay, self.nesterov, fresh)
+        return (hp["lr"], momentum, 1 - hp["dampening"], hp["weight_decay"], hp["nesterov"], fresh)
 
     def _kernel(
         self,
