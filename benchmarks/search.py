@@ -236,7 +236,7 @@ def sleepy(x: float) -> float:
     return x
 
 
-def _throughput(executor: Any, n_trials: int) -> float:
+def _throughput(executor: Any, n_trials: int, n_workers: int | None = None) -> float:
     t0 = time.perf_counter()
     result = search(
         sleepy,
@@ -245,6 +245,7 @@ def _throughput(executor: Any, n_trials: int) -> float:
         n_trials=n_trials,
         seed=0,
         executor=executor,
+        n_workers=n_workers,
     )
     elapsed = time.perf_counter() - t0
     assert len(result.trials) == n_trials and all(t.state == "complete" for t in result.trials)
@@ -255,7 +256,7 @@ def bench_throughput(n_trials: int) -> None:
     print(f"\n## Throughput, objective sleeping 0.5 s, {n_trials} trials (trials per second)\n")
     print("| executor | 1 worker | 4 workers | speed-up |")
     print("|---|---|---|---|")
-    rates = {}
+    rates: dict[int, float] = {}
     for workers in (1, 4):
         with ProcessPoolExecutor(workers) as pool:
             pool.submit(int).result()  # start the workers before timing
@@ -266,19 +267,25 @@ def bench_throughput(n_trials: int) -> None:
     from distributed import Client, LocalCluster
 
     logging.getLogger("distributed").setLevel(logging.ERROR)
-
-    for workers in (1, 4):
-        with (
-            LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            client.wait_for_workers(workers)
-            # import nbopt in every worker before timing (a one-time cost per process)
-            client.run(importlib.import_module, "nbopt.searchers._search")
-            rates[workers] = _throughput(client, n_trials)
-    print(f"| dask LocalCluster | {rates[1]:.2f} | {rates[4]:.2f} | {rates[4] / rates[1]:.2f}x |")
+    # Default: one trial in flight per worker thread. Two per thread hide the scheduler's
+    # round trip (the next trial is already waiting on the worker when one finishes).
+    for per_thread in (1, 2):
+        for workers in (1, 4):
+            with (
+                LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                ) as cluster,
+                Client(cluster) as client,
+            ):
+                client.wait_for_workers(workers)
+                # import nbopt in every worker before timing (a one-time cost per process)
+                client.run(importlib.import_module, "nbopt.searchers._search")
+                rates[workers] = _throughput(client, n_trials, n_workers=per_thread * workers)
+        label = "dask LocalCluster" + ("" if per_thread == 1 else ", n_workers=2x threads")
+        print(f"| {label} | {rates[1]:.2f} | {rates[4]:.2f} | {rates[4] / rates[1]:.2f}x |")
 
 
 def main(argv: list[str] | None = None) -> None:

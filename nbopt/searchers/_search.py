@@ -794,7 +794,9 @@ def search(
         Seconds after which a running trial is recorded as failed. Python cannot kill
         the call: it keeps its worker busy until it returns, and its result is dropped.
     n_workers : int, optional
-        Trials in flight at once (default: the executor's worker or thread count).
+        Trials in flight at once (default: the executor's worker or thread count). On a
+        dask cluster, about twice the thread count hides the scheduler's round trip when
+        trials last only a second or so (the next trial already waits on the worker).
     callbacks : iterable of callable
         ``callback(result, trial)`` after each finished trial (see
         :meth:`SearchResult.observe`).
