@@ -53,12 +53,14 @@ def rosenbrock(**params: float) -> float:
 
 PROBLEMS: dict[str, dict[str, Any]] = {
     "branin": {
+        "name": "branin",
         "f": branin,
         "bounds": {"x1": (-5.0, 10.0), "x2": (0.0, 15.0)},
         "min": 0.397887357729738,
         "n_trials": 50,
     },
     "rosenbrock4": {
+        "name": "rosenbrock4",
         "f": rosenbrock,
         "bounds": {f"x{i}": (-5.0, 10.0) for i in range(4)},
         "min": 0.0,
@@ -150,6 +152,8 @@ def bench_regret(seeds: int, methods: list[str]) -> None:
                 run = run_optuna if method.startswith("optuna") else run_nbopt
                 best = run(method, p, seed)
                 regrets.append(log_regret(best, p["min"]))
+                # progress for long runs (GPSampler): one line per seed on stderr
+                print(f"  {method} {p['name']} seed {seed}: {regrets[-1]:.3f}", file=sys.stderr)
             q1, q3 = np.percentile(regrets, [25, 75])
             row += f" {statistics.median(regrets):6.2f} [{q1:.2f}, {q3:.2f}] |"
         row += f" {time.perf_counter() - t0:7.1f} |"
