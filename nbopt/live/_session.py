@@ -23,6 +23,8 @@ _T = TypeVar("_T")
 # the C level, and Python raises KeyboardInterrupt in the main thread only at its next bytecode,
 # so an unbounded lock wait could sleep through a Ctrl-C.
 _INTERRUPT_POLL = 0.1
+# How far a paced run may fall behind its schedule before the schedule restarts (seconds).
+_MAX_LAG = 0.25
 
 _KEEP_OBSERVER_ERRORS = 100
 
@@ -628,7 +630,12 @@ class Session:
                 last_flush = now
                 self._dispatch(batch)
             else:
-                last_step_at = now
+                # A fixed schedule: oversleeping one step is made up by the next ones, so the
+                # paced rate is the asked rate; a run far behind (a slow engine, a pause in
+                # the machine) starts a new schedule rather than bursting to catch up.
+                sps = self._steps_per_second
+                due = last_step_at + (0.0 if sps is None else 1.0 / sps)
+                last_step_at = due if now - due < _MAX_LAG else now
                 end = self._one_step(pending)
                 if end is not None:
                     with self._cond:
