@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import qmc
 
 from nbopt.searchers._base import Searcher, Trial
 from nbopt.searchers._quadratic import Quadratic
@@ -359,6 +358,8 @@ class GeneticSearch(Searcher):
         self._n_options = np.array(
             [len(d.options) if isinstance(d, Choice) else 0 for d in dims], dtype=np.int64
         )
+        from scipy.stats import qmc  # seconds to import: not at `import nbopt`
+
         self._initial = qmc.LatinHypercube(d=len(dims), seed=self._rng).random(self.population_size)
         self._generation = 0
         self._pool: list[Trial] = []

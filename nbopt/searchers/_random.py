@@ -7,7 +7,6 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy.stats import qmc
 
 from nbopt.searchers._base import Searcher, Trial
 from nbopt.space import Dimension, Space
@@ -50,7 +49,12 @@ class RandomSearch(Searcher):
         super().__init__(space, seed=seed, direction=direction)
         if not isinstance(sobol, bool):
             raise TypeError(f"RandomSearch: sobol must be True or False, got {sobol!r}")
-        self._sobol = qmc.Sobol(d=len(self.space), scramble=True, seed=self._rng) if sobol else None
+        self._sobol = None
+        if sobol:
+            # scipy.stats costs seconds to import: only a Sobol search pays for it
+            from scipy.stats import qmc
+
+            self._sobol = qmc.Sobol(d=len(self.space), scramble=True, seed=self._rng)
 
         self._buffer = np.empty((0, len(self.space)))
         self._drawn = 0
