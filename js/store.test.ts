@@ -159,4 +159,13 @@ describe("RaceStore", () => {
     ]);
     expect(store.seq).toBe(6);
   });
+
+  it("flags a hole in the stream so that the owner asks for a snapshot", () => {
+    const store = new RaceStore();
+    store.handle(snapshot(0, 1)); // path up to step 1
+    store.handle(append(0, 2, [2, 3]));
+    expect(store.stale).toBe(false);
+    store.handle(append(0, 3, [7, 8])); // steps 4-6 never arrived
+    expect(store.stale).toBe(true);
+  });
 });

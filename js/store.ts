@@ -76,6 +76,8 @@ export interface Trace extends TraceMeta {
   path: Series; // width 2: x, y in the drawing plane
   losses: Series; // width 2: loss, validation loss (NaN when none)
   lineY: Float64Array | null;
+  /** step of the last point received (kept or decimated away): streams must continue it */
+  seen: number;
 }
 
 export interface Landscape extends LandscapeMeta {
@@ -122,6 +124,8 @@ export class RaceStore {
   /** Bumped when the static layers (landscape, view, data) change. */
   layoutVersion = 0;
   lastError: string | null = null;
+  /** The history has a hole (a lost message): the owner should ask for a snapshot. */
+  stale = false;
   private pending: AppendMsg[] = [];
   /** appends applied since the base snapshot, replayed onto a later-arriving newer snapshot */
   private recent: AppendMsg[] = [];
@@ -183,7 +187,8 @@ export class RaceStore {
       const vv = arr(a, `t${i}.val`);
       if (ls && lv)
         for (let k = 0; k < ls.length; k++) losses.push(ls[k], lv[k], vv ? vv[k] : Number.NaN);
-      return { ...t, path, losses, lineY: arr(a, `t${i}.line_y`) };
+      const seen = Math.max(path.lastStep, losses.lastStep);
+      return { ...t, path, losses, lineY: arr(a, `t${i}.line_y`), seen };
     });
     const dataX = arr(a, "data.x");
     const dataY = arr(a, "data.y");
@@ -259,7 +264,10 @@ export class RaceStore {
       const pos = arr(a, `t${i}.pos`);
       const loss = arr(a, `t${i}.loss`);
       const val = arr(a, `t${i}.val`);
-      if (steps) {
+      if (steps?.length) {
+        // a hole between what we hold and this batch: something was lost or overtaken
+        if (steps[0] > t.seen + 1) this.stale = true;
+        t.seen = Math.max(t.seen, steps[steps.length - 1]);
         for (let k = 0; k < steps.length; k++) {
           if (pos && Number.isFinite(pos[2 * k]) && Number.isFinite(pos[2 * k + 1])) {
             t.path.push(steps[k], pos[2 * k], pos[2 * k + 1]);

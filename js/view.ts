@@ -87,16 +87,21 @@ function h<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
+/** Size a canvas for HiDPI (only when needed: resizing reallocates it) and scale it. */
 function sizeCanvas(
   c: HTMLCanvasElement,
   w: number,
   hgt: number,
   dpr: number,
 ): CanvasRenderingContext2D {
-  c.width = Math.round(w * dpr);
-  c.height = Math.round(hgt * dpr);
-  c.style.width = `${w}px`;
-  c.style.height = `${hgt}px`;
+  const pw = Math.round(w * dpr);
+  const ph = Math.round(hgt * dpr);
+  if (c.width !== pw || c.height !== ph) {
+    c.width = pw;
+    c.height = ph;
+    c.style.width = `${w}px`;
+    c.style.height = `${hgt}px`;
+  }
   const ctx = c.getContext("2d");
   if (!ctx) throw new Error("canvas 2d context unavailable");
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -416,6 +421,8 @@ export class RaceView {
     root.dataset.statuses = st.traces.map((t) => t.status).join(",");
     root.dataset.checksum = pathChecksum(st.traces.map((t) => t.path));
     root.dataset.gap = String(Math.max(0, ...st.traces.map((t) => maxGap(t.path))));
+    root.dataset.gaps = st.traces.map((t) => maxGap(t.path)).join(",");
+    root.dataset.seq = `${this.store.baseSeq}/${this.store.seq}`;
   }
 
   private background(st: RaceState, dpr: number): HTMLCanvasElement {
@@ -640,10 +647,7 @@ export class RaceView {
   private drawLandscape(st: RaceState): void {
     const dpr = window.devicePixelRatio || 1;
     const bg = this.background(st, dpr);
-    if (this.land.width !== Math.round(LAND_CSS.w * dpr))
-      sizeCanvas(this.land, LAND_CSS.w, LAND_CSS.h, dpr);
-    const ctx = this.land.getContext("2d");
-    if (!ctx) return;
+    const ctx = sizeCanvas(this.land, LAND_CSS.w, LAND_CSS.h, dpr);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(bg, 0, 0);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);

@@ -39,11 +39,20 @@ function loadSnapshotTrait(model: AnyModel<Model>, store: RaceStore): void {
 
 const initialize: Initialize<Model> = ({ model }) => {
   const store = storeOf(model);
+  let lastRequest = 0;
   const onMsg = (content: unknown, buffers: DataView[]) => {
     try {
       store.handle(decodeMessage(content, buffers ?? []));
     } catch (err) {
       report(store, err);
+    }
+    // self-healing stream: a hole in the history (a dropped or overtaken message) is
+    // filled by asking for the whole state again, at most once a second
+    const now = Date.now();
+    if (store.stale && now - lastRequest > 1000) {
+      store.stale = false;
+      lastRequest = now;
+      model.send({ type: "snapshot_request" });
     }
   };
   const onSnapshot = () => loadSnapshotTrait(model, store);

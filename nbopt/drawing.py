@@ -506,7 +506,7 @@ def exit_point(
         span = max(x1 - x0, y1 - y0)
         d = np.where(np.isfinite(b), b - a, np.where(np.isnan(b), 0.0, np.sign(b) * 1e3 * span))
         if not np.any(d):
-            return a.copy()
+            return np.array(a, dtype=float)
         b = a + d
     # smallest t in (0, 1] where the segment crosses a border
     t = 1.0

@@ -53,7 +53,7 @@ def _auto_speed(total_steps: int, n_opt: int) -> float | None:
     return float(min(2000.0, max(10.0, total_steps / 6.0)))
 
 
-class OptimizerRace(anywidget.AnyWidget):  # type: ignore[misc]
+class OptimizerRace(anywidget.AnyWidget):
     """Live view of a :class:`nbopt.optimizers.Race`: landscape, trajectories, losses, controls.
 
     The race runs in a :class:`nbopt.live.Session` background thread; every event batch
@@ -328,8 +328,10 @@ class OptimizerRace(anywidget.AnyWidget):  # type: ignore[misc]
 
     def _sync_traits(self) -> None:
         runs = self._race.runs
-        with self.hold_sync():
-            self.lrs = [finite_or_none(getattr(runs[n].optimizer, "lr", None)) for n in self.names]
+        # called from the shell thread (controls) and the session thread (batches)
+        with self._lock, self.hold_sync():
+            lrs = [finite_or_none(getattr(runs[n].optimizer, "lr", None)) for n in self.names]
+            self.set_trait("lrs", lrs)
             self.statuses = [str(runs[n].status) for n in self.names]
             self.step = int(self._race.step_count)
             self.state = self._display_state()
@@ -337,14 +339,23 @@ class OptimizerRace(anywidget.AnyWidget):  # type: ignore[misc]
 
     def _store_snapshot(self) -> None:
         content, buffers = self._snapshot()
-        self.snapshot = pack(content, buffers)
+        with self._lock:
+            self.snapshot = pack(content, buffers)
+
+    def close(self) -> None:
+        """Stop the run and close the widget (its comm and views)."""
+        if hasattr(self, "_session"):  # close() also runs from __del__ of a failed __init__
+            self._unobserve()
+            self._session.stop(wait=False)
+        super().close()
 
     def _send_snapshot(self, *, store: bool) -> None:
         # built between two engine steps, so its history and its seq agree with the stream
         content, buffers = self._session.call(self._snapshot)
         self.send(content, buffers)
         if store:
-            self.snapshot = pack(content, buffers)
+            with self._lock:
+                self.snapshot = pack(content, buffers)
 
     def _recompute(self, change: Any, start: np.ndarray | None = None) -> None:
         self._quiet_reset = True

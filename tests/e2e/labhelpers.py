@@ -102,18 +102,29 @@ def data(page, attr: str, nth: int = 0) -> str | None:
 
 def wait_data(page, predicate: str, nth: int = 0, timeout_ms: int = 60_000) -> None:
     """Wait until ``predicate`` (a JS expression over ``d``, the root's dataset) holds."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     panel_id = page.evaluate("() => window.__panel.id")
-    page.wait_for_function(
-        """([sel, nth, body]) => {
-            const el = document.querySelectorAll(sel)[nth];
-            if (!el) return false;
-            const d = el.dataset;
-            return Boolean(new Function('d', 'return (' + body + ');')(d));
-        }""",
-        arg=[f"#{panel_id} {WIDGET}", nth, predicate],
-        polling=100,
-        timeout=timeout_ms,
-    )
+    selector = f"#{panel_id} {WIDGET}"
+    try:
+        page.wait_for_function(
+            """([sel, nth, body]) => {
+                const el = document.querySelectorAll(sel)[nth];
+                if (!el) return false;
+                const d = el.dataset;
+                return Boolean(new Function('d', 'return (' + body + ');')(d));
+            }""",
+            arg=[selector, nth, predicate],
+            polling=100,
+            timeout=timeout_ms,
+        )
+    except PlaywrightTimeout:
+        state = page.evaluate(
+            "([sel, nth]) => { const el = document.querySelectorAll(sel)[nth];"
+            " return el ? {...el.dataset} : null; }",
+            [selector, nth],
+        )
+        raise AssertionError(f"widget {nth} never showed {predicate!r}; it shows {state}") from None
 
 
 def painted_pixels(page, canvas_selector: str = "canvas", nth: int = 0) -> int:

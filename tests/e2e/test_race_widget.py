@@ -77,9 +77,8 @@ def test_race_renders_grows_pauses_resumes_and_survives_reload(page, jupyter_lab
     wait_data(
         page,
         f"Number(d.step) >= {step_before} && Number(d.points) >= {points_before}"
-        " && d.state === 'running'",
+        " && d.state === 'running' && Number(d.gap) <= 2",  # no holes in the history
     )
-    assert int(data(page, "gap")) <= 2, "the history shown after the reload has holes"
     assert painted_pixels(page) > 20_000
     shot(page, "race-after-reload")
 
@@ -113,12 +112,15 @@ def test_lr_slider_divergence_labels_and_model_problems(page, jupyter_lab):
             "from nbopt.optimizers import GradientDescent, SGD, Adam\n"
             f'w = optimize("rosenbrock", {{"GD": GradientDescent(lr=1e-3), {XSS!r}: Adam(lr=0.05)}}'
             ",\n             start=(-1.5, 2.0), steps=300)\n"
+            "w.steps_per_second = None  # no need to watch these races: straight to the end\n"
             "w",
             'lin = optimize("linear_regression", {"SGD": SGD(lr=0.05), "Adam": Adam(lr=0.1)},'
             " steps=200, batch_size=8, seed=0)\n"
+            "lin.steps_per_second = None\n"
             "lin",
             'mlp = optimize("mlp", {"Adam": Adam(lr=0.01), "SGD": SGD(lr=0.1, momentum=0.9)},'
             " steps=150, batch_size=16, seed=0)\n"
+            "mlp.steps_per_second = None\n"
             "mlp",
             "print(*(round(v, 2) for v in w.race.start))",
         ],
