@@ -294,7 +294,14 @@ class Optimizer:
         self._step_count += 1
         consts = self._prepare()
         w0, w1 = self._scratch  # type: ignore[misc]
-        if w0.shape == shape:
+        if w0.shape == shape and _ERRSTATE is not None:
+            # _quietly inlined for the common case: a call less per step.
+            token = _ERRSTATE.set(_IGNORE_ALL)
+            try:
+                self._kernel(xa, ga, target, self._state, w0, w1, consts)
+            finally:
+                _ERRSTATE.reset(token)
+        elif w0.shape == shape:
             _quietly(self._kernel, xa, ga, target, self._state, w0, w1, consts)
         else:
             _quietly(self._blocks, xa, ga, target, w0, w1, consts)
