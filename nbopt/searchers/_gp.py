@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import numpy as np
 import scipy.linalg
+import scipy.linalg.lapack
 import scipy.optimize
 import scipy.special
 import scipy.stats
@@ -227,6 +228,18 @@ def _cholesky(K: FloatArray) -> FloatArray:
     raise np.linalg.LinAlgError("kernel matrix is not positive definite even with jitter")
 
 
+def _inverse_from_cholesky(L: FloatArray) -> FloatArray:
+    """Return ``K^-1`` from the lower Cholesky factor of ``K`` (LAPACK potri).
+
+    A third of the work of solving against the identity.
+    """
+    inv, info = scipy.linalg.lapack.dpotri(L, lower=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"potri failed with info={info}")
+    lower = np.tril(inv)
+    return np.asarray(lower + np.tril(lower, -1).T, dtype=np.float64)
+
+
 def _log_prior_and_grad(
     theta: FloatArray, dim: int, noise_floor: float
 ) -> tuple[float, FloatArray]:
@@ -295,7 +308,7 @@ def log_marginal_likelihood(
     L = _cholesky(K)
     alpha = scipy.linalg.cho_solve((L, True), y, check_finite=False)
     value = -0.5 * float(y @ alpha) - float(np.log(np.diag(L)).sum()) - 0.5 * n * _LOG_2PI
-    K_inv = scipy.linalg.cho_solve((L, True), np.eye(n), check_finite=False)
+    K_inv = _inverse_from_cholesky(L)
     W = np.outer(alpha, alpha) - K_inv
     grad = np.empty(dim + 2)
     G = (0.5 * s) * W * dk0
@@ -392,7 +405,8 @@ def fit_gp(
             jac=True,
             method="L-BFGS-B",
             bounds=free_bounds,
-            options={"maxiter": 200, "gtol": 1e-4},
+            # ftol: the MAP objective is O(n); changes below 1e-7 relative move nothing.
+            options={"maxiter": 200, "gtol": 1e-4, "ftol": 1e-7},
         )
         val = float(res.fun)
         if np.isfinite(val) and val < best_val:
