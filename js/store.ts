@@ -126,6 +126,9 @@ export class RaceStore {
   lastError: string | null = null;
   /** The history has a hole (a lost message): the owner should ask for a snapshot. */
   stale = false;
+  /** A snapshot was asked for and none has arrived since (see widget.ts). */
+  awaiting = false;
+  requestedAt = 0;
   private pending: AppendMsg[] = [];
   /** appends applied since the base snapshot, replayed onto a later-arriving newer snapshot */
   private recent: AppendMsg[] = [];
@@ -214,6 +217,7 @@ export class RaceStore {
     this.epoch = msg.epoch;
     this.seq = msg.seq;
     this.baseSeq = msg.seq;
+    this.awaiting = false;
     this.lastError = null;
     for (const p of later) this.applyAppend(p, false);
     this.changed(true);

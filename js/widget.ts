@@ -37,22 +37,30 @@ function loadSnapshotTrait(model: AnyModel<Model>, store: RaceStore): void {
   }
 }
 
+function requestSnapshot(model: AnyModel<Model>, store: RaceStore): void {
+  store.stale = false;
+  store.awaiting = true;
+  store.requestedAt = Date.now();
+  try {
+    model.send({ type: "snapshot_request" });
+  } catch (err) {
+    console.warn("nbopt: no kernel to ask for a snapshot", err);
+  }
+}
+
 const initialize: Initialize<Model> = ({ model }) => {
   const store = storeOf(model);
-  let lastRequest = 0;
   const onMsg = (content: unknown, buffers: DataView[]) => {
     try {
       store.handle(decodeMessage(content, buffers ?? []));
     } catch (err) {
       report(store, err);
     }
-    // self-healing stream: a hole in the history (a dropped or overtaken message) is
-    // filled by asking for the whole state again, at most once a second
-    const now = Date.now();
-    if (store.stale && now - lastRequest > 1000) {
-      store.stale = false;
-      lastRequest = now;
-      model.send({ type: "snapshot_request" });
+    // self-healing stream: a hole in the history (a dropped or overtaken message), or a
+    // snapshot request that went unanswered (a page reload races the kernel connection),
+    // is followed up while the run streams, at most every 1.5 s
+    if ((store.stale || store.awaiting) && Date.now() - store.requestedAt > 1500) {
+      requestSnapshot(model, store);
     }
   };
   const onSnapshot = () => loadSnapshotTrait(model, store);
@@ -71,11 +79,7 @@ const render: Render<Model> = ({ model, el }) => {
   const view = new RaceView(el, model, store);
   // a late view or a reloaded page: ask the kernel for the whole current state (no kernel:
   // the saved `snapshot` trait already drew it)
-  try {
-    model.send({ type: "snapshot_request" });
-  } catch (err) {
-    console.warn("nbopt: no kernel to ask for a snapshot", err);
-  }
+  requestSnapshot(model, store);
   return () => view.destroy();
 };
 
