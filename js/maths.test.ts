@@ -9,7 +9,9 @@ import {
   hexToRgb,
   landscapePixels,
   logTickLabel,
+  logTicks,
   lossDomain,
+  lossScale,
   lossValue,
   planeScales,
   toLogSlider,
@@ -123,5 +125,19 @@ describe("exitOnBorder", () => {
     expect(exitOnBorder([0, 0], [4, 0], view)).toEqual([1, 0]);
     expect(exitOnBorder([0, 0], [0, -2], view)).toEqual([0, -1]);
     expect(exitOnBorder([0, 0], [0.5, 0.5], view)).toBeNull();
+  });
+});
+
+describe("logTicks", () => {
+  it("labels powers of ten over several decades", () => {
+    const t = logTicks(lossScale([1e-3, 10], true, [100, 0]), 5);
+    expect(t.map((x) => x.label)).toEqual(["1e-3", "0.01", "0.1", "1", "10"]);
+  });
+
+  it("still labels an axis that spans less than one decade", () => {
+    const t = logTicks(lossScale([0.2, 0.9], true, [100, 0]), 5);
+    expect(t.length).toBeGreaterThanOrEqual(2);
+    expect(t.every((x) => x.label !== "")).toBe(true);
+    expect(t[0].value).toBeGreaterThanOrEqual(0.2);
   });
 });

@@ -195,6 +195,18 @@ export function exitOnBorder(
   return [a[0] + t * dx, a[1] + t * dy];
 }
 
+/**
+ * Ticks of a log axis with labels: the powers of ten when the range holds two or more,
+ * otherwise (a range within one decade) the scale's own ticks, labelled in full.
+ */
+export function logTicks(scale: Scale, count = 5): { value: number; label: string }[] {
+  const all = scale.ticks(count);
+  const powers = all.filter((v) => logTickLabel(v) !== "");
+  if (powers.length >= 2) return powers.map((v) => ({ value: v, label: logTickLabel(v) }));
+  const step = Math.max(1, Math.ceil(all.length / count));
+  return all.filter((_, i) => i % step === 0).map((v) => ({ value: v, label: fmt(v) }));
+}
+
 /** log10 slider position <-> value, used by the learning-rate and speed sliders. */
 export function toLogSlider(v: number): number {
   return Math.log10(v);

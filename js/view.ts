@@ -10,7 +10,7 @@ import {
   hexToRgb,
   LANDSCAPE_COLORMAP,
   landscapePixels,
-  logTickLabel,
+  logTicks,
   lossDomain,
   lossScale,
   lossValue,
@@ -537,14 +537,12 @@ export class RaceView {
     ctx.font = `10px ${t.font}`;
     ctx.textAlign = "left";
     ctx.textBaseline = "middle";
-    const ticks = land.log ? s.ticks(6).filter((v) => logTickLabel(v) !== "") : s.ticks(5);
-    const step = Math.max(1, Math.ceil(ticks.length / 6));
-    ticks.forEach((v, i) => {
-      if (i % step) return;
-      const y = s(v);
+    const ticks = land.log ? logTicks(s, 6) : s.ticks(5).map((v) => ({ value: v, label: fmt(v) }));
+    for (const { value, label } of ticks) {
+      const y = s(value);
       this.line(ctx, bx + bw, y, bx + bw + 3, y);
-      ctx.fillText(land.log ? logTickLabel(v) : fmt(v), bx + bw + 5, y);
-    });
+      ctx.fillText(label, bx + bw + 5, y);
+    }
     ctx.save();
     ctx.translate(LAND_CSS.w - 6, r.y + r.h / 2);
     ctx.rotate(-Math.PI / 2);
@@ -596,14 +594,13 @@ export class RaceView {
     }
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
-    const yt = logY ? sy.ticks(5).filter((v) => logTickLabel(v) !== "") : sy.ticks(5);
-    const every = Math.max(1, Math.ceil(yt.length / 6));
-    yt.forEach((v, i) => {
-      if (i % every) return;
-      const y = Math.round(sy(v)) + 0.5;
+    const yFormat = sy.tickFormat(5);
+    const yt = logY ? logTicks(sy, 5) : sy.ticks(5).map((v) => ({ value: v, label: yFormat(v) }));
+    for (const { value, label } of yt) {
+      const y = Math.round(sy(value)) + 0.5;
       this.line(ctx, r.x - 4, y, r.x, y);
-      ctx.fillText(logY ? logTickLabel(v) : sy.tickFormat(5)(v), r.x - 6, y);
-    });
+      ctx.fillText(label, r.x - 6, y);
+    }
     ctx.fillStyle = t.fg;
     ctx.font = `11px ${t.font}`;
     ctx.textAlign = "center";
@@ -782,7 +779,7 @@ export class RaceView {
     const sy = lossScale(dom, log, [r.y + r.h, r.y]);
     ctx.strokeStyle = t.border;
     ctx.globalAlpha = 0.5;
-    for (const v of log ? sy.ticks(5).filter((u) => logTickLabel(u) !== "") : sy.ticks(5)) {
+    for (const v of log ? logTicks(sy, 5).map((t) => t.value) : sy.ticks(5)) {
       this.line(ctx, r.x, Math.round(sy(v)) + 0.5, r.x + r.w, Math.round(sy(v)) + 0.5);
     }
     ctx.globalAlpha = 1;
