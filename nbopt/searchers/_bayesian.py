@@ -99,8 +99,9 @@ class _Proposer:
         X: FloatArray,
         values: FloatArray,
         X_pending: FloatArray,
+        fitted: tuple[_gp.GaussianProcess, _gp.ValueTransform] | None = None,
     ) -> tuple[FloatArray, dict[str, Any]]:
-        gp, transform = self.fit(X, values)
+        gp, transform = self.fit(X, values) if fitted is None else fitted
         best = float(transform.y.min())
         model = gp
         if len(X_pending):
@@ -174,7 +175,7 @@ class SurrogateGrid(NamedTuple):
     acquisition : ndarray of shape (ny, nx)
         Log expected improvement (higher means more promising).
     next_params : dict
-        What ``ask()`` would propose next with no pending trials.
+        A proposal made as ``ask()`` makes them (no pending trials), from the same model.
     fixed : dict
         Values the other dimensions are held at (the incumbent's unless given).
     observed_x, observed_y : ndarray of shape (k,)
@@ -417,9 +418,19 @@ class BayesianSearch(Searcher):
                     if name not in self.space:
                         raise ValueError(f"surrogate_grid: fixed names unknown dimension {name!r}")
                     base[name] = self.space[name].validate(val, name)
-            gp, transform = self._proposer.fit(X, values)
-            with _gp.single_threaded_blas():
-                next_x, _ = self._proposer._propose(X, values, np.empty((0, X.shape[1])))
+            # Drawing must not change what the searcher proposes next: the proposal shown
+            # uses its own generator and the warm start is put back afterwards.
+            proposer = self._proposer
+            saved = (proposer.params, proposer.last_proposal, proposer.rng)
+            proposer.rng = np.random.default_rng(len(self._trials))
+            try:
+                with _gp.single_threaded_blas():
+                    gp, transform = proposer.fit(X, values)
+                    next_x, _ = proposer._propose(
+                        X, values, np.empty((0, X.shape[1])), fitted=(gp, transform)
+                    )
+            finally:
+                proposer.params, proposer.last_proposal, proposer.rng = saved
             xs, ex = self._axis(x, resolution)
             ys, ey = self._axis(y, resolution)
             center = self.space.encode(base)

@@ -60,6 +60,17 @@ def test_reproducible_with_seed() -> None:
     assert [t.params for t in a.trials] != [t.params for t in c.trials]
 
 
+def test_drawing_the_surrogate_does_not_change_later_proposals() -> None:
+    plain = drive(BayesianSearch(DIMS, seed=5, n_startup_trials=4), 9)
+    drawn = BayesianSearch(DIMS, seed=5, n_startup_trials=4)
+    for _ in range(9):
+        trial = drawn.ask()
+        drawn.tell(trial, smooth(trial.params))
+        if len(drawn.trials) >= 2:
+            drawn.surrogate_grid("x", "y", resolution=5)
+    assert [t.params for t in drawn.trials] == [t.params for t in plain.trials]
+
+
 def test_pending_asks_produce_distinct_points() -> None:
     s = drive(BayesianSearch(DIMS, seed=0, n_startup_trials=5), 8)
     pending = [s.ask() for _ in range(4)]
@@ -215,3 +226,18 @@ def test_bad_arguments_are_rejected() -> None:
 def test_deterministic_holds_noise_at_floor() -> None:
     s = drive(BayesianSearch(DIMS, seed=0, n_startup_trials=5, deterministic=True), 8)
     assert s.trials[-1].info["noise_var"] < 1e-8
+
+
+def test_resume_from_finished_trials_continues_with_the_model() -> None:
+    first = drive(BayesianSearch(DIMS, seed=0, n_startup_trials=4), 8)
+    resumed = BayesianSearch(DIMS, seed=0, n_startup_trials=4)
+    for trial in first.trials:
+        resumed.add_finished(trial)
+    nxt = resumed.ask()
+    assert nxt.number == 8 and nxt.info["phase"] == "model"
+    assert resumed.best_value == first.best_value
+    # the start-up design continues where it left off when resumed early
+    early = BayesianSearch(DIMS, seed=0, n_startup_trials=4)
+    for trial in first.trials[:2]:
+        early.add_finished(trial)
+    assert early.ask().params == first.trials[2].params
