@@ -746,7 +746,7 @@ def maximize_acquisition(
         jac=True,
         method="L-BFGS-B",
         bounds=bounds,
-        options={"maxiter": 200, "gtol": 1e-6, "ftol": 1e-12},
+        options={"maxiter": 60, "gtol": 1e-5, "ftol": 1e-10},
     )
     xs = np.clip(np.asarray(res.x).reshape(k, dim) / scale, lo, hi)
     vals = acquisition(gp, xs, best)
