@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  ColumnLine,
   colourAt,
   colourPosition,
   exitOnBorder,
@@ -139,5 +140,61 @@ describe("logTicks", () => {
     expect(t.length).toBeGreaterThanOrEqual(2);
     expect(t.every((x) => x.label !== "")).toBe(true);
     expect(t[0].value).toBeGreaterThanOrEqual(0.2);
+  });
+});
+
+describe("ColumnLine", () => {
+  function record() {
+    const ops: [string, number, number][] = [];
+    return {
+      ops,
+      moveTo: (x: number, y: number) => ops.push(["M", x, y]),
+      lineTo: (x: number, y: number) => ops.push(["L", x, y]),
+    };
+  }
+
+  it("keeps first, lowest, highest and last point of each pixel column", () => {
+    const pen = record();
+    const line = new ColumnLine(pen);
+    for (const [x, y] of [
+      [0.1, 5],
+      [0.4, 1],
+      [0.6, 9],
+      [0.9, 4],
+      [1.2, 3],
+    ])
+      line.add(x, y);
+    line.lift();
+    expect(pen.ops.map((o) => [o[0], o[2]])).toEqual([
+      ["M", 5],
+      ["L", 1],
+      ["L", 9],
+      ["L", 4],
+      ["L", 3],
+    ]);
+  });
+
+  it("draws thousands of points in one column as at most four vertices", () => {
+    const pen = record();
+    const line = new ColumnLine(pen);
+    for (let i = 0; i < 5000; i++) line.add(10 + i / 5001, Math.sin(i));
+    line.lift();
+    expect(pen.ops.length).toBeLessThanOrEqual(4);
+    const ys = pen.ops.map((o) => o[2]);
+    expect(Math.min(...ys)).toBeCloseTo(
+      Math.min(...Array.from({ length: 5000 }, (_, i) => Math.sin(i))),
+    );
+  });
+
+  it("starts a new stroke after a gap", () => {
+    const pen = record();
+    const line = new ColumnLine(pen);
+    line.add(0, 1);
+    line.add(1, 2);
+    line.lift();
+    line.add(5, 3);
+    line.add(6, 4);
+    line.lift();
+    expect(pen.ops.map((o) => o[0]).join("")).toBe("MLML");
   });
 });

@@ -229,3 +229,63 @@ export function pathChecksum(
   }
   return s.toPrecision(8);
 }
+
+/** What ColumnLine draws into (a canvas context or a Path2D). */
+export interface PenTarget {
+  moveTo(x: number, y: number): void;
+  lineTo(x: number, y: number): void;
+}
+
+/** A polyline drawn with at most four vertices per pixel column (min/max decimation). */
+export class ColumnLine {
+  private col = Number.NaN;
+  private x = 0;
+  private first = 0;
+  private lo = 0;
+  private hi = 0;
+  private last = 0;
+  private pen = false;
+  private open = false;
+
+  constructor(private ctx: PenTarget) {}
+
+  add(x: number, y: number): void {
+    const col = Math.floor(x);
+    if (this.open && col === this.col) {
+      if (y < this.lo) this.lo = y;
+      if (y > this.hi) this.hi = y;
+      this.last = y;
+      this.x = x;
+      return;
+    }
+    this.flush();
+    this.col = col;
+    this.x = x;
+    this.first = y;
+    this.lo = y;
+    this.hi = y;
+    this.last = y;
+    this.open = true;
+  }
+
+  /** End the current stroke (a gap in the data). */
+  lift(): void {
+    this.flush();
+    this.pen = false;
+  }
+
+  private flush(): void {
+    if (!this.open) return;
+    const c = this.ctx;
+    const x = this.x;
+    if (this.pen) c.lineTo(x, this.first);
+    else c.moveTo(x, this.first);
+    this.pen = true;
+    if (this.lo !== this.hi) {
+      c.lineTo(x, this.lo);
+      c.lineTo(x, this.hi);
+    }
+    if (this.last !== this.first) c.lineTo(x, this.last);
+    this.open = false;
+  }
+}

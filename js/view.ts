@@ -2,6 +2,7 @@
 import type { AnyModel } from "@anywidget/types";
 import { contours } from "d3-contour";
 import {
+  ColumnLine,
   colourAt,
   exitOnBorder,
   fmt,
@@ -31,12 +32,14 @@ interface Theme {
   border: string;
   font: string;
   key: string;
+  dark: boolean;
 }
 
 const LAND_CSS = { w: 430, h: 390 };
 const LOSS_CSS = { w: 370, h: 220 };
 const DATA_CSS = { w: 370, h: 180 };
 const SPEED_MAX = 3.5;
+const HALO = "rgba(255,255,255,0.75)";
 const OWN_KEYS = new Set([
   "ArrowLeft",
   "ArrowRight",
@@ -61,8 +64,10 @@ function readTheme(el: HTMLElement): Theme {
     border: v("--jp-border-color1", "#bdbdbd"),
     font: v("--jp-ui-font-family", "system-ui, sans-serif"),
     key: "",
+    dark: false,
   };
   t.key = [t.bg, t.panel, t.fg, t.fg2, t.border, t.font].join("|");
+  t.dark = isDark(t.bg);
   return t;
 }
 
@@ -126,6 +131,8 @@ interface Row {
   lr: HTMLInputElement;
   lrText: HTMLSpanElement;
   lrTimer: number;
+  /** learning rate the slider shows (set from the kernel), to skip unchanged updates */
+  lrShown: number | null;
 }
 
 export class RaceView {
@@ -149,6 +156,11 @@ export class RaceView {
   private rowsKey = "";
   private bg: HTMLCanvasElement | null = null;
   private bgKey = "";
+  private trail: HTMLCanvasElement | null = null;
+  private ink: HTMLCanvasElement | null = null;
+  private trailKey = "";
+  /** per trace: step and canvas position of the last point on the trail layer */
+  private drawn: { step: number; x: number; y: number }[] = [];
   private theme: Theme;
   private frame = 0;
   private cursor: Vec2 | null = null;
@@ -393,36 +405,41 @@ export class RaceView {
       return;
     }
     const m = st.meta;
-    this.title.textContent = m.problem;
+    setText(this.title, m.problem);
     const where = m.dim > 2 ? ` · ${m.dim} parameters` : "";
-    this.status.textContent = `${m.state} · step ${m.step} / ${m.total_steps}${where}`;
+    setText(this.status, `${m.state} · step ${m.step} / ${m.total_steps}${where}`);
     const err = m.error ?? this.store.lastError;
-    this.errorLine.hidden = !err;
-    this.errorLine.textContent = err ? `error: ${err}` : "";
-    this.playBtn.textContent = m.state === "running" ? "Pause" : "Play";
-    this.playBtn.setAttribute("aria-pressed", String(m.state === "running"));
+    if (this.errorLine.hidden !== !err) this.errorLine.hidden = !err;
+    setText(this.errorLine, err ? `error: ${err}` : "");
+    setText(this.playBtn, m.state === "running" ? "Pause" : "Play");
+    const pressed = String(m.state === "running");
+    if (this.playBtn.getAttribute("aria-pressed") !== pressed)
+      this.playBtn.setAttribute("aria-pressed", pressed);
     const done = m.state === "finished";
-    this.stepBtn.disabled = done;
-    this.playBtn.disabled = done;
-    this.landCaption.textContent =
+    if (this.stepBtn.disabled !== done) this.stepBtn.disabled = done;
+    if (this.playBtn.disabled !== done) this.playBtn.disabled = done;
+    setText(
+      this.landCaption,
       m.dim > 2
         ? `Projection of the trajectories onto the plane of their two main directions (PCA), ${m.dim} parameters.`
-        : "Click (or focus and use the arrow keys + Enter) to start from another point.";
+        : "Click (or focus and use the arrow keys + Enter) to start from another point.",
+    );
     this.drawLandscape(st);
     this.drawLoss(st);
-    this.dataBox.hidden = !st.data;
+    if (this.dataBox.hidden !== !st.data) this.dataBox.hidden = !st.data;
     if (st.data) this.drawData(st);
     this.updateRows(st);
-    root.dataset.theme = isDark(this.theme.bg) ? "dark" : "light";
-    root.dataset.step = String(m.step);
-    root.dataset.state = m.state;
-    root.dataset.points = String(this.store.points);
-    root.dataset.epoch = String(this.store.epoch);
-    root.dataset.statuses = st.traces.map((t) => t.status).join(",");
-    root.dataset.checksum = pathChecksum(st.traces.map((t) => t.path));
-    root.dataset.gap = String(Math.max(0, ...st.traces.map((t) => maxGap(t.path))));
-    root.dataset.gaps = st.traces.map((t) => maxGap(t.path)).join(",");
-    root.dataset.seq = `${this.store.baseSeq}/${this.store.seq}`;
+    const gaps = st.traces.map((t) => maxGap(t.path));
+    setData(root, "theme", this.theme.dark ? "dark" : "light");
+    setData(root, "step", String(m.step));
+    setData(root, "state", m.state);
+    setData(root, "points", String(this.store.points));
+    setData(root, "epoch", String(this.store.epoch));
+    setData(root, "statuses", st.traces.map((t) => t.status).join(","));
+    setData(root, "checksum", pathChecksum(st.traces.map((t) => t.path)));
+    setData(root, "gap", String(Math.max(0, ...gaps)));
+    setData(root, "gaps", gaps.join(","));
+    setData(root, "seq", `${this.store.baseSeq}/${this.store.seq}`);
   }
 
   private background(st: RaceState, dpr: number): HTMLCanvasElement {
@@ -641,12 +658,87 @@ export class RaceView {
     ctx.stroke();
   }
 
+  /**
+   * Every trajectory drawn so far, kept between frames on two layers: the landscape with
+   * the paths' light halos, and the paths' colours above it (so no halo ever covers a
+   * path). A frame only appends the segments that arrived since the last one; both are
+   * redrawn in full when the layout (snapshot, projection, reset), the theme or the pixel
+   * ratio changes.
+   */
+  private trails(st: RaceState, dpr: number): [HTMLCanvasElement, HTMLCanvasElement] {
+    const bg = this.background(st, dpr);
+    const key = `${this.bgKey}|${this.store.epoch}|${this.store.baseSeq}`;
+    const under = this.trail ?? document.createElement("canvas");
+    const over = this.ink ?? document.createElement("canvas");
+    this.trail = under;
+    this.ink = over;
+    const full = key !== this.trailKey || this.drawn.length !== st.traces.length;
+    const ctx = sizeCanvas(under, LAND_CSS.w, LAND_CSS.h, dpr);
+    const ink = sizeCanvas(over, LAND_CSS.w, LAND_CSS.h, dpr);
+    if (full) {
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.globalCompositeOperation = "copy";
+      ctx.drawImage(bg, 0, 0);
+      ctx.globalCompositeOperation = "source-over";
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+      ink.clearRect(0, 0, LAND_CSS.w, LAND_CSS.h);
+      this.trailKey = key;
+      this.drawn = st.traces.map(() => ({ step: -1, x: Number.NaN, y: Number.NaN }));
+    }
+    const r = this.plotRect;
+    const { sx, sy } = planeScales(st.meta.view, r);
+    for (const c of [ctx, ink]) {
+      c.save();
+      c.beginPath();
+      c.rect(r.x, r.y, r.w, r.h);
+      c.clip();
+      c.lineJoin = "round";
+      c.lineCap = "round";
+    }
+    st.traces.forEach((t, k) => {
+      const p = t.path;
+      const last = this.drawn[k];
+      if (p.length === 0 || p.lastStep <= last.step) return;
+      // points after the last one drawn (steps are increasing)
+      let i = p.length;
+      while (i > 0 && p.steps[i - 1] > last.step) i--;
+      const path = new Path2D();
+      const from = last.step >= 0;
+      if (from) path.moveTo(last.x, last.y);
+      for (let j = i; j < p.length; j++) {
+        const X = sx(p.value(j, 0));
+        const Y = sy(p.value(j, 1));
+        if (j === i && !from) path.moveTo(X, Y);
+        else path.lineTo(X, Y);
+      }
+      // a continued halo gets no cap where it joins: translucent caps would pile up there
+      ctx.lineCap = from ? "butt" : "round";
+      ctx.strokeStyle = HALO;
+      ctx.lineWidth = 4;
+      ctx.stroke(path);
+      ink.strokeStyle = t.colour;
+      ink.lineWidth = 2;
+      ink.stroke(path);
+      this.drawn[k] = {
+        step: p.lastStep,
+        x: sx(p.value(p.length - 1, 0)),
+        y: sy(p.value(p.length - 1, 1)),
+      };
+    });
+    ctx.restore();
+    ink.restore();
+    return [under, over];
+  }
+
   private drawLandscape(st: RaceState): void {
     const dpr = window.devicePixelRatio || 1;
-    const bg = this.background(st, dpr);
+    const [under, over] = this.trails(st, dpr);
     const ctx = sizeCanvas(this.land, LAND_CSS.w, LAND_CSS.h, dpr);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(bg, 0, 0);
+    ctx.globalCompositeOperation = "copy";
+    ctx.drawImage(under, 0, 0);
+    ctx.globalCompositeOperation = "source-over";
+    ctx.drawImage(over, 0, 0);
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     const r = this.plotRect;
     const m = st.meta;
@@ -657,25 +749,24 @@ export class RaceView {
     ctx.clip();
     ctx.lineJoin = "round";
     ctx.lineCap = "round";
-    const halo = "rgba(255,255,255,0.75)";
+    // from the last streamed path point to where the optimizer is now
     for (const t of st.traces) {
       const p = t.path;
-      if (p.length === 0) continue;
-      const path = new Path2D();
-      for (let i = 0; i < p.length; i++) {
-        const X = sx(p.value(i, 0));
-        const Y = sy(p.value(i, 1));
-        if (i === 0) path.moveTo(X, Y);
-        else path.lineTo(X, Y);
-      }
-      if (t.point && Number.isFinite(t.point[0]) && Number.isFinite(t.point[1]))
-        path.lineTo(sx(t.point[0]), sy(t.point[1]));
-      ctx.strokeStyle = halo;
+      const q = t.point;
+      if (p.length === 0 || !q || !Number.isFinite(q[0]) || !Number.isFinite(q[1])) continue;
+      const X0 = sx(p.value(p.length - 1, 0));
+      const Y0 = sy(p.value(p.length - 1, 1));
+      const X1 = sx(q[0]);
+      const Y1 = sy(q[1]);
+      if (X0 === X1 && Y0 === Y1) continue;
+      ctx.lineCap = "butt";
+      ctx.strokeStyle = HALO;
       ctx.lineWidth = 4;
-      ctx.stroke(path);
+      this.line(ctx, X0, Y0, X1, Y1);
+      ctx.lineCap = "round";
       ctx.strokeStyle = t.colour;
       ctx.lineWidth = 2;
-      ctx.stroke(path);
+      this.line(ctx, X0, Y0, X1, Y1);
     }
     // known minima (stars) above the paths that reach them
     for (const p of st.minima) this.star(ctx, sx(p[0]), sy(p[1]), 7, "#ffd23f", "#3a3a3a", r);
@@ -766,12 +857,8 @@ export class RaceView {
     const starts: number[] = [];
     for (const tr of st.traces) {
       const n = tr.losses.length;
-      const a = new Float64Array(n * 2);
-      for (let i = 0; i < n; i++) {
-        a[2 * i] = tr.losses.value(i, 0);
-        a[2 * i + 1] = tr.losses.value(i, 1);
-      }
-      cols.push(a);
+      // loss and validation loss interleaved: the domain reads both, no copy needed
+      cols.push(tr.losses.values.subarray(0, n * tr.losses.width));
       if (n) starts.push(tr.losses.value(0, 0));
     }
     const dom = lossDomain(cols, starts, off, log);
@@ -794,19 +881,19 @@ export class RaceView {
       const s = tr.losses;
       for (const k of m.has_validation ? [0, 1] : [0]) {
         ctx.beginPath();
-        let pen = false;
+        // thousands of points on a few hundred pixel columns: per column only its first,
+        // lowest, highest and last point are drawn (the same ink, far fewer segments)
+        const line = new ColumnLine(ctx);
         for (let i = 0; i < s.length; i++) {
           const v = s.value(i, k);
           if (Number.isNaN(v)) {
-            pen = false;
+            line.lift();
             continue;
           }
           const y = sy(lossValue(Number.isFinite(v) ? v : Number.MAX_VALUE, off, log, floor));
-          const x = sx(s.steps[i]);
-          if (pen) ctx.lineTo(x, y);
-          else ctx.moveTo(x, y);
-          pen = true;
+          line.add(sx(s.steps[i]), y);
         }
+        line.lift();
         ctx.setLineDash(k ? [5, 4] : []);
         ctx.strokeStyle = tr.colour;
         ctx.lineWidth = k ? 1.5 : 2;
@@ -912,20 +999,21 @@ export class RaceView {
     this.valHead.hidden = !st.meta.has_validation;
     st.traces.forEach((t, i) => {
       const row = this.rows[i];
-      row.status.textContent = statusText(t);
-      row.status.dataset.status = t.status;
-      row.step.textContent = String(t.step);
-      row.loss.textContent = fmt(t.loss);
-      row.val.hidden = !st.meta.has_validation;
-      row.val.textContent = fmt(t.val_loss);
-      if (t.lr !== null && document.activeElement !== row.lr) {
+      setText(row.status, statusText(t));
+      setData(row.status, "status", t.status);
+      setText(row.step, String(t.step));
+      setText(row.loss, fmt(t.loss));
+      if (row.val.hidden !== !st.meta.has_validation) row.val.hidden = !st.meta.has_validation;
+      setText(row.val, fmt(t.val_loss));
+      if (t.lr !== null && document.activeElement !== row.lr && t.lr !== row.lrShown) {
         const p = toLogSlider(t.lr);
         if (p < Number(row.lr.min)) row.lr.min = String(Math.floor(p));
         if (p > Number(row.lr.max)) row.lr.max = String(Math.ceil(p));
         row.lr.value = String(p);
         row.lrText.textContent = fmt(t.lr);
+        row.lrShown = t.lr;
       }
-      row.lr.disabled = t.lr === null;
+      if (row.lr.disabled !== (t.lr === null)) row.lr.disabled = t.lr === null;
     });
   }
 
@@ -951,15 +1039,37 @@ export class RaceView {
     lrCell.append(lr, lrText);
     tr.append(nameCell, status, step, loss, val, lrCell);
     this.tbody.append(tr);
-    const row: Row = { tr, swatch, name, status, step, loss, val, lr, lrText, lrTimer: 0 };
+    const row: Row = {
+      tr,
+      swatch,
+      name,
+      status,
+      step,
+      loss,
+      val,
+      lr,
+      lrText,
+      lrTimer: 0,
+      lrShown: null,
+    };
     lr.addEventListener("input", () => {
       const v = fromLogSlider(Number(lr.value));
+      row.lrShown = null;
       lrText.textContent = fmt(v);
       window.clearTimeout(row.lrTimer);
       row.lrTimer = window.setTimeout(() => this.send({ type: "set_lr", name: t.name, lr: v }), 60);
     });
     return row;
   }
+}
+
+/** Set an element's text only when it changes (a write costs a style + layout pass). */
+function setText(e: HTMLElement, text: string): void {
+  if (e.textContent !== text) e.textContent = text;
+}
+
+function setData(e: HTMLElement, key: string, value: string): void {
+  if (e.dataset[key] !== value) e.dataset[key] = value;
 }
 
 /** Largest step difference between neighbouring path points (holes in the history). */

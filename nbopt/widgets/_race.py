@@ -426,7 +426,10 @@ class OptimizerRace(anywidget.AnyWidget):
             return
         content, buffers = self._append(batch)
         self.send(content, buffers)
-        self._sync_traits()
+        # the stream message already carries step, state and statuses: the synced traits
+        # (one more comm message each time) follow only when the run starts or ends
+        if batch.final or self.state != self._display_state():
+            self._sync_traits()
         if batch.final:
             self._store_snapshot()
 
@@ -444,20 +447,36 @@ class OptimizerRace(anywidget.AnyWidget):
             if batch.final or now - self._last_projection >= PROJECTION_INTERVAL:
                 self._last_projection = now
                 projection = self._projection(events)
+        n_opt = len(names)
+        # every event's arrays stacked once (the engine thread waits while this runs)
+        all_steps = np.fromiter((ev.step for ev in events), dtype=float, count=len(events))
+        all_pos = (
+            np.stack([np.asarray(ev.positions, dtype=float) for ev in events]).reshape(
+                len(events), n_opt, dim
+            )
+            if events
+            else np.zeros((0, n_opt, dim))
+        )
+        all_loss = (
+            np.stack([np.asarray(ev.losses, dtype=float) for ev in events]).reshape(-1, n_opt)
+            if events
+            else np.zeros((0, n_opt))
+        )
+        all_val = None
+        if events and events[0].val_losses is not None:
+            all_val = np.stack([np.asarray(ev.val_losses, dtype=float) for ev in events]).reshape(
+                -1, n_opt
+            )
         for i, name in enumerate(names):
             run = race.runs[name]
             keep = self._event_indices(events, i)
-            steps = np.array([events[k].step for k in keep], dtype=float)
-            pos = np.array([events[k].positions[i] for k in keep], dtype=float).reshape(-1, dim)
-            loss = np.array([events[k].losses[i] for k in keep], dtype=float)
-            val = None
-            if events and events[0].val_losses is not None:
-                val = np.array([events[k].val_losses[i] for k in keep], dtype=float)
+            steps = all_steps[keep]
+            pos = all_pos[keep, i, :]
+            loss = all_loss[keep, i]
+            val = None if all_val is None else all_val[keep, i]
             if dim > 2:
                 if len(events):
-                    self._positions[i].append(
-                        np.array([ev.positions[i] for ev in events], dtype=float).reshape(-1, dim)
-                    )
+                    self._positions[i].append(all_pos[:, i, :].copy())
                 plane = (
                     projection.project(pos) if projection is not None else np.zeros((len(pos), 2))
                 )
@@ -530,8 +549,21 @@ class OptimizerRace(anywidget.AnyWidget):
         }
         return message("append", self._epoch, self._next_seq(), meta, arrays)
 
-    def _event_indices(self, events: list[Any], i: int) -> list[int]:
+    def _event_indices(self, events: list[Any], i: int) -> np.ndarray:
         """Events that add a point for optimizer ``i``: while it runs, plus the one it stops on."""
+        n = len(events)
+        if i in self._finished_runs:
+            return np.zeros(0, dtype=np.intp)
+        if n == 0 or str(events[-1].statuses[i]) == "running":
+            # a run that still runs after the batch ran all through it (statuses never go
+            # back to running within an epoch): every event, no per-event look
+            keep = np.arange(n)
+            if n > MAX_POINTS_PER_FLUSH:
+                keep = keep[decimate_indices(n, MAX_POINTS_PER_FLUSH)]
+            return keep
+        return np.asarray(self._scan_events(events, i), dtype=np.intp)
+
+    def _scan_events(self, events: list[Any], i: int) -> list[int]:
         keep = []
         for k, ev in enumerate(events):
             if i in self._finished_runs:
