@@ -8,7 +8,6 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import qmc
 
 from nbopt.searchers import _gp
 from nbopt.searchers._base import Searcher, Trial
@@ -281,6 +280,8 @@ class BayesianSearch(Searcher):
             n_starts=n_starts,
             deterministic=deterministic,
         )
+        from scipy.stats import qmc  # seconds to import: not at `import nbopt`
+
         self._sobol = qmc.Sobol(d=len(self.space), scramble=True, rng=self._rng)
         self._sobol_buffer = np.empty((0, len(self.space)))
         self._sobol_drawn = 0

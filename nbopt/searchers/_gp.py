@@ -16,7 +16,6 @@ import scipy.linalg
 import scipy.linalg.lapack
 import scipy.optimize
 import scipy.special
-import scipy.stats
 from numpy.typing import NDArray
 
 __all__ = [
@@ -593,7 +592,9 @@ def transform_values(values: FloatArray, warp: str = "none") -> ValueTransform:
 def sobol_points(dim: int, n: int, rng: np.random.Generator) -> FloatArray:
     """``n`` scrambled Sobol points in ``[0, 1]^dim`` (drawn as the next power of two)."""
     m = max(0, math.ceil(math.log2(max(n, 1))))
-    engine = scipy.stats.qmc.Sobol(dim, scramble=True, rng=rng)
+    from scipy.stats import qmc  # seconds to import: not at `import nbopt`
+
+    engine = qmc.Sobol(dim, scramble=True, rng=rng)
     return np.asarray(engine.random_base2(m)[:n], dtype=np.float64)
 
 
