@@ -331,22 +331,31 @@ def lttb_indices(x: np.ndarray, y: np.ndarray, max_points: int) -> np.ndarray:
     fill = float(np.max(y[finite])) if finite.any() else 0.0
     y = np.where(finite, y, fill)
     edges = np.linspace(1, n - 1, max_points - 1).astype(np.int64)
-    out = np.empty(max_points, dtype=np.int64)
-    out[0] = 0
+    n_buckets = max_points - 2
+    # centroids of every "next" bucket at once (prefix sums); the scan itself is sequential
+    # (each pick depends on the previous one) and its buckets are small, so plain Python
+    # floats beat a few numpy calls per bucket by an order of magnitude
+    nlo = edges[1 : n_buckets + 1]
+    nhi = np.maximum(np.append(edges[2:], n)[:n_buckets], nlo + 1)
+    csx = np.concatenate(([0.0], np.cumsum(x)))
+    csy = np.concatenate(([0.0], np.cumsum(y)))
+    cxs = ((csx[nhi] - csx[nlo]) / (nhi - nlo)).tolist()
+    cys = ((csy[nhi] - csy[nlo]) / (nhi - nlo)).tolist()
+    xs, ys, bounds = x.tolist(), y.tolist(), edges.tolist()
+    out = [0] * max_points
     a = 0
-    for b in range(max_points - 2):
-        lo, hi = edges[b], edges[b + 1]
-        nlo, nhi = edges[b + 1], edges[b + 2] if b + 2 < len(edges) else n
-        if nhi <= nlo:
-            nhi = nlo + 1
-        cx = x[nlo:nhi].mean()
-        cy = y[nlo:nhi].mean()
-        xs, ys = x[lo:hi], y[lo:hi]
-        area = np.abs((x[a] - cx) * (ys - y[a]) - (x[a] - xs) * (cy - y[a]))
-        a = int(lo + np.argmax(area))
+    for b in range(n_buckets):
+        ax, ay = xs[a], ys[a]
+        dx, dy = ax - cxs[b], cys[b] - ay
+        best, pick = -1.0, bounds[b]
+        for i in range(bounds[b], bounds[b + 1]):
+            area = abs(dx * (ys[i] - ay) - (ax - xs[i]) * dy)
+            if area > best:
+                best, pick = area, i
+        a = pick
         out[b + 1] = a
     out[-1] = n - 1
-    return out
+    return np.asarray(out, dtype=np.int64)
 
 
 # ------------------------------------------------------------------ helpers

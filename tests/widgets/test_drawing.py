@@ -168,3 +168,29 @@ def test_race_info_checks_colours():
     race = Race("booth", {"GD": GradientDescent(lr=0.05)}, steps=3)
     with pytest.raises(ValueError, match="one colour per optimizer"):
         race_info(race, colours=["#000000", "#ffffff"], resolution=10)
+
+
+def _lttb_reference(x: np.ndarray, y: np.ndarray, m: int) -> np.ndarray:
+    """Textbook LTTB, one bucket at a time (what lttb_indices must agree with)."""
+    n = len(x)
+    y = np.where(np.isfinite(y), y, np.max(y[np.isfinite(y)]))
+    edges = np.linspace(1, n - 1, m - 1).astype(np.int64)
+    out = [0]
+    for b in range(m - 2):
+        nlo = edges[b + 1]
+        nhi = max(edges[b + 2] if b + 2 < len(edges) else n, nlo + 1)
+        cx, cy = x[nlo:nhi].mean(), y[nlo:nhi].mean()
+        a = out[-1]
+        seg = slice(edges[b], edges[b + 1])
+        area = np.abs((x[a] - cx) * (y[seg] - y[a]) - (x[a] - x[seg]) * (cy - y[a]))
+        out.append(int(edges[b] + np.argmax(area)))
+    return np.array([*out, n - 1])
+
+
+@pytest.mark.parametrize(("n", "m"), [(5_001, 2_000), (1_234, 100), (20_000, 3)])
+def test_lttb_agrees_with_the_textbook_algorithm(n: int, m: int) -> None:
+    rng = np.random.default_rng(n)
+    x = np.arange(n, dtype=float)
+    y = np.exp(-x / (n / 5)) * (1 + 0.05 * rng.standard_normal(n))
+    y[n // 3] = np.inf
+    np.testing.assert_array_equal(lttb_indices(x, y, m), _lttb_reference(x, y, m))
