@@ -450,23 +450,11 @@ class OptimizerRace(anywidget.AnyWidget):
         n_opt = len(names)
         # every event's arrays stacked once (the engine thread waits while this runs)
         all_steps = np.fromiter((ev.step for ev in events), dtype=float, count=len(events))
-        all_pos = (
-            np.stack([np.asarray(ev.positions, dtype=float) for ev in events]).reshape(
-                len(events), n_opt, dim
-            )
-            if events
-            else np.zeros((0, n_opt, dim))
-        )
-        all_loss = (
-            np.stack([np.asarray(ev.losses, dtype=float) for ev in events]).reshape(-1, n_opt)
-            if events
-            else np.zeros((0, n_opt))
-        )
+        all_pos = np.array([ev.positions for ev in events], dtype=float).reshape(-1, n_opt, dim)
+        all_loss = np.array([ev.losses for ev in events], dtype=float).reshape(-1, n_opt)
         all_val = None
         if events and events[0].val_losses is not None:
-            all_val = np.stack([np.asarray(ev.val_losses, dtype=float) for ev in events]).reshape(
-                -1, n_opt
-            )
+            all_val = np.array([ev.val_losses for ev in events], dtype=float).reshape(-1, n_opt)
         for i, name in enumerate(names):
             run = race.runs[name]
             keep = self._event_indices(events, i)
