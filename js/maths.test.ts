@@ -15,6 +15,8 @@ import {
   lossScale,
   lossValue,
   planeScales,
+  snapDomain,
+  TrackedPen,
   toLogSlider,
 } from "./maths";
 
@@ -196,5 +198,42 @@ describe("ColumnLine", () => {
     line.add(6, 4);
     line.lift();
     expect(pen.ops.map((o) => o[0]).join("")).toBe("MLML");
+  });
+});
+
+describe("snapDomain", () => {
+  it("widens log domains to quarter decades", () => {
+    const [lo, hi] = snapDomain([0.0123, 7.5], true);
+    expect(lo).toBeCloseTo(10 ** -2);
+    expect(hi).toBeCloseTo(10 ** 1);
+    expect(snapDomain([0.0124, 7.4], true)).toEqual(snapDomain([0.0123, 7.5], true));
+  });
+
+  it("widens linear domains to round units and keeps the data inside", () => {
+    const [lo, hi] = snapDomain([0.37, 9.2], false);
+    expect(lo).toBeLessThanOrEqual(0.37);
+    expect(hi).toBeGreaterThanOrEqual(9.2);
+    expect(snapDomain([0.36, 9.1], false)).toEqual([lo, hi]);
+  });
+
+  it("leaves degenerate domains alone", () => {
+    expect(snapDomain([1, 1], false)).toEqual([1, 1]);
+    expect(snapDomain([-1, 2], true)).toEqual([-1, 2]);
+  });
+});
+
+describe("TrackedPen", () => {
+  it("keeps the last vertex and the length drawn", () => {
+    const ops: string[] = [];
+    const pen = new TrackedPen({
+      moveTo: () => ops.push("M"),
+      lineTo: () => ops.push("L"),
+    });
+    pen.moveTo(0, 0);
+    pen.lineTo(3, 4);
+    pen.lineTo(3, 0);
+    expect(pen.length).toBe(9);
+    expect(pen.last).toEqual([3, 0]);
+    expect(ops.join("")).toBe("MLL");
   });
 });

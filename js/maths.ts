@@ -268,6 +268,13 @@ export class ColumnLine {
     this.open = true;
   }
 
+  /** Continue a stroke that ended at (x, y) (drawn earlier). */
+  start(x: number, y: number): void {
+    this.flush();
+    this.ctx.moveTo(x, y);
+    this.pen = true;
+  }
+
   /** End the current stroke (a gap in the data). */
   lift(): void {
     this.flush();
@@ -288,4 +295,40 @@ export class ColumnLine {
     if (this.last !== this.first) c.lineTo(x, this.last);
     this.open = false;
   }
+}
+
+/** A PenTarget that passes moves on and keeps the last vertex and the length drawn. */
+export class TrackedPen implements PenTarget {
+  last: [number, number] | null = null;
+  length = 0;
+
+  constructor(private target: PenTarget) {}
+
+  moveTo(x: number, y: number): void {
+    this.target.moveTo(x, y);
+    this.last = [x, y];
+  }
+
+  lineTo(x: number, y: number): void {
+    this.target.lineTo(x, y);
+    if (this.last) this.length += Math.hypot(x - this.last[0], y - this.last[1]);
+    this.last = [x, y];
+  }
+}
+
+/**
+ * Widen a chart's domain to quarter decades (log) or to multiples of a round unit
+ * (linear), so that a slowly moving data range moves the axis only now and then.
+ */
+export function snapDomain(dom: [number, number], log: boolean): [number, number] {
+  const [lo, hi] = dom;
+  if (!(Number.isFinite(lo) && Number.isFinite(hi)) || hi <= lo) return dom;
+  if (log) {
+    if (lo <= 0) return dom;
+    const a = Math.floor(Math.log10(lo) * 4) / 4;
+    const b = Math.ceil(Math.log10(hi) * 4) / 4;
+    return [10 ** a, 10 ** (b > a ? b : a + 0.25)];
+  }
+  const unit = 10 ** Math.floor(Math.log10(hi - lo)) / 4;
+  return [Math.floor(lo / unit) * unit, Math.ceil(hi / unit) * unit];
 }

@@ -19,6 +19,8 @@ import {
   planeScales,
   type Rect,
   type Scale,
+  snapDomain,
+  TrackedPen,
   toLogSlider,
 } from "./maths";
 import type { ControlMsg, Model, Vec2 } from "./protocol";
@@ -158,6 +160,9 @@ export class RaceView {
   private bgKey = "";
   private trail: HTMLCanvasElement | null = null;
   private ink: HTMLCanvasElement | null = null;
+  private lossKey = "";
+  /** per trace: last step on the loss canvas, and per curve its last vertex and dash length */
+  private lossDrawn: { step: number; ends: (Vec2 | null)[]; dash: number[] }[] = [];
   private trailKey = "";
   /** per trace: step and canvas position of the last point on the trail layer */
   private drawn: { step: number; x: number; y: number }[] = [];
@@ -843,13 +848,17 @@ export class RaceView {
     this.line(ctx, x - s, y + s, x + s, y - s);
   }
 
+  /**
+   * Loss against step. The canvas keeps what it drew: a frame appends the points that
+   * arrived since the last one. The y-domain is snapped (quarter decades, or nice linear
+   * units), so it moves only now and then; the panel is redrawn in full when it does, and
+   * on a snapshot, reset, theme or pixel-ratio change.
+   */
   private drawLoss(st: RaceState): void {
     const dpr = window.devicePixelRatio || 1;
     const ctx = sizeCanvas(this.loss, LOSS_CSS.w, LOSS_CSS.h, dpr);
     const t = this.theme;
     const m = st.meta;
-    ctx.fillStyle = t.bg;
-    ctx.fillRect(0, 0, LOSS_CSS.w, LOSS_CSS.h);
     const r: Rect = { x: 60, y: 22, w: LOSS_CSS.w - 80, h: LOSS_CSS.h - 22 - 42 };
     const log = m.loss.log;
     const off = m.loss.offset;
@@ -861,30 +870,77 @@ export class RaceView {
       cols.push(tr.losses.values.subarray(0, n * tr.losses.width));
       if (n) starts.push(tr.losses.value(0, 0));
     }
-    const dom = lossDomain(cols, starts, off, log);
+    const dom = snapDomain(lossDomain(cols, starts, off, log), log);
     const sx = scaleStep(m.total_steps, r);
     const sy = lossScale(dom, log, [r.y + r.h, r.y]);
-    ctx.strokeStyle = t.border;
-    ctx.globalAlpha = 0.5;
-    for (const v of log ? logTicks(sy, 5).map((t) => t.value) : sy.ticks(5)) {
-      this.line(ctx, r.x, Math.round(sy(v)) + 0.5, r.x + r.w, Math.round(sy(v)) + 0.5);
+    const kinds = m.has_validation ? [0, 1] : [0];
+    const key = [
+      dom[0],
+      dom[1],
+      t.key,
+      dpr,
+      this.store.epoch,
+      this.store.baseSeq,
+      this.store.layoutVersion,
+      m.total_steps,
+      m.has_validation,
+      log,
+      off,
+      m.loss.label,
+      st.traces.length,
+    ].join("|");
+    if (key !== this.lossKey) {
+      this.lossKey = key;
+      this.lossDrawn = st.traces.map(() => ({
+        step: -1,
+        ends: kinds.map(() => null),
+        dash: kinds.map(() => 0),
+      }));
+      ctx.fillStyle = t.bg;
+      ctx.fillRect(0, 0, LOSS_CSS.w, LOSS_CSS.h);
+      ctx.strokeStyle = t.border;
+      ctx.globalAlpha = 0.5;
+      for (const v of log ? logTicks(sy, 5).map((t) => t.value) : sy.ticks(5)) {
+        this.line(ctx, r.x, Math.round(sy(v)) + 0.5, r.x + r.w, Math.round(sy(v)) + 0.5);
+      }
+      ctx.globalAlpha = 1;
+      ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
+      this.axes(ctx, r, sx, sy, "step", m.loss.label + (log ? " (log scale)" : ""), log, "~s");
+      if (m.has_validation) {
+        ctx.font = `10px ${t.font}`;
+        ctx.fillStyle = t.fg2;
+        ctx.strokeStyle = t.fg2;
+        ctx.textAlign = "left";
+        ctx.textBaseline = "middle";
+        this.line(ctx, r.x + 4, 10, r.x + 22, 10);
+        ctx.fillText("training", r.x + 26, 10);
+        ctx.setLineDash([5, 4]);
+        this.line(ctx, r.x + 84, 10, r.x + 102, 10);
+        ctx.setLineDash([]);
+        ctx.fillText("validation", r.x + 106, 10);
+      }
     }
-    ctx.globalAlpha = 1;
-    ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
     const floor = log ? dom[0] : Number.NEGATIVE_INFINITY;
     ctx.save();
     ctx.beginPath();
     ctx.rect(r.x, r.y - 2, r.w, r.h + 4);
     ctx.clip();
     ctx.lineJoin = "round";
-    for (const tr of st.traces) {
+    st.traces.forEach((tr, j) => {
       const s = tr.losses;
-      for (const k of m.has_validation ? [0, 1] : [0]) {
+      const done = this.lossDrawn[j];
+      if (!done || s.length === 0 || s.lastStep <= done.step) return;
+      let i0 = s.length;
+      while (i0 > 0 && s.steps[i0 - 1] > done.step) i0--;
+      kinds.forEach((k, c) => {
         ctx.beginPath();
         // thousands of points on a few hundred pixel columns: per column only its first,
         // lowest, highest and last point are drawn (the same ink, far fewer segments)
-        const line = new ColumnLine(ctx);
-        for (let i = 0; i < s.length; i++) {
+        const pen = new TrackedPen(ctx);
+        const line = new ColumnLine(pen);
+        const end = done.ends[c];
+        if (end) line.start(end[0], end[1]);
+        for (let i = i0; i < s.length; i++) {
           const v = s.value(i, k);
           if (Number.isNaN(v)) {
             line.lift();
@@ -894,28 +950,21 @@ export class RaceView {
           line.add(sx(s.steps[i]), y);
         }
         line.lift();
+        const last = s.value(s.length - 1, k);
+        done.ends[c] = Number.isNaN(last) ? null : pen.last;
+        // dashes continue where the previous piece of the curve ended
         ctx.setLineDash(k ? [5, 4] : []);
+        ctx.lineDashOffset = done.dash[c];
+        done.dash[c] += pen.length;
         ctx.strokeStyle = tr.colour;
         ctx.lineWidth = k ? 1.5 : 2;
         ctx.stroke();
-      }
-    }
+      });
+      done.step = s.lastStep;
+    });
     ctx.setLineDash([]);
+    ctx.lineDashOffset = 0;
     ctx.restore();
-    this.axes(ctx, r, sx, sy, "step", m.loss.label + (log ? " (log scale)" : ""), log, "~s");
-    if (m.has_validation) {
-      ctx.font = `10px ${t.font}`;
-      ctx.fillStyle = t.fg2;
-      ctx.strokeStyle = t.fg2;
-      ctx.textAlign = "left";
-      ctx.textBaseline = "middle";
-      this.line(ctx, r.x + 4, 10, r.x + 22, 10);
-      ctx.fillText("training", r.x + 26, 10);
-      ctx.setLineDash([5, 4]);
-      this.line(ctx, r.x + 84, 10, r.x + 102, 10);
-      ctx.setLineDash([]);
-      ctx.fillText("validation", r.x + 106, 10);
-    }
   }
 
   private drawData(st: RaceState): void {
