@@ -16,6 +16,10 @@ Two measurements, one run, figures printed at the end:
    ``performance.timeOrigin + performance.now()``, and the next animation frame after it,
    i.e. after that frame was painted). Target: p95 < 100 ms.
 
+The browser part runs twice by default: flat out (the engine as fast as it goes, about
+35,000 optimizer steps/s on an idle machine: the hardest case for the page) and paced at
+10,000 optimizer steps/s, the kernel part's target rate (``--browser-rate``).
+
 Run: ``.venv/bin/python benchmarks/streaming.py`` (``--skip-browser`` for part 1 only).
 Both clocks are the machine's wall clock; the machine's load average is printed too,
 since other processes on a shared machine slow every figure here.
@@ -484,9 +488,10 @@ def main() -> None:
     parser.add_argument("--points", type=int, default=10_000, help="steps each, browser part")
     parser.add_argument(
         "--browser-rate",
-        type=float,
-        default=None,
-        help="steps/s in the browser part (default: as fast as the engine goes)",
+        nargs="+",
+        default=["max", "10000"],
+        help="optimizer steps/s of the browser runs, one run each; 'max' = as fast as the "
+        "engine goes (default: max, then 10000, the kernel part's target rate)",
     )
     parser.add_argument("--screenshot", default=None, help="save the page at the end (PNG)")
     parser.add_argument(
@@ -523,53 +528,69 @@ def main() -> None:
                 )
         print(f"load average: {os.getloadavg()[0]:.2f}")
     if not args.skip_browser:
-        t = time.perf_counter()
-        b = browser_benchmark(
-            args.optimizers, args.points, args.browser_rate, args.screenshot, args.profile
-        )
+        rates = []
+        for rate_arg in args.browser_rate:
+            try:
+                rate = None if rate_arg == "max" else float(rate_arg)
+            except ValueError:
+                rate = -1.0
+            if rate is not None and not 0 < rate < float("inf"):
+                parser.error(f"--browser-rate: expected 'max' or a positive number, got {rate_arg}")
+            rates.append(rate)
+        for rate in rates:
+            browser_report(args, rate)
+
+
+def browser_report(args: argparse.Namespace, rate: float | None) -> None:
+    """Run the browser part once (``rate``: optimizer steps/s, None = flat out) and print it."""
+    t = time.perf_counter()
+    # the race is paced in race steps: one race step moves every optimizer
+    race_rate = None if rate is None else rate / args.optimizers
+    b = browser_benchmark(args.optimizers, args.points, race_rate, args.screenshot, args.profile)
+    pace = "as fast as the engine goes" if rate is None else f"paced at {rate:g} steps/s"
+    print(
+        f"\n== browser side: {args.optimizers} trajectories x {args.points} steps, {pace}, "
+        f"streamed into the widget (JupyterLab + headless Chromium; "
+        f"{time.perf_counter() - t:.0f} s)"
+    )
+    print(
+        f"run: {b['run_seconds']:.1f} s, {b['paints']} draws, "
+        f"{b['points_in_view']} path points in the view"
+    )
+    print(
+        f"frame rate while drawing: {b['fps']:.1f} fps (target >= 50); frame interval "
+        f"p95 {b['frame_interval_p95_ms']:.1f} ms, max {b['frame_interval_max_ms']:.1f} ms; "
+        f"same page, nothing streaming: {b['idle_fps']:.1f} fps"
+    )
+    print(
+        f"step -> draw latency: p50 {b['latency_draw_p50_ms']:.1f} ms, "
+        f"p95 {b['latency_draw_p95_ms']:.1f} ms"
+    )
+    print(
+        f"step -> painted (next frame) latency: p50 {b['latency_paint_p50_ms']:.1f} ms, "
+        f"p95 {b['latency_paint_p95_ms']:.1f} ms (target p95 < 100); newest step of each "
+        f"paint p95 {b['latency_newest_step_p95_ms']:.1f} ms"
+    )
+    if b["longtasks"] is not None:
         print(
-            f"\n== browser side: {args.optimizers} trajectories x {args.points} steps "
-            f"streamed into the widget (JupyterLab + headless Chromium; "
-            f"{time.perf_counter() - t:.0f} s)"
+            f"long tasks (>50 ms) on the page's main thread during the run: "
+            f"{b['longtasks']}, {b['longtask_total_ms']:.0f} ms in total"
         )
+    if b["loaf"] is not None and b["loaf"]["frames"]:
+        lf = b["loaf"]
         print(
-            f"run: {b['run_seconds']:.1f} s, {b['paints']} draws, "
-            f"{b['points_in_view']} path points in the view"
+            f"long animation frames during the run: {lf['frames']:.0f}, "
+            f"{lf['total_ms']:.0f} ms in all; scripts {lf['scripts_ms']:.0f} ms, "
+            f"animation-frame callbacks {lf['raf_ms']:.0f} ms, "
+            f"style + layout + paint {lf['style_layout_paint_ms']:.0f} ms"
         )
-        print(
-            f"frame rate while drawing: {b['fps']:.1f} fps (target >= 50); frame interval "
-            f"p95 {b['frame_interval_p95_ms']:.1f} ms, max {b['frame_interval_max_ms']:.1f} ms; "
-            f"same page, nothing streaming: {b['idle_fps']:.1f} fps"
-        )
-        print(
-            f"step -> draw latency: p50 {b['latency_draw_p50_ms']:.1f} ms, "
-            f"p95 {b['latency_draw_p95_ms']:.1f} ms"
-        )
-        print(
-            f"step -> painted (next frame) latency: p50 {b['latency_paint_p50_ms']:.1f} ms, "
-            f"p95 {b['latency_paint_p95_ms']:.1f} ms (target p95 < 100); newest step of each "
-            f"paint p95 {b['latency_newest_step_p95_ms']:.1f} ms"
-        )
-        if b["longtasks"] is not None:
-            print(
-                f"long tasks (>50 ms) on the page's main thread during the run: "
-                f"{b['longtasks']}, {b['longtask_total_ms']:.0f} ms in total"
-            )
-        if b["loaf"] is not None and b["loaf"]["frames"]:
-            lf = b["loaf"]
-            print(
-                f"long animation frames during the run: {lf['frames']:.0f}, "
-                f"{lf['total_ms']:.0f} ms in all; scripts {lf['scripts_ms']:.0f} ms, "
-                f"animation-frame callbacks {lf['raf_ms']:.0f} ms, "
-                f"style + layout + paint {lf['style_layout_paint_ms']:.0f} ms"
-            )
-        if b["hot"]:
-            print("hottest JS functions (self time during the run):")
-            for ms, name in b["hot"]:
-                print(f"  {ms:8.0f} ms  {name}")
-        if b["console_errors"]:
-            print("browser console errors:", *b["console_errors"], sep="\n  ")
-        print(f"load average: {os.getloadavg()[0]:.2f}")
+    if b["hot"]:
+        print("hottest JS functions (self time during the run):")
+        for ms, name in b["hot"]:
+            print(f"  {ms:8.0f} ms  {name}")
+    if b["console_errors"]:
+        print("browser console errors:", *b["console_errors"], sep="\n  ")
+    print(f"load average: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":
