@@ -26,6 +26,9 @@ class _Proposer:
     Kept apart from the ask/tell bookkeeping so it can be driven (and tested) with plain arrays.
     """
 
+    REFIT_EVERY_ASK_UP_TO = 100
+    REFIT_GROWTH = 0.02
+
     def __init__(
         self,
         dim: int,
@@ -50,6 +53,9 @@ class _Proposer:
         self.noise_floor = noise_floor
         self.params: _gp.KernelParams | None = None
         self.last_proposal: FloatArray | None = None
+        # Points and warp of the last hyperparameter fit (see _needs_refit).
+        self.fit_n = 0
+        self.fit_warp = ""
 
     def _choose_warp(self, values: FloatArray) -> str:
         if self.warp != "auto":
@@ -66,6 +72,8 @@ class _Proposer:
     ) -> tuple[_gp.GaussianProcess, _gp.ValueTransform]:
         """Fit the surrogate to encoded points ``X`` and objective values (minimized)."""
         transform = _gp.transform_values(values, self._choose_warp(values))
+        if self.params is not None and not self._needs_refit(len(X), transform.warp):
+            return _gp.GaussianProcess(X, transform.y, self.params), transform
         gp = _gp.fit_gp(
             X,
             transform.y,
@@ -75,7 +83,21 @@ class _Proposer:
             restarts=len(X) <= 60 or self.params is None,
         )
         self.params = gp.params
+        self.fit_n, self.fit_warp = len(X), transform.warp
         return gp, transform
+
+    def _needs_refit(self, n: int, warp: str) -> bool:
+        """Whether the kernel hyperparameters must be refitted for ``n`` points.
+
+        Up to ``REFIT_EVERY_ASK_UP_TO`` points every proposal refits them (the MAP
+        estimate still moves a lot there). Beyond, a fit costs tens of milliseconds
+        and one more point barely changes the estimate: the previous hyperparameters
+        are kept (with a fresh Cholesky on all the data) until the data has grown by
+        ``REFIT_GROWTH`` since the last fit, or the warp changed.
+        """
+        if n <= self.REFIT_EVERY_ASK_UP_TO or warp != self.fit_warp or n < self.fit_n:
+            return True
+        return n - self.fit_n >= max(1, math.ceil(self.REFIT_GROWTH * self.fit_n))
 
     def propose(
         self,
@@ -285,6 +307,8 @@ class BayesianSearch(Searcher):
         self._sobol = qmc.Sobol(d=len(self.space), scramble=True, rng=self._rng)
         self._sobol_buffer = np.empty((0, len(self.space)))
         self._sobol_drawn = 0
+        # Finished trials never change their params: their encodings are cached by number.
+        self._encoding_cache: dict[int, FloatArray] = {}
 
     # -- encoding helpers -----------------------------------------------------------
 
@@ -302,6 +326,15 @@ class BayesianSearch(Searcher):
         self._sobol_drawn += 1
         return q
 
+    def _encoded(self, trials: list[Trial]) -> FloatArray:
+        """Return the encoded params of finished trials, encoding each trial only once."""
+        missing = [t for t in trials if t.number not in self._encoding_cache]
+        if missing:
+            rows = self.space.encode([t.params for t in missing])
+            for t, row in zip(missing, rows):
+                self._encoding_cache[t.number] = row
+        return np.array([self._encoding_cache[t.number] for t in trials], dtype=np.float64)
+
     def _data(self) -> tuple[FloatArray, FloatArray, FloatArray]:
         """Return encoded finished points, values to minimize (failures imputed), pending."""
         trials = self.trials
@@ -310,9 +343,9 @@ class BayesianSearch(Searcher):
         running = [t for t in trials if t.state == "running"]
         D = self.space.encoded_dim
         values = np.array([self._signed_value(t) for t in done], dtype=np.float64)
-        X = self.space.encode([t.params for t in done]) if done else np.empty((0, D))
+        X = self._encoded(done) if done else np.empty((0, D))
         if failed and len(done):
-            X = np.vstack([X, self.space.encode([t.params for t in failed])])
+            X = np.vstack([X, self._encoded(failed)])
             values = np.concatenate([values, np.full(len(failed), values.max())])
         pending = self.space.encode([t.params for t in running]) if running else np.empty((0, D))
         return X, values, pending
@@ -422,7 +455,13 @@ class BayesianSearch(Searcher):
             # Drawing must not change what the searcher proposes next: the proposal shown
             # uses its own generator and the warm start is put back afterwards.
             proposer = self._proposer
-            saved = (proposer.params, proposer.last_proposal, proposer.rng)
+            saved = (
+                proposer.params,
+                proposer.last_proposal,
+                proposer.rng,
+                proposer.fit_n,
+                proposer.fit_warp,
+            )
             proposer.rng = np.random.default_rng(len(self._trials))
             try:
                 with _gp.single_threaded_blas():
@@ -431,7 +470,13 @@ class BayesianSearch(Searcher):
                         X, values, np.empty((0, X.shape[1])), fitted=(gp, transform)
                     )
             finally:
-                proposer.params, proposer.last_proposal, proposer.rng = saved
+                (
+                    proposer.params,
+                    proposer.last_proposal,
+                    proposer.rng,
+                    proposer.fit_n,
+                    proposer.fit_warp,
+                ) = saved
             xs, ex = self._axis(x, resolution)
             ys, ey = self._axis(y, resolution)
             center = self.space.encode(base)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -241,3 +242,44 @@ def test_resume_from_finished_trials_continues_with_the_model() -> None:
     for trial in first.trials[:2]:
         early.add_finished(trial)
     assert early.ask().params == first.trials[2].params
+
+
+def test_hyperparameters_are_refitted_on_a_schedule_beyond_many_points() -> None:
+    from nbopt.searchers._bayesian import _Proposer
+
+    rng = np.random.default_rng(0)
+    proposer = _Proposer(2, rng=rng, warp="none")
+    fits: list[int] = []
+    original = proposer._needs_refit
+
+    def counting(n: int, warp: str) -> bool:
+        refit = original(n, warp)
+        if refit:
+            fits.append(n)
+        return refit
+
+    proposer._needs_refit = counting  # type: ignore[method-assign]
+    X = rng.random((140, 2))
+    values = ((X - 0.3) ** 2).sum(1)
+    small = _Proposer.REFIT_EVERY_ASK_UP_TO
+    for n in range(small - 1, len(X) + 1):
+        gp, _ = proposer.fit(X[:n], values[:n])
+        # every model is conditioned on all the points, refitted or not
+        assert len(gp.X) == n
+        np.testing.assert_allclose(gp.predict(X[:n]).mean, gp.y, atol=0.2)
+    # every size up to the threshold is fitted (the very first fit needs no check);
+    # beyond, one fit per ~2 % of growth
+    assert fits[0] == small
+    beyond = fits[1:]
+    assert beyond and all(b - a >= 2 for a, b in itertools.pairwise(beyond))
+    assert len(beyond) < (len(X) - small) // 2 + 1
+    # a changed warp forces a fit even right after one
+    assert proposer._needs_refit(proposer.fit_n + 1, "log")
+
+
+def test_encodings_are_cached_per_trial_and_match_the_space() -> None:
+    s = drive(BayesianSearch(DIMS, seed=0, n_startup_trials=3), 6)
+    X, values, pending = s._data()
+    done = [t for t in s.trials if t.state == "complete"]
+    np.testing.assert_array_equal(X, s.space.encode([t.params for t in done]))
+    assert len(values) == len(done) and len(pending) == 0

@@ -208,3 +208,23 @@ def test_single_threaded_blas_restores_previous_thread_counts() -> None:
     with _gp.single_threaded_blas(), _gp.single_threaded_blas():
         assert all(int(getattr(lib, get)()) == 1 for lib, _, get in handles)
     assert [int(getattr(lib, get)()) for lib, _, get in handles] == before
+
+
+def test_marginal_likelihood_matches_dense_formula() -> None:
+    X, y = _data(n=15, d=2, seed=3)
+    theta = np.array([0.3, -0.2, 0.1, math.log(1e-3)])
+    params = _gp._unpack(theta, 2, _gp.DEFAULT_NOISE_FLOOR)
+    K = _gp.matern52(X, X, params) + params.noise_var * np.eye(len(X))
+    _, logdet = np.linalg.slogdet(K)
+    direct = -0.5 * y @ np.linalg.solve(K, y) - 0.5 * logdet - 0.5 * len(X) * math.log(2 * math.pi)
+    value, _ = _gp.log_marginal_likelihood(X, y, theta)
+    assert value == pytest.approx(direct, rel=1e-10)
+
+
+def test_posterior_without_gradients_matches_the_gradient_path() -> None:
+    X, y = _data()
+    gp = _gp.fit_gp(X, y)
+    x = np.random.default_rng(6).random((9, 3))
+    plain, with_grad = gp.predict(x), gp.predict(x, grad=True)
+    np.testing.assert_allclose(plain.mean, with_grad.mean, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(plain.std, with_grad.std, rtol=1e-8, atol=1e-12)
