@@ -50,6 +50,13 @@ def _start_lab(base: Path) -> SimpleNamespace:
     notif = home / "lab-settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings"
     notif.parent.mkdir(parents=True)
     notif.write_text('{"fetchNews": "false", "checkForUpdates": false}')
+    # JupyterLab 4.6 sends comm messages over kernel subshells by default; after a page
+    # reload ipykernel 7.4 can answer every message of the new page with "Unknown
+    # subshell_id" and drop it (an upstream race). nbopt runs in a background thread, so
+    # the main shell is free for comm messages and needs no subshell.
+    (notif.parent / "kernels-settings.jupyterlab-settings").write_text(
+        '{"commsOverSubshells": "disabled"}'
+    )
     port = _free_port()
     env = dict(os.environ)
     env.update(
