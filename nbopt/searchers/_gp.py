@@ -302,35 +302,57 @@ def log_marginal_likelihood(
     >>> grad.shape
     (3,)
     """
-    n, dim = X.shape
-    rho = np.exp(theta[:dim])
-    s = math.exp(theta[dim])
-    excess = math.exp(theta[dim + 1])
-    r2 = _sqdist(X, X, rho)
-    np.fill_diagonal(r2, 0.0)
-    k0, dk0 = _matern_from_r2(r2)
-    K = s * k0
-    K[np.diag_indices(n)] += noise_floor + excess
-    L = _cholesky(K)
-    alpha = scipy.linalg.cho_solve((L, True), y, check_finite=False)
-    value = -0.5 * float(y @ alpha) - float(np.log(np.diag(L)).sum()) - 0.5 * n * _LOG_2PI
-    # W = alpha alpha^T - K^-1, built from potri's lower triangle (its upper one is zero)
-    # without forming the symmetric inverse first.
-    K_inv_lower, info = scipy.linalg.lapack.dpotri(L, lower=1, overwrite_c=1)
-    if info != 0:
-        raise np.linalg.LinAlgError(f"potri failed with info={info}")
-    W = np.multiply.outer(alpha, alpha)
-    W -= K_inv_lower
-    W -= K_inv_lower.T
-    W[np.diag_indices(n)] += np.diag(K_inv_lower)
-    grad = np.empty(dim + 2)
-    G = W * dk0
-    G *= 0.5 * s
-    # sum_ik G_ik (x_ij - x_kj)^2 without the (n, n, d) tensor (G is symmetric)
-    grad[:dim] = rho * 2.0 * (G.sum(1) @ (X * X) - np.einsum("ij,ij->j", X, G @ X))
-    grad[dim] = 0.5 * s * float((W * k0).sum())
-    grad[dim + 1] = 0.5 * excess * float(np.trace(W))
-    return value, grad
+    return _PairwiseData(X)(y, theta, noise_floor)
+
+
+class _PairwiseData:
+    """Squared coordinate differences of every pair of points, for repeated likelihood calls.
+
+    The kernel matrix is symmetric with a unit-distance-free diagonal, so only the pairs
+    below the diagonal are evaluated (half the exp/sqrt work of the full matrix) and the
+    differences, which do not depend on the hyperparameters, are computed once per fit.
+    """
+
+    def __init__(self, X: FloatArray) -> None:
+        n = len(X)
+        rows, cols = np.tril_indices(n, -1)
+        self.n = n
+        self.rows = rows
+        self.cols = cols
+        self.flat_lower = rows * n + cols
+        diff = X[rows] - X[cols]
+        self.sq = diff * diff
+
+    def __call__(
+        self, y: FloatArray, theta: FloatArray, noise_floor: float
+    ) -> tuple[float, FloatArray]:
+        n = self.n
+        dim = self.sq.shape[1]
+        rho = np.exp(theta[:dim])
+        s = math.exp(theta[dim])
+        excess = math.exp(theta[dim + 1])
+        k0, dk0 = _matern_from_r2(self.sq @ rho)
+        # potrf(lower) reads only the lower triangle.
+        K = np.zeros((n, n))
+        K.flat[self.flat_lower] = s * k0
+        K.flat[:: n + 1] = s + noise_floor + excess
+        L = _cholesky(K)
+        alpha = scipy.linalg.cho_solve((L, True), y, check_finite=False)
+        value = -0.5 * float(y @ alpha) - float(np.log(np.diag(L)).sum()) - 0.5 * n * _LOG_2PI
+        K_inv, info = scipy.linalg.lapack.dpotri(L, lower=1, overwrite_c=1)
+        if info != 0:
+            raise np.linalg.LinAlgError(f"potri failed with info={info}")
+        # W = alpha alpha^T - K^-1 on the pairs below the diagonal and on the diagonal;
+        # the gradient is 0.5 tr(W dK) and W, dK are symmetric.
+        W_pairs = alpha[self.rows] * alpha[self.cols]
+        W_pairs -= K_inv.flat[self.flat_lower]
+        W_diag_sum = float(alpha @ alpha) - float(np.trace(K_inv))
+        grad = np.empty(dim + 2)
+        # d r2 / d log rho_j = rho_j sq_j; the kernel's diagonal does not depend on rho.
+        grad[:dim] = (s * (W_pairs * dk0)) @ self.sq * rho
+        grad[dim] = s * (float(W_pairs @ k0) + 0.5 * W_diag_sum)
+        grad[dim + 1] = 0.5 * excess * W_diag_sum
+        return value, grad
 
 
 def fit_gp(
@@ -392,10 +414,12 @@ def fit_gp(
             for p in starts
         ]
 
+    pairs = _PairwiseData(X)
+
     def neg_posterior(free: FloatArray, noise_theta: float) -> tuple[float, FloatArray]:
         theta = free if not fixed_noise else np.append(free, noise_theta)
         try:
-            lml, g = log_marginal_likelihood(X, y, theta, noise_floor)
+            lml, g = pairs(y, theta, noise_floor)
         except np.linalg.LinAlgError:
             return 1e300, np.zeros_like(free)
         lp, gp_ = _log_prior_and_grad(theta, dim, noise_floor)
