@@ -31,30 +31,18 @@ import argparse
 import json
 import os
 import queue
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import textwrap
 import time
-import urllib.request
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 
-CHROMIUM = os.environ.get("NBOPT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+# the e2e tests' helpers start JupyterLab and drive it from Playwright
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
+
 MARK = "NBOPT-BENCH "
 
 # ------------------------------------------------------------------ part 1: kernel side
@@ -247,79 +235,6 @@ INSTALL_PROBES = """
 """
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def start_lab(base: Path) -> SimpleNamespace:
-    root, home = base / "root", base / "home"
-    root.mkdir(parents=True)
-    notif = home / "lab-settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings"
-    notif.parent.mkdir(parents=True)
-    notif.write_text('{"fetchNews": "false", "checkForUpdates": false}')
-    port = _free_port()
-    env = dict(os.environ)
-    env.update(
-        JUPYTER_CONFIG_DIR=str(home / "config"),
-        JUPYTER_DATA_DIR=str(home / "data"),
-        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(home / "lab-settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(home / "lab-workspaces"),
-        IPYTHONDIR=str(home / "ipython"),
-        PYTHONUNBUFFERED="1",
-    )
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        "--ServerApp.allow_root=True",
-        "--IdentityProvider.token=",
-        "--ServerApp.password=",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.extension_manager=readonly",
-    ]
-    log = open(home / "server.log", "wb")
-    proc = subprocess.Popen(
-        cmd, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited: {(home / 'server.log').read_text()}")
-        try:
-            with urllib.request.urlopen(url + "/api/status", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("jupyter lab did not come up")
-        time.sleep(0.25)
-    return SimpleNamespace(url=url, root=root, proc=proc, log=log)
-
-
-def stop_lab(lab: SimpleNamespace) -> None:
-    if lab.proc.poll() is None:
-        lab.proc.send_signal(signal.SIGTERM)
-        try:
-            lab.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(lab.proc.pid, signal.SIGKILL)
-            lab.proc.wait(timeout=10)
-    lab.log.close()
-
-
 def browser_benchmark(
     n_opt: int,
     steps: int,
@@ -327,11 +242,17 @@ def browser_benchmark(
     screenshot: str | None = None,
     profile: bool = False,
 ) -> dict[str, Any]:
+    from labhelpers import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        open_notebook,
+        run_cell,
+        start_lab,
+        stop_lab,
+        wait_kernel_idle,
+        write_notebook,
+    )
     from playwright.sync_api import sync_playwright
-
-    # the e2e tests' Playwright helpers for driving JupyterLab
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
-    from labhelpers import open_notebook, run_cell, wait_kernel_idle, write_notebook
 
     with tempfile.TemporaryDirectory(prefix="nbopt-bench-") as tmp:
         lab = start_lab(Path(tmp))
