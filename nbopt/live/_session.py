@@ -25,6 +25,8 @@ _T = TypeVar("_T")
 _INTERRUPT_POLL = 0.1
 # How far a paced run may fall behind its schedule before the schedule restarts (seconds).
 _MAX_LAG = 0.25
+# Shortest wait between two bursts of a paced run (seconds).
+_MIN_WAIT = 0.001
 
 _KEEP_OBSERVER_ERRORS = 100
 
@@ -182,7 +184,10 @@ class Session:
         self._observer_error_count = 0
         self._warned_observer = False
 
-        self._remaining: int | None = None
+        # step(n): the step count at which the run pauses (None: play on).
+        self._stop_at: int | None = None
+        # Bumped by every control that a burst of steps must stop for.
+        self._control_version = 0
         self._pause_requested = False
         self._stop_requested = False
         self._calls: list[_Call] = []
@@ -248,6 +253,7 @@ class Session:
         checked = _check_sps(value)
         with self._cond:
             self._steps_per_second = checked
+            self._control_version += 1
             self._cond.notify_all()
 
     def __repr__(self) -> str:
@@ -352,6 +358,7 @@ class Session:
             if self._state != "running":
                 return
             self._pause_requested = True
+            self._control_version += 1
             self._cond.notify_all()
             generation = self._generation
             if wait and not self._on_session_thread():
@@ -480,6 +487,7 @@ class Session:
             if self._accepting_calls and not self._on_session_thread():
                 future = Future()
                 self._calls.append(_Call(bound, future))
+                self._control_version += 1
                 self._cond.notify_all()
         if future is not None:
             return future.result()
@@ -514,8 +522,9 @@ class Session:
             if self._state in ("stopped", "error"):
                 how = "was stopped" if self._state == "stopped" else "failed"
                 raise RuntimeError(f"the session {how}; call reset() before running it again")
-            self._remaining = n
+            self._stop_at = None if n is None else self._step_count + n
             self._pause_requested = False
+            self._control_version += 1
             if self._state == "running":
                 self._cond.notify_all()
                 return
@@ -535,6 +544,7 @@ class Session:
         with self._cond:
             if self._state == "running":
                 self._stop_requested = True
+                self._control_version += 1
                 self._cond.notify_all()
             if not wait or self._on_session_thread():
                 return
@@ -592,7 +602,8 @@ class Session:
             start_step = self._step_count
         self._dispatch(EventBatch([], "running", start_step))
         last_flush = time.monotonic()
-        last_step_at = -math.inf
+        # the fixed schedule of a paced run: when its next step is due
+        next_step_at = -math.inf
         while True:
             end: SessionState | None = None
             calls: list[_Call] = []
@@ -605,24 +616,28 @@ class Session:
                     if self._stop_requested:
                         end = "stopped"
                         break
-                    if self._pause_requested or self._remaining == 0:
+                    if self._pause_requested or self._steps_left() == 0:
                         end = "paused"
                         break
                     now = time.monotonic()
                     flush_at = last_flush + interval if pending else math.inf
                     sps = self._steps_per_second
-                    step_at = -math.inf if sps is None else last_step_at + 1.0 / sps
+                    step_at = -math.inf if sps is None else next_step_at
                     if now >= flush_at:
                         flush = True
                         break
                     if now >= step_at:
                         break
-                    self._cond.wait(min(flush_at, step_at) - now)
+                    # Paced steps come in small bursts: a wake-up costs about as much as a
+                    # fast step, and nobody sees a millisecond.
+                    self._cond.wait(min(flush_at - now, max(step_at - now, _MIN_WAIT)))
                 if end is not None:
                     self._end(end, pending)
                     return
                 if flush:
                     batch = EventBatch(pending, "running", self._step_count)
+                version = self._control_version
+                limit = self._steps_left()
             if calls:
                 self._run_calls(calls)
             elif flush:
@@ -630,25 +645,60 @@ class Session:
                 last_flush = now
                 self._dispatch(batch)
             else:
-                # A fixed schedule: oversleeping one step is made up by the next ones, so the
-                # paced rate is the asked rate; a run far behind (a slow engine, a pause in
-                # the machine) starts a new schedule rather than bursting to catch up.
-                sps = self._steps_per_second
-                due = last_step_at + (0.0 if sps is None else 1.0 / sps)
-                last_step_at = due if now - due < _MAX_LAG else now
-                end = self._one_step(pending)
+                # A fixed schedule: oversleeping is made up by the next steps, so the paced
+                # rate is the asked rate; a run far behind (a slow engine, a pause in the
+                # machine) starts a new schedule rather than bursting to catch up.
+                period = 0.0 if sps is None else 1.0 / sps
+                if now - next_step_at >= _MAX_LAG:
+                    next_step_at = now
+                end, next_step_at = self._burst(
+                    pending, version, limit, last_flush + interval, next_step_at, period
+                )
                 if end is not None:
                     with self._cond:
                         self._end(end, pending)
                     return
 
+    def _steps_left(self) -> int | None:
+        """Return the steps left before a ``step(n)`` pauses; None when playing."""
+        return None if self._stop_at is None else max(0, self._stop_at - self._step_count)
+
+    def _burst(
+        self,
+        pending: list[Any],
+        version: int,
+        limit: int | None,
+        deadline: float,
+        next_step_at: float,
+        period: float,
+    ) -> tuple[SessionState | None, float]:
+        """Take the steps that are due, without locking between them.
+
+        The burst ends at ``limit`` steps, at the flush ``deadline``, when the next paced
+        step is not due yet, or as soon as a control (call, pause, stop, speed, step(n))
+        bumps the control version; the loop then handles it before any further step.
+        Returns the run's end, if the engine ended it, and the schedule's next due time.
+        """
+        taken = 0
+        with self._engine_lock:
+            while True:
+                end = self._one_step(pending)
+                taken += 1
+                next_step_at += period
+                if end is not None or taken == limit or self._control_version != version:
+                    return end, next_step_at
+                now = time.monotonic()
+                if now >= deadline or now < next_step_at:
+                    return None, next_step_at
+
     def _one_step(self, pending: list[Any]) -> SessionState | None:
+        # Called holding the engine lock, never the condition: only this thread writes the
+        # step count during a run (reset() waits for the run to end).
         try:
-            with self._engine_lock:
-                if self._engine.finished:
-                    return "finished"
-                event = self._engine.step()
-                done = bool(self._engine.finished)
+            if self._engine.finished:
+                return "finished"
+            event = self._engine.step()
+            done = bool(self._engine.finished)
         except KeyboardInterrupt:
             # Only a deliberate raise gets here (signals go to the main thread): treat it as
             # the user's stop, like Ctrl-C in a foreground run.
@@ -658,10 +708,7 @@ class Session:
                 self._record_error(exc)
             return "error"
         pending.append(event)
-        with self._cond:
-            self._step_count += 1
-            if self._remaining is not None:
-                self._remaining -= 1
+        self._step_count += 1
         return "finished" if done else None
 
     def _end(self, end: SessionState, pending: list[Any]) -> None:
@@ -669,7 +716,7 @@ class Session:
         self._state = end
         self._stop_requested = False
         self._pause_requested = False
-        self._remaining = None
+        self._stop_at = None
         self._accepting_calls = False
         leftover, self._calls = self._calls, []
         failed = end == "error"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import _thread
+import itertools
 import math
 import threading
 import time
@@ -272,6 +273,32 @@ def test_throttle_spaces_steps_and_can_be_lifted_while_running() -> None:
     assert session.wait(TIMEOUT)
     assert session.state == "finished" and engine.n == 10_000
     assert session.steps_per_second is None
+
+
+class Clocked(Counter):
+    """Counts steps and remembers when each was taken."""
+
+    def __init__(self, total: int) -> None:
+        super().__init__(total)
+        self.times: list[float] = []
+
+    def step(self) -> int:
+        self.times.append(time.monotonic())
+        return super().step()
+
+
+def test_fast_paced_runs_step_in_bursts_on_schedule() -> None:
+    rate, total = 5000.0, 2000
+    engine = Clocked(total)
+    session, rec = watched(engine, steps_per_second=rate)
+    assert session.run() == "finished"
+    times = engine.times
+    # never ahead of the fixed schedule: 1999 gaps of 1/5000 s at least
+    assert times[-1] - times[0] >= (total - 1) / rate
+    # but not one wake-up per step: the steps that are due come back to back
+    wakeups = sum(1 for a, b in itertools.pairwise(times) if b - a > 0.5 / rate)
+    assert wakeups < total / 2
+    assert rec.events == list(range(1, total + 1))
 
 
 def test_pause_is_prompt_while_throttled() -> None:
