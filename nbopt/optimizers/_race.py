@@ -144,6 +144,7 @@ class Race:
             for name, opt in contestants.items()
         }
         self._names = list(self._runs)
+        self._run_list = [self._runs[name] for name in self._names]
         self._restart()
 
     # ------------------------------------------------------------------ properties
@@ -190,9 +191,9 @@ class Race:
     @property
     def finished(self) -> bool:
         """True when every optimizer has finished or the race reached ``total_steps``."""
-        return self._step_count >= self._total_steps or all(
-            run.finished for run in self._runs.values()
-        )
+        if self._step_count >= self._total_steps:
+            return True
+        return all(run._status != "running" for run in self._run_list)
 
     @property
     def statuses(self) -> dict[str, TrajectoryStatus]:
@@ -234,26 +235,28 @@ class Race:
 
     def record(self) -> RaceStep:
         """Where every optimizer stands now, as a :class:`RaceStep`."""
-        runs = [self._runs[name] for name in self._names]
-        has_val = self._problem.has_validation
+        runs = self._run_list
+        # read straight from the runs' history rows: this runs after every step
         return RaceStep(
             step=self._step_count,
-            positions=np.stack([r._position_now() for r in runs]),
-            losses=np.array([r.loss for r in runs]),
-            grad_norms=np.array([r.grad_norm for r in runs]),
-            val_losses=np.array([r.val_loss for r in runs], dtype=np.float64) if has_val else None,
-            statuses=[r.status for r in runs],
+            positions=np.array([r._positions[r._n] for r in runs]),
+            losses=np.array([r._losses[r._n] for r in runs]),
+            grad_norms=np.array([r._grad_norms[r._n] for r in runs]),
+            val_losses=np.array([r.val_loss for r in runs], dtype=np.float64)
+            if self._problem.has_validation
+            else None,
+            statuses=[r._status for r in runs],
         )
 
     def _advance(self) -> bool:
         """Move every unfinished run one step; False (and no step) when none is left."""
-        active = [run for run in self._runs.values() if not run.finished]
+        active = [run for run in self._run_list if run._status == "running"]
         if not active:
             return False
         new = np.empty((len(active), self._problem.dim))
         if self._batch_size is not None:
             batch = self._problem.sample_batch(self._rng, self._batch_size)
-            here = np.stack([run._position_now() for run in active])
+            here = np.array([run._position_now() for run in active])
             directions = _batch_grad(self._problem, here, batch)
             for i, run in enumerate(active):
                 run._advance(directions[i], out=new[i])

@@ -326,6 +326,38 @@ class OptimizerRun:
         """True once the run has converged, diverged, reached its steps or was stopped."""
         return self._status != "running"
 
+    @property
+    def diverged_at(self) -> int | None:
+        """The step at which the run diverged, or None."""
+        return self._diverged_at
+
+    @property
+    def converged_at(self) -> int | None:
+        """The step at which the run converged, or None."""
+        return self._converged_at
+
+    def history(self, first: int = 0) -> tuple[FloatArray, FloatArray, FloatArray | None]:
+        """Rows ``first`` to :attr:`step_count` of the history, without copying.
+
+        Returns the positions ``(m, d)``, losses ``(m,)`` and validation losses ``(m,)``
+        (None without validation data) as views into the run's buffers: they hold until
+        the next step or reset, so copy what must outlive that (:meth:`trajectory` does).
+        Row ``k`` is step ``first + k``.
+
+        Examples
+        --------
+        >>> from nbopt.optimizers import GradientDescent, OptimizerRun
+        >>> run = OptimizerRun("booth", GradientDescent(lr=0.05), steps=10)
+        >>> run.run_to_end()
+        >>> positions, losses, _ = run.history(8)
+        >>> positions.shape, len(losses)
+        ((3, 2), 3)
+        """
+        m = self._n + 1
+        first = min(max(0, int(first)), m)
+        val = None if self._val_losses is None else self._val_losses[first:m]
+        return self._positions[first:m], self._losses[first:m], val
+
     def __repr__(self) -> str:
         return (
             f"OptimizerRun({self._optimizer!r} on {self._problem.name!r}, "
@@ -499,7 +531,8 @@ def evaluate(problem: Problem, X: FloatArray) -> tuple[FloatArray, FloatArray, F
 
 
 def _evaluate(problem: Problem, X: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray | None]:
-    loss, grad = problem.value_and_grad(X)
+    # X is already a C-contiguous float64 (m, d) array: skip value_and_grad's input checks
+    loss, grad = problem._value_and_grad(X, None)
     val = problem.validation_value(X) if problem.has_validation else None
     return loss, grad, val
 

@@ -94,6 +94,17 @@ class Function2D(Problem):
         gx, gy = self._gxy(X[:, 0], X[:, 1])
         return np.stack([gx, gy], axis=-1)
 
+    def _value_and_grad(
+        self, X: FloatArray, batch: IntArray | None
+    ) -> tuple[FloatArray, FloatArray]:
+        x, y = X[:, 0], X[:, 1]
+        value = np.asarray(self._fxy(x, y), dtype=np.float64)
+        gx, gy = self._gxy(x, y)
+        grad = np.empty(X.shape)
+        grad[:, 0] = gx
+        grad[:, 1] = gy
+        return value, grad
+
 
 def _rebuild(name: str, options: dict[str, Any]) -> Function2D:
     return FUNCTIONS[name](**options)

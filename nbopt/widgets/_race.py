@@ -43,9 +43,6 @@ MAX_POINTS_PER_FLUSH = 256
 PROJECTION_INTERVAL = 0.25
 
 
-_STOPPED = ("diverged", "converged")
-
-
 def _auto_speed(total_steps: int, n_opt: int) -> float | None:
     """Pick a pace at which a short race takes about six seconds; long runs go flat out."""
     if total_steps * n_opt >= INTERACTIVE_BUDGET:
@@ -147,15 +144,15 @@ class OptimizerRace(anywidget.AnyWidget):
         self._epoch = 0
         self._seq = 0
         self._quiet_reset = False
-        self._finished_runs: set[int] = set()
-        self._finished_at: dict[int, int | None] = {}
+        self._runs = [race.runs[name] for name in names]
+        # the last step streamed per optimizer (its next append starts after it)
+        self._sent = [-1 for _ in names]
         self._exits: dict[int, np.ndarray | None] = {}
         self._last_projection = -math.inf
-        self._positions: list[list[np.ndarray]] = [[] for _ in names]
         self._session = Session(race, max_flush_rate=30.0, steps_per_second=sps)
         self._unobserve = self._session.observe(self._on_batch)
         self.on_msg(self._on_msg)
-        self._seed_positions()
+        self._rebase()
         self._sync_traits()
         self._store_snapshot()
 
@@ -317,14 +314,11 @@ class OptimizerRace(anywidget.AnyWidget):
         info = self._info()
         return snapshot_message(info, self._epoch, self._next_seq(), interactive=self.interactive)
 
-    def _seed_positions(self) -> None:
-        self._finished_runs = set()
-        self._finished_at = {}
+    def _rebase(self) -> None:
+        """Start a new epoch (reset, recompute): the stream goes on from the snapshot."""
+        self._sent = [run.step_count for run in self._runs]
         self._exits = {}
         self._last_projection = -math.inf
-        if self._race.problem.dim > 2:
-            trajs = self._race.trajectories()
-            self._positions = [[np.asarray(trajs[n].positions, dtype=float)] for n in self.names]
 
     def _sync_traits(self) -> None:
         runs = self._race.runs
@@ -371,7 +365,7 @@ class OptimizerRace(anywidget.AnyWidget):
         self._session.call(self._race.run_to_end)
         with self._lock:
             self._epoch += 1
-            self._seed_positions()
+            self._rebase()
         self._sync_traits()
         self._send_snapshot(store=True)
 
@@ -419,7 +413,7 @@ class OptimizerRace(anywidget.AnyWidget):
         if batch.reset:
             with self._lock:
                 self._epoch += 1
-                self._seed_positions()
+                self._rebase()
             self._sync_traits()
             if not self._quiet_reset:
                 self._send_snapshot(store=True)
@@ -438,98 +432,51 @@ class OptimizerRace(anywidget.AnyWidget):
             self._store_snapshot()
 
     def _append(self, batch: EventBatch) -> tuple[dict[str, Any], list[bytes]]:
+        """Build the stream message of one batch: each run's history since the last one.
+
+        Read from the runs' history buffers (the session thread calls this between
+        steps), at most :data:`MAX_POINTS_PER_FLUSH` rows per run, evenly spaced, the
+        newest always included. An optimizer that stopped adds nothing more.
+        """
         race = self._race
-        names = self.names
-        events = list(batch.events)
         dim = int(race.problem.dim)
-        arrays: list[tuple[str, Any]] = []
-        updates = []
-        projection_meta = None
         projection = None
         if dim > 2:
             now = time.monotonic()
             if batch.final or now - self._last_projection >= PROJECTION_INTERVAL:
                 self._last_projection = now
-                projection = self._projection(events)
-        n_opt = len(names)
-        # every event's arrays stacked once (the engine thread waits while this runs)
-        all_steps = np.fromiter((ev.step for ev in events), dtype=float, count=len(events))
-        all_pos = np.array([ev.positions for ev in events], dtype=float).reshape(-1, n_opt, dim)
-        all_loss = np.array([ev.losses for ev in events], dtype=float).reshape(-1, n_opt)
-        all_val = None
-        if events and events[0].val_losses is not None:
-            all_val = np.array([ev.val_losses for ev in events], dtype=float).reshape(-1, n_opt)
-        for i, name in enumerate(names):
-            run = race.runs[name]
-            keep = self._event_indices(events, i)
-            steps = all_steps[keep]
-            pos = all_pos[keep, i, :]
-            loss = all_loss[keep, i]
-            val = None if all_val is None else all_val[keep, i]
-            if dim > 2:
-                if len(events):
-                    self._positions[i].append(all_pos[:, i, :].copy())
-                plane = (
-                    projection.project(pos) if projection is not None else np.zeros((len(pos), 2))
-                )
-            else:
-                plane = pos[:, :2]
-            arrays += [(f"t{i}.steps", steps), (f"t{i}.pos", plane), (f"t{i}.loss", loss)]
-            if val is not None:
-                arrays.append((f"t{i}.val", val))
-            position = np.asarray(run.position, dtype=float).reshape(-1)
-            point = (
-                projection.project(position)
-                if projection is not None
-                else (position[:2] if dim == 2 else None)
-            )
-            status = str(run.status)
-            stopped_at = self._stopped_at(i, status) if status in _STOPPED else None
-            exit_at = self._exit(i) if status == "diverged" and dim == 2 else None
-            updates.append(
-                {
-                    "status": status,
-                    "step": int(getattr(run, "step_count", batch.step)),
-                    "lr": finite_or_none(getattr(run.optimizer, "lr", None)),
-                    "loss": finite_or_none(run.loss),
-                    "val_loss": None if val is None or not len(val) else finite_or_none(val[-1]),
-                    "diverged_at": stopped_at if status == "diverged" else None,
-                    "converged_at": stopped_at if status == "converged" else None,
-                    "point": None
-                    if point is None or not np.isfinite(point).all()
-                    else [float(point[0]), float(point[1])],
-                    "exit": None if exit_at is None else [float(exit_at[0]), float(exit_at[1])],
-                }
-            )
-            if projection is not None:
-                full = (
-                    np.concatenate(self._positions[i]) if self._positions[i] else np.zeros((0, dim))
-                )
-                ok = np.isfinite(full).all(axis=1)
-                idx = np.flatnonzero(ok)
-                sel = idx[decimate_indices(len(idx), self._max_points)] if len(idx) else idx
-                arrays += [
-                    (f"t{i}.path_steps", sel.astype(float)),
-                    (f"t{i}.path", projection.project(full[sel]).reshape(-1, 2)),
-                ]
+                projection = self._projection()
+        arrays: list[tuple[str, Any]] = []
+        updates = []
+        with self._lock:
+            for i, run in enumerate(self._runs):
+                first = self._sent[i] + 1
+                pos, loss, val = run.history(first)
+                count = len(loss)
+                self._sent[i] = first + count - 1
+                if count > MAX_POINTS_PER_FLUSH:
+                    keep = decimate_indices(count, MAX_POINTS_PER_FLUSH)
+                    steps = (keep + first).astype(float)
+                    pos, loss = pos[keep], loss[keep]
+                    val = None if val is None else val[keep]
+                else:
+                    steps = np.arange(first, first + count, dtype=float)
+                if projection is not None:
+                    plane = projection.project(pos)
+                elif dim == 2:
+                    plane = pos
+                else:
+                    plane = np.zeros((count, 2))
+                arrays += [(f"t{i}.steps", steps), (f"t{i}.pos", plane), (f"t{i}.loss", loss)]
+                if val is not None:
+                    arrays.append((f"t{i}.val", val))
+                updates.append(self._trace_update(i, run, projection))
+                if projection is not None:
+                    arrays += self._projected_path(i, run, projection)
+        projection_meta = None
         if projection is not None:
-            allp = [projection.project(np.concatenate(p)) for p in self._positions if p]
-            pts = np.concatenate(allp) if allp else np.zeros((0, 2))
-            pts = pts[np.isfinite(pts).all(axis=1)]
-            view = _view_of(pts)
-            projection_meta = {
-                "view": view,
-                "axis_labels": [
-                    f"PC1 ({100 * projection.explained[0]:.0f}% of variance)",
-                    f"PC2 ({100 * projection.explained[1]:.0f}% of variance)",
-                ],
-                "explained": [float(v) for v in projection.explained],
-            }
-            minima = np.asarray(race.problem.minima, dtype=float).reshape(-1, dim)
-            arrays += [
-                ("minima", projection.project(minima).reshape(-1, 2)),
-                ("start", projection.project(np.asarray(race.start, dtype=float)).reshape(1, 2)),
-            ]
+            projection_meta, more = self._projection_meta(projection)
+            arrays += more
         meta = {
             "step": int(race.step_count),
             "state": "finished" if race.finished and batch.final else str(batch.state),
@@ -541,64 +488,76 @@ class OptimizerRace(anywidget.AnyWidget):
         }
         return message("append", self._epoch, self._next_seq(), meta, arrays)
 
-    def _event_indices(self, events: list[Any], i: int) -> np.ndarray:
-        """Events that add a point for optimizer ``i``: while it runs, plus the one it stops on."""
-        n = len(events)
-        if i in self._finished_runs:
-            return np.zeros(0, dtype=np.intp)
-        if n == 0 or str(events[-1].statuses[i]) == "running":
-            # a run that still runs after the batch ran all through it (statuses never go
-            # back to running within an epoch): every event, no per-event look
-            keep = np.arange(n)
-            if n > MAX_POINTS_PER_FLUSH:
-                keep = keep[decimate_indices(n, MAX_POINTS_PER_FLUSH)]
-            return keep
-        return np.asarray(self._scan_events(events, i), dtype=np.intp)
+    def _trace_update(self, i: int, run: Any, projection: Any) -> dict[str, Any]:
+        dim = int(self._race.problem.dim)
+        position = run.position
+        if projection is not None:
+            point = projection.project(position)
+        else:
+            point = position if dim == 2 else None
+        status = str(run.status)
+        val = run.val_loss
+        return {
+            "status": status,
+            "step": int(run.step_count),
+            "lr": finite_or_none(getattr(run.optimizer, "lr", None)),
+            "loss": finite_or_none(run.loss),
+            "val_loss": None if val is None else finite_or_none(val),
+            "diverged_at": run.diverged_at,
+            "converged_at": run.converged_at,
+            "point": None
+            if point is None or not np.isfinite(point).all()
+            else [float(point[0]), float(point[1])],
+            "exit": self._exit(i) if status == "diverged" and dim == 2 else None,
+        }
 
-    def _scan_events(self, events: list[Any], i: int) -> list[int]:
-        keep = []
-        for k, ev in enumerate(events):
-            if i in self._finished_runs:
-                break
-            keep.append(k)
-            if str(ev.statuses[i]) != "running":
-                self._finished_runs.add(i)
-                self._finished_at[i] = int(ev.step)
-        if len(keep) > MAX_POINTS_PER_FLUSH:
-            sel = decimate_indices(len(keep), MAX_POINTS_PER_FLUSH)
-            keep = [keep[j] for j in sel]
-        return keep
+    def _projected_path(self, i: int, run: Any, projection: Any) -> list[tuple[str, Any]]:
+        """Return the whole path of optimizer ``i`` on the projection plane, decimated."""
+        full = run.history(0)[0]
+        idx = np.flatnonzero(np.isfinite(full).all(axis=1))
+        sel = idx[decimate_indices(len(idx), self._max_points)] if len(idx) else idx
+        return [
+            (f"t{i}.path_steps", sel.astype(float)),
+            (f"t{i}.path", projection.project(full[sel]).reshape(-1, 2)),
+        ]
 
-    def _exit(self, i: int) -> np.ndarray | None:
+    def _projection_meta(self, projection: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
+        dim = int(self._race.problem.dim)
+        pts = np.concatenate([projection.project(run.history(0)[0]) for run in self._runs])
+        pts = pts[np.isfinite(pts).all(axis=1)]
+        meta = {
+            "view": _view_of(pts),
+            "axis_labels": [
+                f"PC1 ({100 * projection.explained[0]:.0f}% of variance)",
+                f"PC2 ({100 * projection.explained[1]:.0f}% of variance)",
+            ],
+            "explained": [float(v) for v in projection.explained],
+        }
+        minima = np.asarray(self._race.problem.minima, dtype=float).reshape(-1, dim)
+        arrays = [
+            ("minima", projection.project(minima).reshape(-1, 2)),
+            ("start", projection.project(np.asarray(self._race.start, dtype=float)).reshape(1, 2)),
+        ]
+        return meta, arrays
+
+    def _exit(self, i: int) -> list[float] | None:
         """Where diverged optimizer ``i`` left the landscape's view (computed once)."""
         if i not in self._exits:
             land = self._landscape
-            positions = self._race.runs[self.names[i]].trajectory().positions
+            positions = self._runs[i].history(0)[0]
             if land is None or len(positions) == 0:
                 self._exits[i] = None
             else:
                 xs, ys = land.x, land.y
                 view = ((float(xs[0]), float(xs[-1])), (float(ys[0]), float(ys[-1])))
                 self._exits[i] = exit_point(np.asarray(positions)[:, :2], view)
-        return self._exits[i]
+        exit_at = self._exits[i]
+        return None if exit_at is None else [float(exit_at[0]), float(exit_at[1])]
 
-    def _stopped_at(self, i: int, status: str) -> int | None:
-        """Step at which optimizer ``i`` stopped with ``status`` (seen in the stream)."""
-        if i not in self._finished_at:
-            # stopped before this widget streamed it (e.g. a recompute): ask its history once
-            traj = self._race.runs[self.names[i]].trajectory()
-            self._finished_at[i] = (
-                traj.diverged_at if traj.diverged_at is not None else (traj.converged_at)
-            )
-        return self._finished_at[i]
-
-    def _projection(self, events: list[Any]) -> Any:
+    def _projection(self) -> Any:
         dim = int(self._race.problem.dim)
         chunks = [np.asarray(self._race.start, dtype=float).reshape(1, dim)]
-        for p in self._positions:
-            chunks.extend(p)
-        for ev in events:
-            chunks.append(np.asarray(ev.positions, dtype=float).reshape(-1, dim))
+        chunks += [run.history(0)[0] for run in self._runs]
         pts = np.concatenate(chunks)
         pts = pts[np.isfinite(pts).all(axis=1)]
         # the main directions of a long run are as well seen from a uniform subset

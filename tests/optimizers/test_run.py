@@ -204,6 +204,34 @@ def test_optimizer_run_steps_resets_and_grows() -> None:
     assert r.status == "stopped" and r.trajectory().steps == 1
 
 
+def test_history_views_match_the_trajectory_and_stop_points() -> None:
+    r = OptimizerRun("rosenbrock", Adam(lr=0.05), start=START, steps=300)
+    for _ in range(40):
+        r.step()
+    traj = r.trajectory()
+    pos, loss, val = r.history(35)
+    np.testing.assert_array_equal(pos, traj.positions[35:])
+    np.testing.assert_array_equal(loss, traj.losses[35:])
+    assert val is None and len(loss) == 6
+    assert [len(r.history(k)[1]) for k in (-5, 0, 40, 41, 99)] == [41, 41, 1, 0, 0]
+    assert (r.diverged_at, r.converged_at) == (None, None)
+
+    big = OptimizerRun("rosenbrock", GradientDescent(lr=1.0), start=START, steps=100)
+    big.run_to_end()
+    assert big.diverged_at == big.trajectory().diverged_at == big.step_count
+    assert len(big.history(0)[1]) == big.step_count + 1
+    calm = OptimizerRun("booth", GradientDescent(lr=0.05), steps=5000)
+    calm.run_to_end()
+    assert calm.status == "converged" and calm.converged_at == calm.step_count
+
+    data = OptimizerRun("linear_regression", SGD(lr=0.05), steps=5, batch_size=8, seed=1)
+    data.run_to_end()
+    _, losses, vals = data.history(2)
+    assert vals is not None
+    np.testing.assert_array_equal(vals, data.trajectory().val_losses[2:])
+    assert len(losses) == 4
+
+
 def test_trajectories_are_snapshots() -> None:
     r = OptimizerRun("rosenbrock", Adam(lr=0.05), start=START, steps=10)
     r.step()
