@@ -173,11 +173,22 @@ BROWSER_CELLS = [
             steps=STEPS,
         )
         w = OptimizerRace(race, steps_per_second={rate!r})
+
+        # when each stream message left the widget (for the latency breakdown)
+        SENDS = []
+        _send = w.send
+
+        def _stamped_send(content, buffers=None):
+            _send(content, buffers)
+            SENDS.append((time.time(), content.get("meta", {{}}).get("step", -1)))
+
+        w.send = _stamped_send
         w
         """
     ),
     "w.play()",
-    "np.save('step_times.npy', STEP_T); print(w.state, w.step)",
+    "np.save('step_times.npy', STEP_T); np.save('send_times.npy', np.array(SENDS).reshape(-1, 2));"
+    " print(w.state, w.step)",
 ]
 
 IDLE_FPS = """
@@ -317,9 +328,32 @@ def browser_benchmark(
                 finally:
                     browser.close()
             step_t = np.load(lab.root / "step_times.npy")
+            sends = np.load(lab.root / "send_times.npy")
         finally:
             stop_lab(lab)
-    return {**_browser_figures(data, step_t, points, console), "hot": hot, "idle_fps": idle_fps}
+    figures = _browser_figures(data, step_t, points, console)
+    return {**figures, **_send_split(step_t, sends, data), "hot": hot, "idle_fps": idle_fps}
+
+
+def _send_split(step_t: np.ndarray, sends: np.ndarray, data: dict[str, Any]) -> dict[str, float]:
+    """Split the step-to-draw latency at the kernel's send: step -> sent and sent -> drawn."""
+    sends = sends[sends[:, 1] > 0]
+    paints = np.array([(s, t / 1e3) for s, t, _, _ in data["paints"] if s > 0]).reshape(-1, 2)
+    if not len(sends) or not len(paints):
+        return {}
+    steps = np.arange(1, len(step_t))
+    # the first message carrying step k, and the first draw showing it
+    k_send = np.searchsorted(np.maximum.accumulate(sends[:, 1]), steps)
+    k_draw = np.searchsorted(np.maximum.accumulate(paints[:, 0]), steps)
+    ok = (k_send < len(sends)) & (k_draw < len(paints))
+    to_send = 1e3 * (sends[k_send[ok], 0] - step_t[steps[ok]])
+    to_draw = 1e3 * (paints[k_draw[ok], 1] - sends[k_send[ok], 0])
+    return {
+        "step_to_send_p50_ms": float(np.percentile(to_send, 50)),
+        "step_to_send_p95_ms": float(np.percentile(to_send, 95)),
+        "send_to_draw_p50_ms": float(np.percentile(to_draw, 50)),
+        "send_to_draw_p95_ms": float(np.percentile(to_draw, 95)),
+    }
 
 
 def _hot_functions(profile: dict[str, Any], n: int = 12) -> list[tuple[float, str]]:
@@ -487,6 +521,12 @@ def browser_report(args: argparse.Namespace, rate: float | None) -> None:
         f"step -> draw latency: p50 {b['latency_draw_p50_ms']:.1f} ms, "
         f"p95 {b['latency_draw_p95_ms']:.1f} ms"
     )
+    if "step_to_send_p50_ms" in b:
+        print(
+            f"  of which step -> sent by the kernel: p50 {b['step_to_send_p50_ms']:.1f} ms, "
+            f"p95 {b['step_to_send_p95_ms']:.1f} ms; sent -> drawn: p50 "
+            f"{b['send_to_draw_p50_ms']:.1f} ms, p95 {b['send_to_draw_p95_ms']:.1f} ms"
+        )
     print(
         f"step -> painted (next frame) latency: p50 {b['latency_paint_p50_ms']:.1f} ms, "
         f"p95 {b['latency_paint_p95_ms']:.1f} ms (target p95 < 100); newest step of each "

@@ -39,6 +39,8 @@ _log = logging.getLogger(__name__)
 INTERACTIVE_BUDGET = 50_000
 #: Most new points per optimizer in one streamed batch (the frontend decimates further).
 MAX_POINTS_PER_FLUSH = 256
+#: Longest wait for the kernel's IOPub thread to send a stream message (seconds).
+IOPUB_WAIT = 0.05
 #: Projections (dim > 2) are recomputed at most this often while running (seconds).
 PROJECTION_INTERVAL = 0.25
 
@@ -420,16 +422,31 @@ class OptimizerRace(anywidget.AnyWidget):
             return
         content, buffers = self._append(batch)
         self.send(content, buffers)
-        # the kernel's IOPub thread puts the message on the wire and needs the GIL for it:
-        # hand it over now, not when a flat-out engine loop next gets switched out
-        # (benchmarks/streaming.py, flat out: step-to-paint p95 ~150 -> ~100-120 ms)
-        time.sleep(0)
+        self._let_iopub_send()
         # the stream message already carries step, state and statuses: the synced traits
         # (one more comm message each time) follow only when the run starts or ends
         if batch.final or self.state != self._display_state():
             self._sync_traits()
         if batch.final:
             self._store_snapshot()
+
+    def _let_iopub_send(self) -> None:
+        """Wait (briefly) until the kernel's IOPub thread has put the message on the wire.
+
+        That thread needs the GIL for every part of a send. Against a flat-out engine
+        loop it would get it back only once per switch interval (5 ms) at each of its
+        blocking calls, and a message would reach the browser 50-200 ms late; waiting
+        here hands it the GIL until it is done, about a millisecond.
+        """
+        kernel = getattr(getattr(self, "comm", None), "kernel", None)
+        thread = getattr(getattr(kernel, "iopub_socket", None), "io_thread", None)
+        schedule = getattr(thread, "schedule", None)
+        if not callable(schedule):
+            time.sleep(0)
+            return
+        sent = threading.Event()
+        schedule(sent.set)
+        sent.wait(IOPUB_WAIT)
 
     def _append(self, batch: EventBatch) -> tuple[dict[str, Any], list[bytes]]:
         """Build the stream message of one batch: each run's history since the last one.
