@@ -17,8 +17,11 @@ Two measurements, one run, figures printed at the end:
    i.e. after that frame was painted). Target: p95 < 100 ms.
 
 The browser part runs twice by default: flat out (the engine as fast as it goes, about
-35,000 optimizer steps/s on an idle machine: the hardest case for the page) and paced at
-10,000 optimizer steps/s, the kernel part's target rate (``--browser-rate``).
+40,000-50,000 optimizer steps/s here: the hardest case for the page, and on a 2-core
+machine the kernel then keeps one core busy while Chromium and the Jupyter server share
+the other) and paced at 10,000 optimizer steps/s, the kernel part's target rate
+(``--browser-rate``). The step -> draw latency is also split at the moment the kernel's
+widget sent the message that carried the step.
 
 Run: ``.venv/bin/python benchmarks/streaming.py`` (``--skip-browser`` for part 1 only).
 Both clocks are the machine's wall clock; the machine's load average is printed too,
