@@ -189,11 +189,13 @@ def test_lr_slider_divergence_labels_and_model_problems(page, jupyter_lab):
 def test_saved_notebook_shows_the_race_without_a_kernel(page, jupyter_lab):
     """An executed, saved, trusted notebook re-renders its race from the saved widget state.
 
-    JupyterLab 4.6 with jupyterlab_widgets 8.1 loads saved widget state only once a kernel
-    session is ready (with "No Kernel" its restoreWidgets stops at the missing kernel), so
-    the notebook opens on a fresh kernel that never ran the cell: no Python widget exists
-    to answer the view's snapshot request, and all it can draw is the saved ``snapshot``
-    trait. The kernel is then shut down and the view must stay.
+    JupyterLab 4.6 with ipywidgets 8.1.9 (jupyterlab_widgets 3.0.17) reads saved widget
+    state only after asking a kernel for its widgets: with "No Kernel", restoreWidgets
+    stops at "Kernel not set" before it reads the notebook's metadata (upstream,
+    jupyterlab/jupyterlab#15361). So the notebook opens on a fresh kernel that never ran
+    the cell: no Python widget exists to answer the view's snapshot request, and all it
+    can draw is the saved ``snapshot`` trait. The kernel is then shut down and the view
+    must stay.
     """
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {
