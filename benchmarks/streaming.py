@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import queue
 import sys
 import tempfile
 import textwrap
@@ -43,8 +42,10 @@ from typing import Any
 
 import numpy as np
 
-# the e2e tests' helpers start JupyterLab and drive it from Playwright
+# the e2e tests' helpers run kernels, start JupyterLab and drive it from Playwright
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
+
+from kernelhelpers import run_in_kernel
 
 MARK = "NBOPT-BENCH "
 
@@ -86,42 +87,6 @@ def _bench(n_opt, steps, rate, repeats):
 """
 
 
-def run_in_kernel(code_cells: list[str], timeout: float = 900) -> list[str]:
-    """Execute cells in a fresh ipykernel; return every stdout line, IOPub drained throughout."""
-    from jupyter_client.manager import KernelManager
-
-    sockets = tempfile.mkdtemp(prefix="nbopt-kernel-")
-    # IPC sockets: local, and no warning about unencrypted TCP
-    km = KernelManager(kernel_name="python3", transport="ipc", ip=f"{sockets}/kernel")
-    km.start_kernel()
-    kc = km.client()
-    kc.start_channels()
-    lines: list[str] = []
-    try:
-        kc.wait_for_ready(timeout=120)
-        for code in code_cells:
-            msg_id = kc.execute(code)
-            deadline = time.monotonic() + timeout
-            while True:
-                try:
-                    msg = kc.get_iopub_msg(timeout=max(0.1, deadline - time.monotonic()))
-                except queue.Empty:
-                    raise TimeoutError(f"kernel did not finish within {timeout} s") from None
-                if msg["parent_header"].get("msg_id") != msg_id:
-                    continue
-                kind, content = msg["msg_type"], msg["content"]
-                if kind == "stream" and content["name"] == "stdout":
-                    lines.extend(content["text"].splitlines())
-                elif kind == "error":
-                    raise RuntimeError("kernel error:\n" + "\n".join(content["traceback"]))
-                elif kind == "status" and content["execution_state"] == "idle":
-                    break
-    finally:
-        kc.stop_channels()
-        km.shutdown_kernel(now=True)
-    return lines
-
-
 def kernel_benchmark(steps: int, rate: float, repeats: int) -> dict[str, Any]:
     cells = [KERNEL_SETUP]
     # "steps" are optimizer steps: a race step of 8 optimizers is 8 of them
@@ -133,7 +98,7 @@ def kernel_benchmark(steps: int, rate: float, repeats: int) -> dict[str, Any]:
     ]
     for _, n_opt, r in cases:
         cells.append(f"_bench({n_opt}, {steps}, {r!r}, {repeats})")
-    lines = run_in_kernel(cells)
+    lines, _ = run_in_kernel(cells)
     results = [json.loads(line[len(MARK) :]) for line in lines if line.startswith(MARK)]
     out = {}
     for (label, n_opt, _), res in zip(cases, results):
