@@ -351,8 +351,10 @@ class Session:
         """Pause after the step in progress.
 
         Once ``pause()`` returns (with ``wait=True``, the default) no further step is taken
-        until :meth:`play` or :meth:`step`. Called from an observer it only asks and returns.
-        Does nothing when the session is not running.
+        until :meth:`play` or :meth:`step`; a :meth:`play` or :meth:`step` from another
+        thread that comes before the pause takes effect cancels it, and ``pause()`` then
+        returns at once. Called from an observer it only asks and returns. Does nothing
+        when the session is not running.
         """
         with self._cond:
             if self._state != "running":
@@ -363,7 +365,11 @@ class Session:
             generation = self._generation
             if wait and not self._on_session_thread():
                 self._cond.wait_for(
-                    lambda: self._state != "running" or self._generation != generation
+                    lambda: (
+                        self._state != "running"
+                        or self._generation != generation
+                        or not self._pause_requested
+                    )
                 )
 
     def stop(self, *, wait: bool = True) -> None:

@@ -176,6 +176,30 @@ def test_step_while_running_pauses_after_n_more_steps() -> None:
     assert rec.events == [1, 2]
 
 
+def test_a_later_play_cancels_a_waiting_pause() -> None:
+    engine = Gated()
+    session, _ = watched(engine)
+    session.play()
+    assert engine.entered.acquire(timeout=TIMEOUT)  # a step is in progress
+    pauser = threading.Thread(target=session.pause)
+    pauser.start()
+    deadline = time.monotonic() + TIMEOUT
+    while not session._pause_requested:
+        assert time.monotonic() < deadline, "pause() never asked"
+        time.sleep(0.001)
+    session.play()  # before the pause took effect: the run goes on
+    pauser.join(TIMEOUT)
+    assert not pauser.is_alive(), "pause() kept waiting for a pause that play() cancelled"
+    for _ in range(3):
+        engine.permits.release()
+    assert engine.entered.acquire(timeout=TIMEOUT)
+    assert session.state == "running" and engine.n >= 1
+    for _ in range(10):
+        engine.permits.release()
+    session.stop()
+    assert session.state == "stopped"
+
+
 def test_stop_mid_run_keeps_every_finished_step() -> None:
     engine = Gated()
     session, rec = watched(engine)
