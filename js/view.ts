@@ -42,6 +42,9 @@ const LOSS_CSS = { w: 370, h: 220 };
 const DATA_CSS = { w: 370, h: 180 };
 const SPEED_MAX = 3.5;
 const HALO = "rgba(255,255,255,0.75)";
+/** While a run streams, the numbers in text (step, losses) change at most this often (ms):
+ * text changes cost the page a layout and a paint, and nobody reads faster. */
+const TEXT_INTERVAL = 125;
 const OWN_KEYS = new Set([
   "ArrowLeft",
   "ArrowRight",
@@ -172,6 +175,9 @@ export class RaceView {
   private cleanups: (() => void)[] = [];
   private plotRect: Rect = { x: 56, y: 14, w: 330, h: 346 };
   private speedTimer = 0;
+  private textAt = Number.NEGATIVE_INFINITY;
+  private textTimer = 0;
+  private textState = "";
 
   constructor(
     el: HTMLElement,
@@ -395,6 +401,7 @@ export class RaceView {
     for (const c of this.cleanups) c();
     for (const r of this.rows) window.clearTimeout(r.lrTimer);
     window.clearTimeout(this.speedTimer);
+    window.clearTimeout(this.textTimer);
     this.root.remove();
   }
 
@@ -411,8 +418,9 @@ export class RaceView {
     }
     const m = st.meta;
     setText(this.title, m.problem);
+    const numbers = this.textDue(m.state);
     const where = m.dim > 2 ? ` · ${m.dim} parameters` : "";
-    setText(this.status, `${m.state} · step ${m.step} / ${m.total_steps}${where}`);
+    if (numbers) setText(this.status, `${m.state} · step ${m.step} / ${m.total_steps}${where}`);
     const err = m.error ?? this.store.lastError;
     if (this.errorLine.hidden !== !err) this.errorLine.hidden = !err;
     setText(this.errorLine, err ? `error: ${err}` : "");
@@ -433,7 +441,7 @@ export class RaceView {
     this.drawLoss(st);
     if (this.dataBox.hidden !== !st.data) this.dataBox.hidden = !st.data;
     if (st.data) this.drawData(st);
-    this.updateRows(st);
+    this.updateRows(st, numbers);
     const gaps = st.traces.map((t) => maxGap(t.path));
     setData(root, "theme", this.theme.dark ? "dark" : "light");
     setData(root, "step", String(m.step));
@@ -1037,7 +1045,31 @@ export class RaceView {
     }
   }
 
-  private updateRows(st: RaceState): void {
+  /**
+   * Whether the text numbers are redrawn in this frame: always when the state changes or
+   * the run is not streaming, else at most every TEXT_INTERVAL ms, with a last redraw
+   * after the interval so the numbers never stay behind the drawing.
+   */
+  private textDue(state: string): boolean {
+    const now = performance.now();
+    if (state === this.textState && state === "running" && now - this.textAt < TEXT_INTERVAL) {
+      if (!this.textTimer) {
+        this.textTimer = window.setTimeout(
+          () => {
+            this.textTimer = 0;
+            this.schedule();
+          },
+          TEXT_INTERVAL - (now - this.textAt),
+        );
+      }
+      return false;
+    }
+    this.textState = state;
+    this.textAt = now;
+    return true;
+  }
+
+  private updateRows(st: RaceState, numbers: boolean): void {
     const key = st.traces.map((t) => `${t.name}\u0000${t.colour}`).join("\u0001");
     if (key !== this.rowsKey) {
       for (const r of this.rows) window.clearTimeout(r.lrTimer);
@@ -1050,10 +1082,13 @@ export class RaceView {
       const row = this.rows[i];
       setText(row.status, statusText(t));
       setData(row.status, "status", t.status);
-      setText(row.step, String(t.step));
-      setText(row.loss, fmt(t.loss));
       if (row.val.hidden !== !st.meta.has_validation) row.val.hidden = !st.meta.has_validation;
-      setText(row.val, fmt(t.val_loss));
+      // a run that stopped shows its final numbers at once
+      if (numbers || t.status !== "running" || row.step.textContent === "") {
+        setText(row.step, String(t.step));
+        setText(row.loss, fmt(t.loss));
+        setText(row.val, fmt(t.val_loss));
+      }
       if (t.lr !== null && document.activeElement !== row.lr && t.lr !== row.lrShown) {
         const p = toLogSlider(t.lr);
         if (p < Number(row.lr.min)) row.lr.min = String(Math.floor(p));
