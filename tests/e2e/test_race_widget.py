@@ -63,6 +63,10 @@ def test_race_renders_grows_pauses_resumes_and_survives_reload(page, jupyter_lab
     wait_kernel_idle(page)
     assert cell_output_text(page, 1).split() == [str(paused_at + 1), "paused"]
     assert int(data(page, "step")) == paused_at + 1
+    # the table's numbers caught up with the drawing (they update less often while running)
+    steps_shown = root.locator("tbody tr td:nth-child(3)").all_inner_texts()
+    assert steps_shown == [str(paused_at + 1)] * 2
+    assert root.locator(".nbopt-status").inner_text().startswith(f"paused · step {paused_at + 1} /")
 
     root.get_by_role("button", name="Play").click()
     wait_data(page, f"d.state === 'running' && Number(d.step) > {paused_at + 5}")
