@@ -608,8 +608,9 @@ class Session:
             start_step = self._step_count
         self._dispatch(EventBatch([], "running", start_step))
         last_flush = time.monotonic()
-        # the fixed schedule of a paced run: when its next step is due
-        next_step_at = -math.inf
+        # the fixed schedule of a paced run: when the last step taken was due (the next one
+        # is due one period later, at the pace asked for now)
+        last_step_at = -math.inf
         while True:
             end: SessionState | None = None
             calls: list[_Call] = []
@@ -628,7 +629,7 @@ class Session:
                     now = time.monotonic()
                     flush_at = last_flush + interval if pending else math.inf
                     sps = self._steps_per_second
-                    step_at = -math.inf if sps is None else next_step_at
+                    step_at = -math.inf if sps is None else last_step_at + 1.0 / sps
                     if now >= flush_at:
                         flush = True
                         break
@@ -655,10 +656,10 @@ class Session:
                 # rate is the asked rate; a run far behind (a slow engine, a pause in the
                 # machine) starts a new schedule rather than bursting to catch up.
                 period = 0.0 if sps is None else 1.0 / sps
-                if now - next_step_at >= _MAX_LAG:
-                    next_step_at = now
-                end, next_step_at = self._burst(
-                    pending, version, limit, last_flush + interval, next_step_at, period
+                if now - (last_step_at + period) >= _MAX_LAG:
+                    last_step_at = now - period
+                end, last_step_at = self._burst(
+                    pending, version, limit, last_flush + interval, last_step_at, period
                 )
                 if end is not None:
                     with self._cond:
@@ -675,7 +676,7 @@ class Session:
         version: int,
         limit: int | None,
         deadline: float,
-        next_step_at: float,
+        last_step_at: float,
         period: float,
     ) -> tuple[SessionState | None, float]:
         """Take the steps that are due, without locking between them.
@@ -683,19 +684,19 @@ class Session:
         The burst ends at ``limit`` steps, at the flush ``deadline``, when the next paced
         step is not due yet, or as soon as a control (call, pause, stop, speed, step(n))
         bumps the control version; the loop then handles it before any further step.
-        Returns the run's end, if the engine ended it, and the schedule's next due time.
+        Returns the run's end, if the engine ended it, and when the last step was due.
         """
         taken = 0
         with self._engine_lock:
             while True:
                 end = self._one_step(pending)
                 taken += 1
-                next_step_at += period
+                last_step_at += period
                 if end is not None or taken == limit or self._control_version != version:
-                    return end, next_step_at
+                    return end, last_step_at
                 now = time.monotonic()
-                if now >= deadline or now < next_step_at:
-                    return None, next_step_at
+                if now >= deadline or now < last_step_at + period:
+                    return None, last_step_at
 
     def _one_step(self, pending: list[Any]) -> SessionState | None:
         # Called holding the engine lock, never the condition: only this thread writes the

@@ -325,6 +325,16 @@ def test_fast_paced_runs_step_in_bursts_on_schedule() -> None:
     assert rec.events == list(range(1, total + 1))
 
 
+def test_a_faster_pace_applies_at_once() -> None:
+    engine = Counter(total=200)
+    session, rec = watched(engine, steps_per_second=0.01)  # one step every 100 s
+    session.play()
+    rec.wait_for(lambda: rec.step >= 1)
+    session.steps_per_second = 1000.0  # the next step is due in 1 ms, not in 100 s
+    assert session.wait(TIMEOUT)
+    assert session.state == "finished" and engine.n == 200
+
+
 def test_pause_is_prompt_while_throttled() -> None:
     session, rec = watched(Counter(), steps_per_second=0.01)
     session.play()
