@@ -317,8 +317,9 @@ def test_fast_paced_runs_step_in_bursts_on_schedule() -> None:
     session, rec = watched(engine, steps_per_second=rate)
     assert session.run() == "finished"
     times = engine.times
-    # never ahead of the fixed schedule: 1999 gaps of 1/5000 s at least
-    assert times[-1] - times[0] >= (total - 1) / rate
+    # never ahead of the fixed schedule: 1999 gaps of 1/5000 s at least (the first step is
+    # stamped a few microseconds after the schedule starts: 1 ms of slack)
+    assert times[-1] - times[0] >= (total - 1) / rate - 1e-3
     # but not one wake-up per step: the steps that are due come back to back
     wakeups = sum(1 for a, b in itertools.pairwise(times) if b - a > 0.5 / rate)
     assert wakeups < total / 2
