@@ -38,6 +38,23 @@ def test_engines_import_no_jupyter_module():
     assert json.loads(out.stdout) == []
 
 
+def test_scipy_loads_with_the_first_bayesian_search_not_with_nbopt():
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in ENGINE_MODULES)
+        + "print('scipy' in sys.modules)\n"
+        + "from nbopt.searchers import BayesianSearch, SurrogateGrid\n"
+        + "print('scipy.linalg' in sys.modules, BayesianSearch.__module__)\n"
+        + "print('SurrogateGrid' in dir(nbopt.searchers))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True", "nbopt.searchers._bayesian", "True"]
+    with pytest.raises(AttributeError, match="has no attribute 'NoSuchSearch'"):
+        import nbopt.searchers
+
+        _ = nbopt.searchers.NoSuchSearch
+
+
 def test_public_contract_names():
     import nbopt
 
