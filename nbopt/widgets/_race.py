@@ -151,6 +151,11 @@ class OptimizerRace(anywidget.AnyWidget):
         self._sent = [-1 for _ in names]
         self._exits: dict[int, np.ndarray | None] = {}
         self._last_projection = -math.inf
+        # slider moves and clicks of a cheap race, recomputed on a thread of their own with
+        # the newest value only: the kernel never queues up recomputes while a slider drags
+        self._tune_cond = threading.Condition()
+        self._tune_pending: dict[str, Any] = {}
+        self._tuner: threading.Thread | None = None
         self._session = Session(race, max_flush_rate=30.0, steps_per_second=sps)
         self._unobserve = self._session.observe(self._on_batch)
         self.on_msg(self._on_msg)
@@ -228,11 +233,11 @@ class OptimizerRace(anywidget.AnyWidget):
         Cheap races (2-D, fewer than :data:`INTERACTIVE_BUDGET` optimizer-steps) are
         recomputed at once with the new value; longer runs apply it from the next step.
         """
-        if name not in self.names:
-            raise ValueError(f"set_lr: no optimizer named {name!r}; expected one of {self.names}")
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not (0 < lr < math.inf):
-            raise ValueError(f"set_lr: lr must be a positive finite number, got {lr!r}")
-        if self.interactive:
+        self._check_lr(name, lr)
+        if self.interactive and self._race.finished and self._session.state != "running":
+            # the others are unchanged: only this optimizer is replayed
+            self._rerun(name, float(lr))
+        elif self.interactive:
             self._recompute(lambda: self._race.set_hyperparam(name, "lr", float(lr)))
         else:
             self._session.call(self._race.set_hyperparam, name, "lr", float(lr))
@@ -276,6 +281,12 @@ class OptimizerRace(anywidget.AnyWidget):
             # the widget view is the main output: a failing static fallback must not hide it
             _log.exception("nbopt: drawing the static PNG fallback failed")
             return None
+
+    def _check_lr(self, name: str, lr: float) -> None:
+        if name not in self.names:
+            raise ValueError(f"set_lr: no optimizer named {name!r}; expected one of {self.names}")
+        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not (0 < lr < math.inf):
+            raise ValueError(f"set_lr: lr must be a positive finite number, got {lr!r}")
 
     def _check_start(self, start: Sequence[float]) -> np.ndarray:
         dim = int(self._race.problem.dim)
@@ -353,6 +364,70 @@ class OptimizerRace(anywidget.AnyWidget):
             with self._lock:
                 self.snapshot = pack(content, buffers)
 
+    def _rerun(self, name: str, lr: float) -> None:
+        def change() -> None:
+            self._race.set_hyperparam(name, "lr", lr)
+            self._race.rerun(name)
+
+        self._session.call(change)
+        with self._lock:
+            self._epoch += 1
+            self._rebase()
+        self._sync_traits()
+        self._send_snapshot(store=True)
+
+    def _tune(self, key: str, value: Any) -> None:
+        """Queue a learning rate (``"lr:<name>"``) or a start (``"start"``) of a cheap race.
+
+        A recompute of the newest values follows on the tuning thread; values that a later
+        message replaced before their turn are skipped.
+        """
+        with self._tune_cond:
+            self._tune_pending[key] = value
+            if self._tuner is None:
+                self._tuner = threading.Thread(
+                    target=self._tune_loop, name="nbopt-tuning", daemon=True
+                )
+                self._tuner.start()
+
+    def _tune_loop(self) -> None:
+        while True:
+            with self._tune_cond:
+                pending, self._tune_pending = self._tune_pending, {}
+                if not pending:
+                    self._tuner = None
+                    self._tune_cond.notify_all()
+                    return
+            start = pending.pop("start", None)
+            for key, lr in pending.items():
+                name = key.split(":", 1)[1]
+                if start is None:
+                    self._control("set_lr", self.set_lr, name, lr)
+                else:  # the new start recomputes everything: set the rate only
+                    self._control("set_lr", self._session.call, self._set_lr_only, name, lr)
+            if start is not None:
+                self._control("set_start", self.set_start, start)
+
+    def _set_lr_only(self, name: str, lr: float) -> None:
+        self._race.set_hyperparam(name, "lr", lr)
+
+    def _wait_tuned(self, timeout: float | None = None) -> bool:
+        """Block until every queued slider move or start has been recomputed."""
+        with self._tune_cond:
+            return self._tune_cond.wait_for(
+                lambda: self._tuner is None and not self._tune_pending, timeout
+            )
+
+    def _control(self, kind: str, fn: Any, *args: Any) -> None:
+        """Run one control; a failure is reported to the frontend, never raised."""
+        try:
+            fn(*args)
+        except Exception as exc:
+            # a bad control message or a failing recompute must not take the kernel down:
+            # the frontend shows the message
+            _log.warning("nbopt: control message %r failed: %s", kind, exc)
+            self.send({"type": "error", "message": f"{kind}: {type(exc).__name__}: {exc}"})
+
     def _recompute(self, change: Any, start: np.ndarray | None = None) -> None:
         self._quiet_reset = True
         try:
@@ -376,33 +451,39 @@ class OptimizerRace(anywidget.AnyWidget):
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
             self.send({"type": "error", "message": "control message must have a string 'type'"})
             return
+        self._control(content["type"], self._handle, content)
+
+    def _handle(self, content: dict[str, Any]) -> None:
         kind = content["type"]
-        try:
-            if kind == "snapshot_request":
-                self._send_snapshot(store=False)
-            elif kind == "play":
-                self.play()
-            elif kind == "pause":
-                self.pause()
-            elif kind == "step":
-                n = content.get("n", 1)
-                self.step_once(int(n) if isinstance(n, int) and n > 0 else 1)
-            elif kind == "reset":
-                self.reset()
-            elif kind == "speed":
-                sps = content.get("steps_per_second")
-                self.steps_per_second = None if sps is None else float(sps)
-            elif kind == "set_lr":
-                self.set_lr(str(content.get("name")), float(content.get("lr", "nan")))
-            elif kind == "set_start":
-                self.set_start([float(content.get("x", "nan")), float(content.get("y", "nan"))])
+        if kind == "snapshot_request":
+            self._send_snapshot(store=False)
+        elif kind == "play":
+            self.play()
+        elif kind == "pause":
+            self.pause()
+        elif kind == "step":
+            n = content.get("n", 1)
+            self.step_once(int(n) if isinstance(n, int) and n > 0 else 1)
+        elif kind == "reset":
+            self.reset()
+        elif kind == "speed":
+            sps = content.get("steps_per_second")
+            self.steps_per_second = None if sps is None else float(sps)
+        elif kind == "set_lr":
+            name, lr = str(content.get("name")), float(content.get("lr", "nan"))
+            if self.interactive:
+                self._check_lr(name, lr)
+                self._tune(f"lr:{name}", lr)
             else:
-                raise ValueError(f"unknown control message type {kind!r}")
-        except Exception as exc:
-            # a bad control message or a failing recompute must not take the kernel down:
-            # the frontend shows the message
-            _log.warning("nbopt: control message %r failed: %s", kind, exc)
-            self.send({"type": "error", "message": f"{kind}: {type(exc).__name__}: {exc}"})
+                self.set_lr(name, lr)
+        elif kind == "set_start":
+            start = [float(content.get("x", "nan")), float(content.get("y", "nan"))]
+            if self.interactive:
+                self._tune("start", self._check_start(start))
+            else:
+                self.set_start(start)
+        else:
+            raise ValueError(f"unknown control message type {kind!r}")
 
     @traitlets.observe("steps_per_second")
     def _on_speed(self, change: Any) -> None:

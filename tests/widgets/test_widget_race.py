@@ -190,7 +190,7 @@ def test_malformed_control_messages_are_answered_with_an_error(msg):
 def test_cheap_races_are_recomputed_at_once_when_the_lr_or_start_changes():
     w = Recording(rosenbrock_race(steps=300), steps_per_second=None)
     assert w.interactive and 300 * 2 < INTERACTIVE_BUDGET
-    w.set_lr("Adam", 0.1)
+    w.set_lr("Adam", 0.1)  # from idle: the whole race is computed
     assert w.state == "finished" and w.step == 300
     expected = Race("rosenbrock", {"Adam": Adam(lr=0.1)}, start=(-1.5, 2.0), steps=300)
     expected.run_to_end()
@@ -199,11 +199,50 @@ def test_cheap_races_are_recomputed_at_once_when_the_lr_or_start_changes():
     c, b = w.of_type("snapshot")[-1]
     assert c["meta"]["traces"][1]["lr"] == 0.1 and c["meta"]["state"] == "finished"
     assert unpack(w.snapshot)[0]["seq"] == c["seq"]  # stored for saved notebooks too
+    sgd_before = w.race.trajectories()["SGD"]
+    w.set_lr("Adam", 0.2)  # finished: only Adam is replayed, SGD keeps its history
+    expected = Race("rosenbrock", {"Adam": Adam(lr=0.2)}, start=(-1.5, 2.0), steps=300)
+    expected.run_to_end()
+    trajs = w.race.trajectories()
+    want = expected.trajectories()["Adam"].positions
+    np.testing.assert_array_equal(trajs["Adam"].positions, want)
+    np.testing.assert_array_equal(trajs["SGD"].positions, sgd_before.positions)
+    c, _ = w.of_type("snapshot")[-1]
+    assert c["meta"]["traces"][1]["lr"] == 0.2 and c["meta"]["step"] == 300
     w._on_msg(w, {"type": "set_start", "x": 0.5, "y": -0.5}, [])
+    assert w._wait_tuned(30)
     assert w.race.start.tolist() == [0.5, -0.5] and w.state == "finished"
     c, b = w.of_type("snapshot")[-1]
     assert arrays(c, b)["start"].tolist() == [[0.5, -0.5]]
     assert c["epoch"] > w.of_type("snapshot")[0][0]["epoch"]
+
+
+def test_slider_moves_while_a_recompute_runs_are_coalesced_to_the_newest():
+    w = Recording(rosenbrock_race(steps=300), steps_per_second=None)
+    w.run()
+    epoch = unpack(w.snapshot)[0]["epoch"]
+    lrs = [0.01 * k for k in range(1, 21)]
+    # the engine is busy (its lock held here): the moves pile up as a slider drag would
+    with w.session._engine_lock:
+        for lr in lrs:
+            w._on_msg(w, {"type": "set_lr", "name": "Adam", "lr": lr}, [])
+        w._on_msg(w, {"type": "set_start", "x": 0.5, "y": -0.5}, [])
+        w._on_msg(w, {"type": "set_start", "x": 0.0, "y": 1.0}, [])
+    assert w._wait_tuned(30)
+    # at most the move taken before the lock, then one recompute with the newest values
+    assert 1 <= unpack(w.snapshot)[0]["epoch"] - epoch <= 3
+    assert w.race.runs["Adam"].optimizer.lr == lrs[-1]
+    assert w.race.start.tolist() == [0.0, 1.0] and w.state == "finished"
+    expected = Race(
+        "rosenbrock",
+        {"SGD": SGD(lr=1e-3, momentum=0.9), "Adam": Adam(lr=lrs[-1])},
+        start=(0.0, 1.0),
+        steps=300,
+    )
+    expected.run_to_end()
+    for name, traj in expected.trajectories().items():
+        np.testing.assert_array_equal(w.race.trajectories()[name].positions, traj.positions)
+    assert not w.of_type("error")
 
 
 def test_a_diverging_optimizer_is_reported_and_the_others_go_on():
