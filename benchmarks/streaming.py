@@ -1,6 +1,6 @@
 """Streaming benchmark: what the live widget costs the engine, and how fast the browser draws.
 
-Two measurements, one run, figures printed at the end:
+Three measurements, one run, figures printed as they come:
 
 1. Kernel side, in a real ipykernel started with jupyter_client (real comm, real ZMQ
    sends, IOPub drained by the client like a frontend would): optimizer steps per second
@@ -22,6 +22,9 @@ machine the kernel then keeps one core busy while Chromium and the Jupyter serve
 the other) and paced at 10,000 optimizer steps/s, the kernel part's target rate
 (``--browser-rate``). The step -> draw latency is also split at the moment the kernel's
 widget sent the message that carried the step.
+
+A third, short part times live tuning in-process: a learning-rate change and a new start
+on finished races of a few sizes (``--skip-tuning`` leaves it out).
 
 Run: ``.venv/bin/python benchmarks/streaming.py`` (``--skip-browser`` for part 1 only).
 Both clocks are the machine's wall clock; the machine's load average is printed too,
@@ -421,6 +424,7 @@ def main() -> None:
         "--profile", action="store_true", help="print the page's hottest JS functions"
     )
     parser.add_argument("--skip-kernel", action="store_true")
+    parser.add_argument("--skip-tuning", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
     args = parser.parse_args()
 
@@ -450,6 +454,8 @@ def main() -> None:
                     f"({label}): that case was effectively flat out"
                 )
         print(f"load average: {os.getloadavg()[0]:.2f}")
+    if not args.skip_tuning:
+        tuning_report()
     if not args.skip_browser:
         rates = []
         for rate_arg in args.browser_rate:
@@ -462,6 +468,42 @@ def main() -> None:
             rates.append(rate)
         for rate in rates:
             browser_report(args, rate)
+
+
+def tuning_report(repeats: int = 5) -> None:
+    """Live tuning: how long a learning-rate change or a new start takes to recompute a race.
+
+    In-process (the widget without a page): ``set_lr`` on a finished race replays the one
+    optimizer, ``set_start`` recomputes every one; both end with the snapshot built and sent.
+    """
+    from nbopt import optimizers
+    from nbopt.widgets import OptimizerRace
+    from nbopt.widgets._race import INTERACTIVE_BUDGET
+
+    print(
+        f"\n== live tuning: recompute time of a cheap race (in-process, median of {repeats}; "
+        f"races under {INTERACTIVE_BUDGET} optimizer-steps recompute at once)"
+    )
+    kinds = [optimizers.SGD, optimizers.Adam, optimizers.RMSProp, optimizers.AdaGrad]
+    for n_opt, steps in [(2, 500), (4, 1000), (3, 5000), (8, 6000)]:
+        opts = {f"opt {i}": kinds[i % 4](lr=1e-3 * (1 + i)) for i in range(n_opt)}
+        race = optimizers.Race("rosenbrock", opts, start=(-1.5, 2.0), steps=steps)
+        w = OptimizerRace(race, steps_per_second=None)
+        w.run()
+        name = race.names[0]
+        lr_ms, start_ms = [], []
+        for k in range(repeats):
+            t = time.perf_counter()
+            w.set_lr(name, 1e-3 * (1.1 + 0.1 * k))
+            lr_ms.append(1e3 * (time.perf_counter() - t))
+            t = time.perf_counter()
+            w.set_start((-1.5 + 0.05 * k, 2.0))
+            start_ms.append(1e3 * (time.perf_counter() - t))
+        w.close()
+        print(
+            f"{n_opt} optimizers x {steps:>5} steps: learning rate {np.median(lr_ms):6.1f} ms, "
+            f"start {np.median(start_ms):6.1f} ms"
+        )
 
 
 def browser_report(args: argparse.Namespace, rate: float | None) -> None:
