@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import anywidget
@@ -27,7 +28,13 @@ from nbopt.drawing import (
     race_info,
 )
 from nbopt.live import EventBatch, Session
-from nbopt.widgets._protocol import finite_or_none, message, pack, snapshot_message
+from nbopt.widgets._protocol import (
+    finite_or_none,
+    message,
+    pack,
+    snapshot_message,
+    trace_update,
+)
 
 __all__ = ["INTERACTIVE_BUDGET", "OptimizerRace", "optimize"]
 
@@ -594,20 +601,20 @@ class OptimizerRace(anywidget.AnyWidget):
         else:
             point = position if dim == 2 else None
         status = str(run.status)
-        val = run.val_loss
-        return {
-            "status": status,
-            "step": int(run.step_count),
-            "lr": finite_or_none(getattr(run.optimizer, "lr", None)),
-            "loss": finite_or_none(run.loss),
-            "val_loss": None if val is None else finite_or_none(val),
-            "diverged_at": run.diverged_at,
-            "converged_at": run.converged_at,
-            "point": None
-            if point is None or not np.isfinite(point).all()
-            else [float(point[0]), float(point[1])],
-            "exit": self._exit(i) if status == "diverged" and dim == 2 else None,
-        }
+        # the same fields, checks and conversions as a snapshot's traces
+        return trace_update(
+            SimpleNamespace(
+                status=status,
+                step=int(run.step_count),
+                lr=getattr(run.optimizer, "lr", None),
+                loss=run.loss,
+                val_loss=run.val_loss,
+                diverged_at=run.diverged_at,
+                converged_at=run.converged_at,
+                point=point,
+                exit=self._exit(i) if status == "diverged" and dim == 2 else None,
+            )
+        )
 
     def _projected_path(self, i: int, run: Any, projection: Any) -> list[tuple[str, Any]]:
         """Return the whole path of optimizer ``i`` on the projection plane, decimated."""
@@ -638,7 +645,7 @@ class OptimizerRace(anywidget.AnyWidget):
         ]
         return meta, arrays
 
-    def _exit(self, i: int) -> list[float] | None:
+    def _exit(self, i: int) -> np.ndarray | None:
         """Where diverged optimizer ``i`` left the landscape's view (computed once)."""
         if i not in self._exits:
             land = self._landscape
@@ -649,8 +656,7 @@ class OptimizerRace(anywidget.AnyWidget):
                 xs, ys = land.x, land.y
                 view = ((float(xs[0]), float(xs[-1])), (float(ys[0]), float(ys[-1])))
                 self._exits[i] = exit_point(np.asarray(positions)[:, :2], view)
-        exit_at = self._exits[i]
-        return None if exit_at is None else [float(exit_at[0]), float(exit_at[1])]
+        return self._exits[i]
 
     def _projection(self) -> Any:
         dim = int(self._race.problem.dim)
