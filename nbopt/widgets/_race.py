@@ -20,10 +20,10 @@ from nbopt.drawing import (
     DEFAULT_MAX_POINTS,
     Landscape,
     RaceInfo,
-    _pca,
     decimate_indices,
     exit_point,
     landscape_info,
+    pca_projection,
     pick_colours,
     race_info,
 )
@@ -665,7 +665,7 @@ class OptimizerRace(anywidget.AnyWidget):
         pts = np.concatenate(chunks)
         pts = pts[np.isfinite(pts).all(axis=1)]
         # the main directions of a long run are as well seen from a uniform subset
-        return _pca(pts[decimate_indices(len(pts), 8 * self._max_points)])
+        return pca_projection(pts[decimate_indices(len(pts), 8 * self._max_points)])
 
 
 def _view_of(pts: np.ndarray) -> list[list[float]]:

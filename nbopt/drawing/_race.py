@@ -1,4 +1,4 @@
-"""Drawing-info objects: what a race looks like, computed from engine state as numpy arrays.
+"""The race's drawing info: a race of optimizers as numpy arrays, from engine state.
 
 The widget (``nbopt.widgets``), the matplotlib export (``nbopt.export``) and the tests all
 consume the one :class:`RaceInfo` built by :func:`race_info`; nothing here imports Jupyter
@@ -25,34 +25,22 @@ from typing import Any
 
 import numpy as np
 
+from nbopt.drawing._common import decimate_indices, lttb_indices, pick_colours
+
 __all__ = [
+    "DEFAULT_MAX_POINTS",
     "LANDSCAPE_COLORMAP",
-    "PALETTE",
     "DataPanel",
     "Landscape",
     "Projection",
     "RaceInfo",
     "Trace",
-    "decimate_indices",
     "exit_point",
     "landscape_info",
     "loss_axis",
-    "lttb_indices",
-    "pick_colours",
+    "pca_projection",
     "race_info",
 ]
-
-#: Okabe-Ito colours (colour-blind safe), in the order optimizers get them. Black is left
-#: out (invisible on dark themes), yellow comes last (weak on light backgrounds).
-PALETTE: tuple[str, ...] = (
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
-    "#E69F00",
-    "#56B4E9",
-    "#F0E442",
-)
 
 #: Colour stops of the landscape heatmap from low to high loss: a light, low-saturation
 #: ramp so that the trajectory colours and the isolines stay readable on top of it.
@@ -286,92 +274,6 @@ class RaceInfo:
     traces: tuple[Trace, ...]
 
 
-# ------------------------------------------------------------------ decimation
-
-
-def decimate_indices(n: int, max_points: int) -> np.ndarray:
-    """Pick a uniform subset of ``range(n)``: at most ``max_points`` indices, first and last kept.
-
-    Examples
-    --------
-    >>> decimate_indices(10, 4).tolist()
-    [0, 3, 6, 9]
-    """
-    if max_points < 2:
-        raise ValueError(f"max_points must be >= 2, got {max_points}")
-    if n <= max_points:
-        return np.arange(n)
-    # consecutive values are more than 1 apart here, so their roundings are distinct
-    return np.round(np.linspace(0, n - 1, max_points)).astype(np.int64)
-
-
-def lttb_indices(x: np.ndarray, y: np.ndarray, max_points: int) -> np.ndarray:
-    """Largest-Triangle-Three-Buckets downsampling: indices keeping a curve's visual shape.
-
-    Non-finite ``y`` values are treated as the largest finite value (so spikes to
-    infinity are kept). First and last points are always kept.
-
-    Examples
-    --------
-    >>> x = np.arange(100.0)
-    >>> idx = lttb_indices(x, np.sin(x / 5), 20)
-    >>> len(idx), idx[0], idx[-1]
-    (20, np.int64(0), np.int64(99))
-    """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    n = len(x)
-    if len(y) != n:
-        raise ValueError(f"x and y must have the same length, got {n} and {len(y)}")
-    if max_points < 3:
-        raise ValueError(f"max_points must be >= 3, got {max_points}")
-    if n <= max_points:
-        return np.arange(n)
-    finite = np.isfinite(y)
-    fill = float(np.max(y[finite])) if finite.any() else 0.0
-    y = np.where(finite, y, fill)
-    edges = np.linspace(1, n - 1, max_points - 1).astype(np.int64)
-    n_buckets = max_points - 2
-    # centroids of every "next" bucket at once (prefix sums); the scan itself is sequential
-    # (each pick depends on the previous one) and its buckets are small, so plain Python
-    # floats beat a few numpy calls per bucket by an order of magnitude
-    nlo = edges[1 : n_buckets + 1]
-    nhi = np.maximum(np.append(edges[2:], n)[:n_buckets], nlo + 1)
-    csx = np.concatenate(([0.0], np.cumsum(x)))
-    csy = np.concatenate(([0.0], np.cumsum(y)))
-    cxs = ((csx[nhi] - csx[nlo]) / (nhi - nlo)).tolist()
-    cys = ((csy[nhi] - csy[nlo]) / (nhi - nlo)).tolist()
-    xs, ys, bounds = x.tolist(), y.tolist(), edges.tolist()
-    out = [0] * max_points
-    a = 0
-    for b in range(n_buckets):
-        ax, ay = xs[a], ys[a]
-        dx, dy = ax - cxs[b], cys[b] - ay
-        best, pick = -1.0, bounds[b]
-        for i in range(bounds[b], bounds[b + 1]):
-            area = abs(dx * (ys[i] - ay) - (ax - xs[i]) * dy)
-            if area > best:
-                best, pick = area, i
-        a = pick
-        out[b + 1] = a
-    out[-1] = n - 1
-    return np.asarray(out, dtype=np.int64)
-
-
-# ------------------------------------------------------------------ helpers
-
-
-def pick_colours(n: int) -> list[str]:
-    """Colours for ``n`` optimizers from :data:`PALETTE` (cycled past seven).
-
-    Examples
-    --------
-    >>> pick_colours(2)
-    ['#0072B2', '#D55E00']
-    """
-    return [PALETTE[i % len(PALETTE)] for i in range(n)]
-
-
 def _nice_levels(lo: float, hi: float, log: bool, floor: float, n: int = N_LEVELS) -> np.ndarray:
     if not (np.isfinite(lo) and np.isfinite(hi)) or hi <= lo:
         return np.zeros(0)
@@ -529,7 +431,8 @@ def exit_point(
     return np.array([np.clip(q[0], x0, x1), np.clip(q[1], y0, y1)])
 
 
-def _pca(points: np.ndarray) -> Projection:
+def pca_projection(points: np.ndarray) -> Projection:
+    """Fit the plane of the two main directions (PCA) of ``points`` (shape (n, d), d >= 2)."""
     mean = points.mean(axis=0)
     centred = points - mean
     d = points.shape[1]
@@ -673,7 +576,7 @@ def race_info(
             pos = np.asarray(t.positions, dtype=float)
             visited.append(pos[_finite_rows(pos)])
         pts = np.concatenate(visited)
-        projection = _pca(pts)
+        projection = pca_projection(pts)
         axis_labels = (
             f"PC1 ({100 * projection.explained[0]:.0f}% of variance)",
             f"PC2 ({100 * projection.explained[1]:.0f}% of variance)",

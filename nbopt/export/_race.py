@@ -31,7 +31,7 @@ __all__ = [
     "race_gif",
     "race_png",
     "race_svg",
-    "save",
+    "save_race",
     "status_text",
 ]
 
@@ -708,7 +708,7 @@ def race_gif(
     return path
 
 
-def save(source: Any, path: str | Path, *, dpi: float | None = None, **kwargs: Any) -> Path:
+def save_race(source: Any, path: str | Path, *, dpi: float | None = None, **kwargs: Any) -> Path:
     """Save a race as ``.png``, ``.svg`` or ``.gif``, chosen by the file extension.
 
     Parameters
@@ -728,7 +728,7 @@ def save(source: Any, path: str | Path, *, dpi: float | None = None, **kwargs: A
     >>> from nbopt import optimizers
     >>> race = optimizers.Race("booth", {"GD": optimizers.GradientDescent(lr=0.05)}, steps=20)
     >>> race.run_to_end()
-    >>> save(race, pathlib.Path(tempfile.mkdtemp()) / "race.svg").suffix
+    >>> save_race(race, pathlib.Path(tempfile.mkdtemp()) / "race.svg").suffix
     '.svg'
     """
     path = Path(path)
