@@ -1,43 +1,64 @@
-// anywidget entry point of nbopt.widgets.OptimizerRace (nbopt/widgets/_race.py).
+// anywidget entry point of every nbopt widget: the `_view` trait picks the view module.
+// The stream (envelope decoding, store, snapshot requests) is the same for all of them.
 import type { AnyModel, Initialize, Render } from "@anywidget/types";
-import { decodeMessage, type Model, ProtocolError, unpack } from "./protocol";
-import { RaceStore } from "./store";
-import { RaceView } from "./view";
+import { type BaseModel, decodeEnvelope, ProtocolError, unpack } from "./core/protocol";
+import type { StreamStore } from "./core/store";
+import { raceStore } from "./race/store";
+import { RaceView } from "./race/view";
 import "./widget.css";
+
+interface ViewModule {
+  store(): StreamStore<unknown>;
+  render(el: HTMLElement, model: AnyModel<BaseModel>, store: StreamStore<unknown>): () => void;
+}
+
+const VIEWS: Record<string, ViewModule> = {
+  race: {
+    store: () => raceStore() as StreamStore<unknown>,
+    render: (el, model, store) => {
+      const view = new RaceView(el, model, store as ReturnType<typeof raceStore>);
+      return () => view.destroy();
+    },
+  },
+};
+
+function moduleOf(model: AnyModel<BaseModel>): ViewModule | null {
+  return VIEWS[String(model.get("_view") ?? "")] ?? null;
+}
 
 // anywidget hands initialize() and render() different proxies of one model: the store is
 // keyed by the model's `_uid` trait instead of the proxy object.
-const stores = new Map<string, RaceStore>();
+const stores = new Map<string, StreamStore<unknown>>();
 
-function storeOf(model: AnyModel<Model>): RaceStore {
+function storeOf(model: AnyModel<BaseModel>, mod: ViewModule): StreamStore<unknown> {
   const key = String(model.get("_uid") ?? "");
   let s = stores.get(key);
   if (!s) {
-    s = new RaceStore();
+    s = mod.store();
     stores.set(key, s);
   }
   return s;
 }
 
-function report(store: RaceStore, err: unknown): void {
+function report(store: StreamStore<unknown>, err: unknown): void {
   const text =
     err instanceof ProtocolError ? `bad message from the kernel: ${err.message}` : String(err);
   console.error("nbopt:", err);
   store.handle({ type: "error", message: text });
 }
 
-function loadSnapshotTrait(model: AnyModel<Model>, store: RaceStore): void {
+function loadSnapshotTrait(model: AnyModel<BaseModel>, store: StreamStore<unknown>): void {
   const packed = model.get("snapshot");
   if (!packed || (packed as ArrayBufferLike & { byteLength: number }).byteLength === 0) return;
   try {
     const { content, buffers } = unpack(packed);
-    store.handle(decodeMessage(content, buffers));
+    store.handle(decodeEnvelope(content, buffers));
   } catch (err) {
     report(store, err);
   }
 }
 
-function requestSnapshot(model: AnyModel<Model>, store: RaceStore): void {
+function requestSnapshot(model: AnyModel<BaseModel>, store: StreamStore<unknown>): void {
   store.stale = false;
   store.awaiting = true;
   store.requestedAt = Date.now();
@@ -48,17 +69,19 @@ function requestSnapshot(model: AnyModel<Model>, store: RaceStore): void {
   }
 }
 
-const initialize: Initialize<Model> = ({ model }) => {
-  const store = storeOf(model);
+const initialize: Initialize<BaseModel> = ({ model }) => {
+  const mod = moduleOf(model);
+  if (!mod) return;
+  const store = storeOf(model, mod);
   const onMsg = (content: unknown, buffers: DataView[]) => {
     try {
-      store.handle(decodeMessage(content, buffers ?? []));
+      store.handle(decodeEnvelope(content, buffers ?? []));
     } catch (err) {
       report(store, err);
     }
-    // self-healing stream: a hole in the history (a dropped or overtaken message), or a
+    // self-healing stream: a hole in the sequence (a lost or overtaken message), or a
     // snapshot request that went unanswered (a page reload races the kernel connection),
-    // is followed up while the run streams, at most every 1.5 s
+    // is followed up while the stream goes on, at most every 1.5 s
     if ((store.stale || store.awaiting) && Date.now() - store.requestedAt > 1500) {
       requestSnapshot(model, store);
     }
@@ -74,13 +97,18 @@ const initialize: Initialize<Model> = ({ model }) => {
   };
 };
 
-const render: Render<Model> = ({ model, el }) => {
-  const store = storeOf(model);
-  const view = new RaceView(el, model, store);
+const render: Render<BaseModel> = ({ model, el }) => {
+  const mod = moduleOf(model);
+  if (!mod) {
+    el.textContent = `nbopt: this frontend has no view named ${JSON.stringify(model.get("_view"))}`;
+    return;
+  }
+  const store = storeOf(model, mod);
+  const destroy = mod.render(el, model, store);
   // a late view or a reloaded page: ask the kernel for the whole current state (no kernel:
   // the saved `snapshot` trait already drew it)
   requestSnapshot(model, store);
-  return () => view.destroy();
+  return destroy;
 };
 
 export default { initialize, render };

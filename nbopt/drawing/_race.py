@@ -30,16 +30,23 @@ from nbopt.drawing._common import decimate_indices, lttb_indices, pick_colours
 __all__ = [
     "DEFAULT_MAX_POINTS",
     "LANDSCAPE_COLORMAP",
+    "MAX_POINTS_PER_UPDATE",
+    "PROJECTION_INTERVAL",
     "DataPanel",
     "Landscape",
     "Projection",
+    "RaceFeed",
     "RaceInfo",
+    "RaceUpdate",
     "Trace",
+    "TraceUpdate",
+    "display_status",
     "exit_point",
     "landscape_info",
     "loss_axis",
     "pca_projection",
     "race_info",
+    "trace_exit",
 ]
 
 #: Colour stops of the landscape heatmap from low to high loss: a light, low-saturation
@@ -54,6 +61,10 @@ LANDSCAPE_COLORMAP: tuple[str, ...] = (
 )
 
 DEFAULT_MAX_POINTS = 2000
+#: Most new points per optimizer in one :class:`RaceUpdate` (the frontend decimates further).
+MAX_POINTS_PER_UPDATE = 256
+#: A projection (dim > 2) is refitted at most this often while a race streams (seconds).
+PROJECTION_INTERVAL = 0.25
 DEFAULT_RESOLUTION = 150
 N_LEVELS = 14
 
@@ -628,10 +639,8 @@ def race_info(
         ok = _finite_rows(pos_full)
         last = pos_full[ok][-1] if ok.any() else start
         lr = float(getattr(opt, "lr", np.nan)) if hasattr(opt, "lr") else float("nan")
-        status = str(t.status)
-        ex = exit_point(path_full, view) if status == "diverged" else None
-        if status == "diverged" and ex is None and len(path_full):
-            ex = path_full[-1].copy()
+        status = display_status(str(t.status), state)
+        ex = trace_exit(plane(pos_full), view, status)
         traces.append(
             Trace(
                 name=str(name),
@@ -678,3 +687,329 @@ def race_info(
         has_validation=has_validation,
         traces=tuple(traces),
     )
+
+
+# ------------------------------------------------------------------ status and exit rules
+
+
+def display_status(status: str, state: str) -> str:
+    """How a trace's status reads while the race is in ``state``.
+
+    A run still going when the race ended in an error (the objective raised) did not
+    finish, converge or diverge: it reads ``"error"``, like the race.
+
+    Examples
+    --------
+    >>> display_status("running", "error"), display_status("diverged", "error")
+    ('error', 'diverged')
+    """
+    return "error" if state == "error" and status == "running" else status
+
+
+def trace_exit(
+    positions: np.ndarray,
+    view: tuple[tuple[float, float], tuple[float, float]],
+    status: str,
+) -> np.ndarray | None:
+    """Where a diverged run is marked: where its path leaves the view, else its last point.
+
+    ``positions`` is the whole history in the drawing plane, non-finite rows included (a
+    jump to infinity leaves the view in the jump's direction). None unless ``status`` is
+    ``"diverged"``.
+
+    Examples
+    --------
+    >>> p = np.array([[0.0, 0.0], [0.5, 0.0], [np.inf, 0.0]])
+    >>> trace_exit(p, ((-1.0, 1.0), (-1.0, 1.0)), "diverged").tolist()
+    [1.0, 0.0]
+    """
+    if status != "diverged":
+        return None
+    p = np.asarray(positions, dtype=float).reshape(-1, 2)
+    ex = exit_point(p, view)
+    if ex is None:
+        finite = p[_finite_rows(p)]
+        ex = finite[-1].copy() if len(finite) else None
+    return ex
+
+
+# ------------------------------------------------------------------ streaming
+
+
+@dataclass(frozen=True)
+class TraceUpdate:
+    """What one optimizer added since the previous :class:`RaceUpdate`.
+
+    Attributes
+    ----------
+    status, step, lr, loss, val_loss, diverged_at, converged_at, point, exit
+        As in :class:`Trace`, now (``point`` None when the position is not finite).
+    steps : ndarray of int, shape (k,)
+        Steps of the new points, increasing: all of them while the history fits the
+        snapshot's ``max_points``, else at most :data:`MAX_POINTS_PER_UPDATE`, evenly
+        spaced, the newest always included.
+    positions : ndarray, shape (k, 2)
+        The new points in the drawing plane (non-finite after a divergence).
+    losses : ndarray, shape (k,)
+        Training loss at ``steps``.
+    val_losses : ndarray, shape (k,) or None
+        Validation loss at ``steps``.
+    path_steps, path : ndarray or None
+        The whole path again, decimated, when the projection plane moved (dim > 2).
+    line_y : ndarray or None
+        The fitted line at the current parameters (one-feature model problems).
+    """
+
+    status: str
+    step: int
+    lr: float
+    loss: float
+    val_loss: float | None
+    diverged_at: int | None
+    converged_at: int | None
+    point: np.ndarray | None
+    exit: np.ndarray | None
+    steps: np.ndarray
+    positions: np.ndarray
+    losses: np.ndarray
+    val_losses: np.ndarray | None
+    path_steps: np.ndarray | None
+    path: np.ndarray | None
+    line_y: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class RaceUpdate:
+    """What a race added since the previous update: the streaming side of :class:`RaceInfo`.
+
+    Attributes
+    ----------
+    step : int
+        Lockstep count of the race.
+    state, error
+        As in :class:`RaceInfo`.
+    traces : tuple of TraceUpdate
+        One per optimizer, in race order.
+    projection : Projection or None
+        A refitted projection plane (dim > 2); then ``view``, ``axis_labels``, ``minima``
+        and ``start_point`` replace the old ones and every trace carries its whole path.
+    view, axis_labels, minima, start_point
+        Set with ``projection``, None otherwise.
+    """
+
+    step: int
+    state: str
+    error: str | None
+    traces: tuple[TraceUpdate, ...]
+    projection: Projection | None = None
+    view: tuple[tuple[float, float], tuple[float, float]] | None = None
+    axis_labels: tuple[str, str] | None = None
+    minima: np.ndarray | None = None
+    start_point: np.ndarray | None = None
+
+
+def _projection_labels(projection: Projection) -> tuple[str, str]:
+    return (
+        f"PC1 ({100 * projection.explained[0]:.0f}% of variance)",
+        f"PC2 ({100 * projection.explained[1]:.0f}% of variance)",
+    )
+
+
+class RaceFeed:
+    """A cursor over a race that turns what it added since the last call into a RaceUpdate.
+
+    The feed reads the runs' history buffers directly (call it between two steps, e.g. from
+    a :class:`nbopt.live.Session` observer); the points, projection plane, status and exit
+    rules are those of :func:`race_info`, so a snapshot followed by every update draws what
+    a fresh snapshot draws.
+
+    Parameters
+    ----------
+    race : nbopt.optimizers.Race
+        The race to follow.
+    landscape : Landscape or None
+        The race's landscape (2-D problems): its range is the view of the exit rule.
+    max_points : int
+        Most points of a whole path sent again after the projection plane moved.
+    max_new_points : int
+        Most new points per optimizer in one update.
+    projection_interval : float
+        Seconds between two projection refits (dim > 2) while running.
+
+    Examples
+    --------
+    >>> from nbopt import optimizers
+    >>> race = optimizers.Race("booth", {"GD": optimizers.GradientDescent(lr=0.05)}, steps=9)
+    >>> feed = RaceFeed(race, landscape=None)
+    >>> race.run_to_end()
+    >>> update = feed.update(state="finished", error=None, final=True)
+    >>> update.traces[0].steps.tolist()
+    [1, 2, 3, 4, 5, 6, 7, 8, 9]
+    """
+
+    def __init__(
+        self,
+        race: Any,
+        *,
+        landscape: Landscape | None,
+        max_points: int = DEFAULT_MAX_POINTS,
+        max_new_points: int = MAX_POINTS_PER_UPDATE,
+        projection_interval: float = PROJECTION_INTERVAL,
+    ) -> None:
+        self._race = race
+        self._runs = [race.runs[name] for name in race.names]
+        self._dim = int(race.problem.dim)
+        self._max_points = int(max_points)
+        self._max_new = int(max_new_points)
+        self._interval = float(projection_interval)
+        self._view: tuple[tuple[float, float], tuple[float, float]] | None = None
+        if landscape is not None:
+            self._view = (
+                (float(landscape.x[0]), float(landscape.x[-1])),
+                (float(landscape.y[0]), float(landscape.y[-1])),
+            )
+        self._data = _line_info(race.problem)
+        self._sent: list[int] = []
+        self._exits: dict[int, np.ndarray | None] = {}
+        self._projected_at = -float("inf")
+        self.rebase()
+
+    def rebase(self) -> None:
+        """Start after what the race holds now (a snapshot was just taken of it)."""
+        self._sent = [run.step_count for run in self._runs]
+        self._exits = {}
+        self._projected_at = -float("inf")
+
+    def update(self, *, state: str, error: str | None, final: bool, now: float = 0.0) -> RaceUpdate:
+        """Everything added since the previous update (or rebase).
+
+        ``now`` is a monotonic time in seconds: a projection (dim > 2) is refitted when
+        ``final`` or at least ``projection_interval`` after the previous refit.
+        """
+        projection = None
+        if self._dim > 2 and (final or now - self._projected_at >= self._interval):
+            self._projected_at = now
+            projection = self._projection()
+        view = self._view
+        extra: dict[str, Any] = {}
+        if projection is not None:
+            view = self._projected_view(projection)
+            dim = self._dim
+            minima = np.asarray(
+                getattr(self._race.problem, "minima", np.zeros((0, dim))), dtype=float
+            ).reshape(-1, dim)
+            extra = {
+                "projection": projection,
+                "view": view,
+                "axis_labels": _projection_labels(projection),
+                "minima": projection.project(minima).reshape(-1, 2),
+                "start_point": projection.project(
+                    np.asarray(self._race.start, dtype=float)
+                ).reshape(2),
+            }
+        traces = tuple(
+            self._trace(i, run, state, projection, view) for i, run in enumerate(self._runs)
+        )
+        return RaceUpdate(int(self._race.step_count), state, error, traces, **extra)
+
+    def _trace(
+        self,
+        i: int,
+        run: Any,
+        state: str,
+        projection: Projection | None,
+        view: tuple[tuple[float, float], tuple[float, float]] | None,
+    ) -> TraceUpdate:
+        first = self._sent[i] + 1
+        pos, loss, val = run.history(first)
+        count = len(loss)
+        self._sent[i] = first + count - 1
+        # a history that a snapshot would hold whole (at most max_points points) is streamed
+        # whole, so the views hold exactly what a fresh snapshot holds; past that, each
+        # update is thinned to its budget
+        if count > self._max_new and self._sent[i] + 1 > self._max_points:
+            keep = decimate_indices(count, self._max_new)
+            steps = keep + first
+            pos, loss = pos[keep], loss[keep]
+            val = None if val is None else val[keep]
+        else:
+            steps = np.arange(first, first + count)
+        plane = self._plane(pos, projection)
+        status = display_status(str(run.status), state)
+        position = run.position
+        point = self._plane(position[None, :], projection)[0]
+        path_steps = path = None
+        if projection is not None:
+            full = run.history(0)[0]
+            idx = np.flatnonzero(_finite_rows(full))
+            sel = idx[decimate_indices(len(idx), self._max_points)] if len(idx) else idx
+            path_steps, path = sel.astype(np.int64), projection.project(full[sel]).reshape(-1, 2)
+        lr = getattr(run.optimizer, "lr", None)
+        val_loss = run.val_loss
+        return TraceUpdate(
+            status=status,
+            step=int(run.step_count),
+            lr=float("nan") if lr is None else float(lr),
+            loss=float(run.loss),
+            val_loss=None if val_loss is None else float(val_loss),
+            diverged_at=run.diverged_at,
+            converged_at=run.converged_at,
+            point=point if np.isfinite(point).all() else None,
+            exit=self._exit(i, run, status, projection, view),
+            steps=steps.astype(np.int64),
+            positions=plane,
+            losses=np.array(loss, dtype=float),
+            val_losses=None if val is None else np.array(val, dtype=float),
+            path_steps=path_steps,
+            path=path,
+            line_y=None
+            if self._data is None or count == 0
+            else _predict_line(self._race.problem, self._data, position),
+        )
+
+    def _plane(self, pos: np.ndarray, projection: Projection | None) -> np.ndarray:
+        if projection is not None:
+            return projection.project(pos).reshape(-1, 2)
+        if self._dim == 2:
+            return np.array(pos, dtype=float).reshape(-1, 2)
+        # dim > 2 between two refits: the frontend keeps the last projected path
+        return np.full((len(pos), 2), np.nan)
+
+    def _exit(
+        self,
+        i: int,
+        run: Any,
+        status: str,
+        projection: Projection | None,
+        view: tuple[tuple[float, float], tuple[float, float]] | None,
+    ) -> np.ndarray | None:
+        if status != "diverged" or view is None:
+            return None
+        if projection is None and i in self._exits:
+            return self._exits[i]
+        positions = self._plane(run.history(0)[0], projection)
+        ex = trace_exit(positions, view, status)
+        if projection is None:
+            # a diverged run takes no more steps: its exit is computed once
+            self._exits[i] = ex
+        return ex
+
+    def _projection(self) -> Projection:
+        chunks = [np.asarray(self._race.start, dtype=float).reshape(1, self._dim)]
+        chunks += [run.history(0)[0] for run in self._runs]
+        pts = np.concatenate(chunks)
+        pts = pts[_finite_rows(pts)]
+        # the main directions of a long run are as well seen from a uniform subset
+        return pca_projection(pts[decimate_indices(len(pts), 8 * self._max_points)])
+
+    def _projected_view(
+        self, projection: Projection
+    ) -> tuple[tuple[float, float], tuple[float, float]]:
+        chunks = [projection.project(np.asarray(self._race.start, dtype=float))[None, :]]
+        chunks += [projection.project(run.history(0)[0]) for run in self._runs]
+        pts = np.concatenate(chunks)
+        pts = pts[_finite_rows(pts)]
+        return (
+            _padded(float(pts[:, 0].min()), float(pts[:, 0].max())),
+            _padded(float(pts[:, 1].min()), float(pts[:, 1].max())),
+        )

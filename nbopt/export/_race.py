@@ -675,7 +675,8 @@ def race_gif(
         fig, artists = _new_figure(infos[-1], figsize)
         fig.set_dpi(dpi)
         _update(artists, infos[-1])
-        canvas = fig.canvas
+        # the Agg canvas (matplotlib's backend_agg has no type annotations)
+        canvas: Any = fig.canvas
         fig.draw_without_rendering()
         fig.set_layout_engine("none")
         moving = artists.moving()

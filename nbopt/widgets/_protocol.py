@@ -1,11 +1,21 @@
-"""Binary message protocol of the race widget: JSON metadata + float64 C-order buffers.
+"""The binary message protocol of every nbopt widget: JSON metadata + typed C-order buffers.
 
-A message is ``(content, buffers)``: ``content`` holds ``type``, ``epoch``, ``seq``, a
-``meta`` dict of small values and ``arrays``, one ``{"name", "shape"}`` descriptor per
-buffer, in order. :func:`pack` turns a message into one byte string for the ``snapshot``
-trait (saved with the notebook): uint32 little-endian header length, the UTF-8 JSON
-header, zero padding to a multiple of 8 bytes, then the arrays back to back. The
-frontend decoder is ``js/protocol.ts``.
+A message is ``(content, buffers)``. ``content`` is an :class:`Envelope`: the message
+``type``, the ``epoch`` (bumped whenever the widget's history starts over: reset,
+recompute), ``seq``, a ``meta`` dict of small values and ``arrays``, one
+:class:`ArrayDescriptor` (``name``, ``dtype``, ``shape``) per buffer, in order.
+
+Sequence numbers count the stream's appends, widget-wide: the n-th append carries
+``seq = n``, and a snapshot carries the ``seq`` of the last append it already holds. A
+frontend that holds seq ``s`` applies the append ``s + 1`` next; a larger one means a
+message was lost or overtaken (appends of parallel search trials may be built in another
+order than they finished): it keeps it aside and asks for a snapshot. Appends may
+overlap what a snapshot holds; every view's append reducer is idempotent.
+
+:func:`pack` turns a message into one byte string for the ``snapshot`` trait (saved with
+the notebook): uint32 little-endian header length, the UTF-8 JSON header, zero padding to a
+multiple of 8 bytes, then each array padded to a multiple of 8 bytes. The frontend decoder
+is ``js/core/protocol.ts``.
 """
 
 from __future__ import annotations
@@ -14,23 +24,73 @@ import json
 import math
 import struct
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 import numpy as np
 
-from nbopt.drawing import RaceInfo
-
 __all__ = [
+    "DTYPES",
+    "ArrayDescriptor",
+    "ControlMessage",
+    "Envelope",
+    "ErrorMessage",
     "Message",
+    "decode_arrays",
     "finite_or_none",
     "message",
     "pack",
-    "snapshot_message",
-    "trace_update",
     "unpack",
 ]
 
-Message = tuple[dict[str, Any], list[bytes]]
+DType = Literal["float64", "float32", "int32", "uint8"]
+
+#: dtypes a buffer may have on the wire (little-endian), by protocol name.
+DTYPES: dict[str, np.dtype[Any]] = {
+    "float64": np.dtype("<f8"),
+    "float32": np.dtype("<f4"),
+    "int32": np.dtype("<i4"),
+    "uint8": np.dtype("u1"),
+}
+
+
+class ArrayDescriptor(TypedDict):
+    """Name, dtype and shape of one binary buffer of a message."""
+
+    name: str
+    dtype: DType
+    shape: list[int]
+
+
+class Envelope(TypedDict):
+    """The JSON part of a kernel-to-frontend stream message."""
+
+    type: str
+    epoch: int
+    seq: int
+    meta: dict[str, Any]
+    arrays: list[ArrayDescriptor]
+
+
+class ErrorMessage(TypedDict):
+    """A control that failed, reported to the frontend (shown, never raised)."""
+
+    type: Literal["error"]
+    message: str
+
+
+class ControlMessage(TypedDict, total=False):
+    """A frontend-to-kernel control: ``type`` names the handler, the rest are its arguments.
+
+    Every widget answers ``snapshot_request``, ``play``, ``pause``, ``step`` (``n``),
+    ``stop``, ``reset`` and ``speed`` (``steps_per_second``); a widget adds its own.
+    """
+
+    type: str
+    n: int
+    steps_per_second: float | None
+
+
+Message = tuple[Envelope, list[bytes]]
 
 
 def finite_or_none(x: Any) -> float | None:
@@ -47,13 +107,17 @@ def finite_or_none(x: Any) -> float | None:
     return v if math.isfinite(v) else None
 
 
-def _point(p: Any) -> list[float] | None:
-    if p is None:
-        return None
-    a = np.asarray(p, dtype=float).reshape(-1)
-    if a.size < 2 or not np.isfinite(a[:2]).all():
-        return None
-    return [float(a[0]), float(a[1])]
+def _wire_dtype(a: np.ndarray) -> DType:
+    kind = a.dtype
+    if kind == np.float32:
+        return "float32"
+    if kind == np.uint8 or kind == np.bool_:
+        return "uint8"
+    if kind.kind in "iu" and a.size and (a.min() < -(2**31) or a.max() >= 2**31):
+        return "float64"
+    if kind.kind in "iu":
+        return "int32"
+    return "float64"
 
 
 def message(
@@ -63,18 +127,40 @@ def message(
     meta: dict[str, Any],
     arrays: Sequence[tuple[str, Any]],
 ) -> Message:
-    """Build ``(content, buffers)`` with every array as float64 C-order bytes."""
-    descriptors = []
+    """Build ``(content, buffers)``; each array keeps a wire dtype close to its own.
+
+    float32 stays float32, bools and uint8 become uint8, integers that fit become int32,
+    everything else float64 (C order, little-endian).
+
+    Examples
+    --------
+    >>> content, buffers = message("append", 0, 1, {}, [("n", np.arange(3))])
+    >>> content["arrays"], len(buffers[0])
+    ([{'name': 'n', 'dtype': 'int32', 'shape': [3]}], 12)
+    """
+    descriptors: list[ArrayDescriptor] = []
     buffers = []
     for name, a in arrays:
-        arr = np.ascontiguousarray(np.asarray(a, dtype="<f8"))
-        descriptors.append({"name": name, "shape": list(arr.shape)})
-        buffers.append(arr.tobytes())
-    content = {"type": type_, "epoch": epoch, "seq": seq, "meta": meta, "arrays": descriptors}
+        arr = np.asarray(a)
+        dtype = _wire_dtype(arr)
+        out = np.ascontiguousarray(arr, dtype=DTYPES[dtype])
+        descriptors.append({"name": name, "dtype": dtype, "shape": list(out.shape)})
+        buffers.append(out.tobytes())
+    content: Envelope = {
+        "type": type_,
+        "epoch": int(epoch),
+        "seq": int(seq),
+        "meta": meta,
+        "arrays": descriptors,
+    }
     return content, buffers
 
 
-def pack(content: dict[str, Any], buffers: Sequence[bytes]) -> bytes:
+def _pad8(n: int) -> int:
+    return (-n) % 8
+
+
+def pack(content: Envelope, buffers: Sequence[bytes]) -> bytes:
     """One byte string holding a message (for a ``Bytes`` trait).
 
     Examples
@@ -84,8 +170,10 @@ def pack(content: dict[str, Any], buffers: Sequence[bytes]) -> bytes:
     True
     """
     head = json.dumps(content, allow_nan=False, separators=(",", ":")).encode()
-    pad = (-(4 + len(head))) % 8
-    return b"".join([struct.pack("<I", len(head)), head, b"\0" * pad, *buffers])
+    parts = [struct.pack("<I", len(head)), head, b"\0" * _pad8(4 + len(head))]
+    for buf in buffers:
+        parts += [buf, b"\0" * _pad8(len(buf))]
+    return b"".join(parts)
 
 
 def unpack(data: bytes) -> Message:
@@ -93,102 +181,33 @@ def unpack(data: bytes) -> Message:
     if len(data) < 4:
         raise ValueError(f"packed message of {len(data)} bytes is shorter than its header")
     (n,) = struct.unpack_from("<I", data, 0)
-    content = json.loads(data[4 : 4 + n])
-    offset = 4 + n + (-(4 + n)) % 8
+    content: Envelope = json.loads(data[4 : 4 + n])
+    offset = 4 + n + _pad8(4 + n)
     buffers = []
     for d in content["arrays"]:
-        size = 8 * int(np.prod(d["shape"], dtype=np.int64))
+        if d.get("dtype") not in DTYPES:
+            raise ValueError(f"array {d.get('name')!r}: unknown dtype {d.get('dtype')!r}")
+        size = DTYPES[d["dtype"]].itemsize * int(np.prod(d["shape"], dtype=np.int64))
         if offset + size > len(data):
             raise ValueError("packed message is truncated")
         buffers.append(bytes(data[offset : offset + size]))
-        offset += size
+        offset += size + _pad8(size)
     return content, buffers
 
 
-def trace_update(t: Any) -> dict[str, Any]:
-    """Small per-optimizer metadata shared by snapshot and append messages."""
-    return {
-        "status": str(t.status),
-        "step": int(t.step),
-        "lr": finite_or_none(t.lr),
-        "loss": finite_or_none(t.loss),
-        "val_loss": finite_or_none(t.val_loss),
-        "diverged_at": t.diverged_at,
-        "converged_at": t.converged_at,
-        "point": _point(t.point),
-        "exit": _point(t.exit),
-    }
-
-
-def snapshot_message(info: RaceInfo, epoch: int, seq: int, *, interactive: bool) -> Message:
-    """Encode the whole drawable state of a race as one message.
+def decode_arrays(content: Envelope, buffers: Sequence[bytes]) -> dict[str, np.ndarray]:
+    """Return the arrays of a message by name, as the frontend decodes them.
 
     Examples
     --------
-    >>> from nbopt import optimizers
-    >>> from nbopt.drawing import race_info
-    >>> race = optimizers.Race("booth", {"GD": optimizers.GradientDescent(lr=0.05)}, steps=5)
-    >>> content, buffers = snapshot_message(race_info(race), 0, 0, interactive=True)
-    >>> content["type"], len(content["arrays"]) == len(buffers)
-    ('snapshot', True)
+    >>> c, b = message("append", 0, 1, {}, [("a", np.eye(2))])
+    >>> decode_arrays(c, b)["a"].tolist()
+    [[1.0, 0.0], [0.0, 1.0]]
     """
-    arrays: list[tuple[str, Any]] = []
-    land = info.landscape
-    land_meta = None
-    if land is not None:
-        land_meta = {
-            "log": land.log,
-            "floor": land.floor,
-            "z_range": [float(land.z_range[0]), float(land.z_range[1])],
-        }
-        arrays += [
-            ("land.x", land.x),
-            ("land.y", land.y),
-            ("land.z", land.z),
-            ("land.levels", land.levels),
-        ]
-    arrays += [("minima", info.minima.reshape(-1, 2)), ("start", info.start_point.reshape(1, 2))]
-    data_meta = None
-    if info.data is not None:
-        d = info.data
-        has_val = d.x_val is not None and d.y_val is not None and len(d.x_val) > 0
-        data_meta = {"has_val": has_val, "x_label": d.x_label, "y_label": d.y_label}
-        arrays += [("data.x", d.x_train), ("data.y", d.y_train), ("data.line_x", d.line_x)]
-        if has_val:
-            arrays += [("data.xv", d.x_val), ("data.yv", d.y_val)]
-    traces = []
-    for i, t in enumerate(info.traces):
-        traces.append(
-            {"name": t.name, "colour": t.colour, "optimizer": t.optimizer, **trace_update(t)}
-        )
-        arrays += [
-            (f"t{i}.path_steps", t.path_steps),
-            (f"t{i}.path", t.path.reshape(-1, 2)),
-            (f"t{i}.loss_steps", t.loss_steps),
-            (f"t{i}.losses", t.losses),
-        ]
-        if t.val_losses is not None:
-            arrays.append((f"t{i}.val", t.val_losses))
-        if t.line_y is not None:
-            arrays.append((f"t{i}.line_y", t.line_y))
-    meta = {
-        "problem": info.problem,
-        "dim": info.dim,
-        "param_names": list(info.param_names),
-        "axis_labels": list(info.axis_labels),
-        "step": info.step,
-        "total_steps": info.total_steps,
-        "state": info.state,
-        "error": info.error,
-        "view": [[float(a), float(b)] for a, b in info.view],
-        "landscape": land_meta,
-        "projection": None
-        if info.projection is None
-        else {"explained": [float(v) for v in info.projection.explained]},
-        "data": data_meta,
-        "loss": {"log": info.loss_log, "offset": info.loss_offset, "label": info.loss_label},
-        "has_validation": info.has_validation,
-        "interactive": interactive,
-        "traces": traces,
-    }
-    return message("snapshot", epoch, seq, meta, arrays)
+    if len(content["arrays"]) != len(buffers):
+        raise ValueError(f"{len(content['arrays'])} array descriptors for {len(buffers)} buffers")
+    out = {}
+    for d, b in zip(content["arrays"], buffers):
+        a = np.frombuffer(b, dtype=DTYPES[d["dtype"]])
+        out[d["name"]] = a.reshape(d["shape"])
+    return out

@@ -2,54 +2,225 @@
 
 from __future__ import annotations
 
-import logging
 import math
 import threading
 import time
-import uuid
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
+from typing import Any, TypedDict
 
-import anywidget
 import numpy as np
 import traitlets
 
 from nbopt.drawing import (
     DEFAULT_MAX_POINTS,
+    MAX_POINTS_PER_UPDATE,
     Landscape,
+    RaceFeed,
     RaceInfo,
-    decimate_indices,
-    exit_point,
+    RaceUpdate,
+    display_status,
     landscape_info,
-    pca_projection,
     pick_colours,
     race_info,
 )
 from nbopt.live import EventBatch, Session
-from nbopt.widgets._protocol import (
-    finite_or_none,
-    message,
-    pack,
-    snapshot_message,
-    trace_update,
-)
+from nbopt.widgets._protocol import ControlMessage, finite_or_none
+from nbopt.widgets._stream import Arrays, ControlHandler, StreamWidget
 
 __all__ = ["INTERACTIVE_BUDGET", "OptimizerRace", "optimize"]
-
-_STATIC = Path(__file__).resolve().parent.parent / "static"
-_log = logging.getLogger(__name__)
 
 #: Races with fewer optimizer-steps than this (2-D problems only) recompute at once when a
 #: learning rate or the start changes: live interactive tuning.
 INTERACTIVE_BUDGET = 50_000
-#: Most new points per optimizer in one streamed batch (the frontend decimates further).
-MAX_POINTS_PER_FLUSH = 256
-#: Longest wait for the kernel's IOPub thread to send a stream message (seconds).
-IOPUB_WAIT = 0.05
-#: Projections (dim > 2) are recomputed at most this often while running (seconds).
-PROJECTION_INTERVAL = 0.25
+
+
+# ------------------------------------------------------------------ messages
+
+
+class TraceState(TypedDict):
+    """Per-optimizer numbers of a snapshot or an append (``js/race/protocol.ts``)."""
+
+    status: str
+    step: int
+    lr: float | None
+    loss: float | None
+    val_loss: float | None
+    diverged_at: int | None
+    converged_at: int | None
+    point: list[float] | None
+    exit: list[float] | None
+
+
+class TraceMeta(TraceState):
+    """A snapshot's trace: its numbers and who it is."""
+
+    name: str
+    colour: str
+    optimizer: str
+
+
+class RaceSnapshotMeta(TypedDict):
+    """``meta`` of a race snapshot."""
+
+    problem: str
+    dim: int
+    param_names: list[str]
+    axis_labels: list[str]
+    step: int
+    total_steps: int
+    state: str
+    error: str | None
+    view: list[list[float]]
+    landscape: dict[str, Any] | None
+    projection: dict[str, list[float]] | None
+    data: dict[str, Any] | None
+    loss: dict[str, Any]
+    has_validation: bool
+    interactive: bool
+    traces: list[TraceMeta]
+
+
+class RaceAppendMeta(TypedDict):
+    """``meta`` of a race append."""
+
+    step: int
+    state: str
+    error: str | None
+    traces: list[TraceState]
+    projection: dict[str, Any] | None
+
+
+def _point(p: Any) -> list[float] | None:
+    if p is None:
+        return None
+    a = np.asarray(p, dtype=float).reshape(-1)
+    if a.size < 2 or not np.isfinite(a[:2]).all():
+        return None
+    return [float(a[0]), float(a[1])]
+
+
+def trace_state(t: Any) -> TraceState:
+    """Return the numbers of one trace (a :class:`~nbopt.drawing.Trace` or ``TraceUpdate``)."""
+    return {
+        "status": str(t.status),
+        "step": int(t.step),
+        "lr": finite_or_none(t.lr),
+        "loss": finite_or_none(t.loss),
+        "val_loss": finite_or_none(t.val_loss),
+        "diverged_at": None if t.diverged_at is None else int(t.diverged_at),
+        "converged_at": None if t.converged_at is None else int(t.converged_at),
+        "point": _point(t.point),
+        "exit": _point(t.exit),
+    }
+
+
+def _view(view: Any) -> list[list[float]]:
+    return [[float(a), float(b)] for a, b in view]
+
+
+def encode_snapshot(info: RaceInfo, *, interactive: bool) -> tuple[RaceSnapshotMeta, Arrays]:
+    """Encode the whole drawable state of a race as snapshot ``(meta, arrays)``.
+
+    Examples
+    --------
+    >>> from nbopt import optimizers
+    >>> race = optimizers.Race("booth", {"GD": optimizers.GradientDescent(lr=0.05)}, steps=5)
+    >>> meta, arrays = encode_snapshot(race_info(race), interactive=True)
+    >>> meta["traces"][0]["name"], arrays[-1][0]
+    ('GD', 't0.losses')
+    """
+    arrays: Arrays = []
+    land = info.landscape
+    land_meta = None
+    if land is not None:
+        land_meta = {
+            "log": land.log,
+            "floor": land.floor,
+            "z_range": [float(land.z_range[0]), float(land.z_range[1])],
+        }
+        arrays += [
+            ("land.x", land.x),
+            ("land.y", land.y),
+            ("land.z", land.z),
+            ("land.levels", land.levels),
+        ]
+    arrays += [("minima", info.minima.reshape(-1, 2)), ("start", info.start_point.reshape(1, 2))]
+    data_meta = None
+    if info.data is not None:
+        d = info.data
+        has_val = d.x_val is not None and d.y_val is not None and len(d.x_val) > 0
+        data_meta = {"has_val": has_val, "x_label": d.x_label, "y_label": d.y_label}
+        arrays += [("data.x", d.x_train), ("data.y", d.y_train), ("data.line_x", d.line_x)]
+        if has_val:
+            arrays += [("data.xv", d.x_val), ("data.yv", d.y_val)]
+    traces: list[TraceMeta] = []
+    for i, t in enumerate(info.traces):
+        traces.append(
+            {"name": t.name, "colour": t.colour, "optimizer": t.optimizer, **trace_state(t)}  # type: ignore[typeddict-item]
+        )
+        arrays += [
+            (f"t{i}.path_steps", t.path_steps),
+            (f"t{i}.path", t.path.reshape(-1, 2)),
+            (f"t{i}.loss_steps", t.loss_steps),
+            (f"t{i}.losses", t.losses),
+        ]
+        if t.val_losses is not None:
+            arrays.append((f"t{i}.val", t.val_losses))
+        if t.line_y is not None:
+            arrays.append((f"t{i}.line_y", t.line_y))
+    meta: RaceSnapshotMeta = {
+        "problem": info.problem,
+        "dim": info.dim,
+        "param_names": list(info.param_names),
+        "axis_labels": list(info.axis_labels),
+        "step": info.step,
+        "total_steps": info.total_steps,
+        "state": info.state,
+        "error": info.error,
+        "view": _view(info.view),
+        "landscape": land_meta,
+        "projection": None
+        if info.projection is None
+        else {"explained": [float(v) for v in info.projection.explained]},
+        "data": data_meta,
+        "loss": {"log": info.loss_log, "offset": info.loss_offset, "label": info.loss_label},
+        "has_validation": info.has_validation,
+        "interactive": interactive,
+        "traces": traces,
+    }
+    return meta, arrays
+
+
+def encode_update(update: RaceUpdate) -> tuple[RaceAppendMeta, Arrays]:
+    """Encode what a race added (a :class:`~nbopt.drawing.RaceUpdate`) as an append."""
+    arrays: Arrays = []
+    for i, t in enumerate(update.traces):
+        arrays += [(f"t{i}.steps", t.steps), (f"t{i}.pos", t.positions), (f"t{i}.loss", t.losses)]
+        if t.val_losses is not None:
+            arrays.append((f"t{i}.val", t.val_losses))
+        if t.path is not None and t.path_steps is not None:
+            arrays += [(f"t{i}.path_steps", t.path_steps), (f"t{i}.path", t.path)]
+        if t.line_y is not None:
+            arrays.append((f"t{i}.line_y", t.line_y))
+    projection = None
+    if update.projection is not None and update.view is not None:
+        projection = {
+            "view": _view(update.view),
+            "axis_labels": list(update.axis_labels or ("", "")),
+            "explained": [float(v) for v in update.projection.explained],
+        }
+        if update.minima is not None:
+            arrays.append(("minima", update.minima.reshape(-1, 2)))
+        if update.start_point is not None:
+            arrays.append(("start", update.start_point.reshape(1, 2)))
+    meta: RaceAppendMeta = {
+        "step": update.step,
+        "state": update.state,
+        "error": update.error,
+        "traces": [trace_state(t) for t in update.traces],
+        "projection": projection,
+    }
+    return meta, arrays
 
 
 def _auto_speed(total_steps: int, n_opt: int) -> float | None:
@@ -59,7 +230,10 @@ def _auto_speed(total_steps: int, n_opt: int) -> float | None:
     return float(min(2000.0, max(10.0, total_steps / 6.0)))
 
 
-class OptimizerRace(anywidget.AnyWidget):
+# ------------------------------------------------------------------ widget
+
+
+class OptimizerRace(StreamWidget):
     """Live view of a :class:`nbopt.optimizers.Race`: landscape, trajectories, losses, controls.
 
     The race runs in a :class:`nbopt.live.Session` background thread; every event batch
@@ -89,23 +263,15 @@ class OptimizerRace(anywidget.AnyWidget):
     (50, ['max_steps'])
     """
 
-    _esm = _STATIC / "widget.js"
-    _css = _STATIC / "widget.css"
-
-    _uid = traitlets.Unicode("").tag(sync=True)
-    problem = traitlets.Unicode("").tag(sync=True)
-    names = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    colours = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    lrs = traitlets.List(traitlets.Float(allow_none=True)).tag(sync=True)
-    statuses = traitlets.List(traitlets.Unicode()).tag(sync=True)
-    state = traitlets.Unicode("idle").tag(sync=True)
-    step = traitlets.Int(0).tag(sync=True)
-    total_steps = traitlets.Int(0).tag(sync=True)
-    dim = traitlets.Int(2).tag(sync=True)
-    interactive = traitlets.Bool(False).tag(sync=True)
-    steps_per_second = traitlets.Float(None, allow_none=True).tag(sync=True)
-    error = traitlets.Unicode(None, allow_none=True).tag(sync=True)
-    snapshot = traitlets.Bytes(b"").tag(sync=True)
+    problem = traitlets.Unicode("")
+    names = traitlets.List(traitlets.Unicode())
+    colours = traitlets.List(traitlets.Unicode())
+    lrs = traitlets.List(traitlets.Float(allow_none=True))
+    statuses = traitlets.List(traitlets.Unicode())
+    step = traitlets.Int(0)
+    total_steps = traitlets.Int(0)
+    dim = traitlets.Int(2)
+    interactive = traitlets.Bool(False)
 
     def __init__(
         self,
@@ -135,51 +301,39 @@ class OptimizerRace(anywidget.AnyWidget):
             raise ValueError(f"max_points must be at least 16, got {max_points}")
         problem = race.problem
         dim = int(problem.dim)
+        self._race = race
+        self._max_points = int(max_points)
+        self._landscape: Landscape | None = landscape_info(problem) if dim == 2 else None
+        self._feed = RaceFeed(
+            race,
+            landscape=self._landscape,
+            max_points=self._max_points,
+            max_new_points=MAX_POINTS_PER_UPDATE,
+        )
+        # slider moves and clicks of a cheap race, recomputed on a thread of their own with
+        # the newest value only: the kernel never queues up recomputes while a slider drags
+        self._tune_cond = threading.Condition()
+        self._tune_pending: dict[str, Any] = {}
+        self._tuner: threading.Thread | None = None
         super().__init__(
-            _uid=uuid.uuid4().hex,
+            Session(race, max_flush_rate=30.0, steps_per_second=sps),
+            view="race",
             problem=str(problem.name),
             names=names,
             colours=colours,
             total_steps=int(race.total_steps),
             dim=dim,
             interactive=dim == 2 and int(race.total_steps) * len(names) < INTERACTIVE_BUDGET,
-            steps_per_second=sps,
             **kwargs,
         )
-        self._race = race
-        self._max_points = int(max_points)
-        self._landscape: Landscape | None = landscape_info(problem) if dim == 2 else None
-        self._lock = threading.RLock()
-        self._epoch = 0
-        self._seq = 0
-        self._quiet_reset = False
-        self._runs = [race.runs[name] for name in names]
-        # the last step streamed per optimizer (its next append starts after it)
-        self._sent = [-1 for _ in names]
-        self._exits: dict[int, np.ndarray | None] = {}
-        self._last_projection = -math.inf
-        # slider moves and clicks of a cheap race, recomputed on a thread of their own with
-        # the newest value only: the kernel never queues up recomputes while a slider drags
-        self._tune_cond = threading.Condition()
-        self._tune_pending: dict[str, Any] = {}
-        self._tuner: threading.Thread | None = None
-        self._session = Session(race, max_flush_rate=30.0, steps_per_second=sps)
-        self._unobserve = self._session.observe(self._on_batch)
-        self.on_msg(self._on_msg)
-        self._rebase()
-        self._sync_traits()
-        self._store_snapshot()
+        self.sync_traits()
+        self.store_snapshot()
 
     # ------------------------------------------------------------------ public API
     @property
     def race(self) -> Any:
         """The :class:`~nbopt.optimizers.Race` behind the widget (full histories)."""
         return self._race
-
-    @property
-    def session(self) -> Session:
-        """The :class:`~nbopt.live.Session` driving the race."""
-        return self._session
 
     def info(self) -> RaceInfo:
         """Drawing info of the race now (see :func:`nbopt.drawing.race_info`)."""
@@ -189,50 +343,12 @@ class OptimizerRace(anywidget.AnyWidget):
         """Full trajectories by optimizer name (``race.trajectories()`` taken between steps)."""
         return dict(self._session.call(self._race.trajectories))
 
-    def play(self) -> None:
-        """Run (in the background) until the race ends or :meth:`pause`."""
-        if self._session.state in ("stopped", "error"):
-            self._session.reset()
-        self._session.play()
-
-    def pause(self) -> None:
-        """Pause after the step in progress."""
-        self._session.pause()
-
-    def step_once(self, n: int = 1) -> None:
-        """Take ``n`` steps (in the background), then pause."""
-        if self._session.state in ("stopped", "error"):
-            self._session.reset()
-        self._session.step(n)
-
-    def stop(self) -> None:
-        """Stop the run for good (keeps every finished step)."""
-        self._session.stop()
-
     def reset(self, start: Sequence[float] | None = None) -> None:
         """Back to step 0 (optionally from a new start), paused."""
         if start is None:
             self._session.reset()
         else:
             self._session.reset(start=self._check_start(start))
-
-    def run(self) -> str:
-        """Run to the end in the foreground and return the final state.
-
-        Ctrl-C (a kernel interrupt) stops cleanly, keeping every finished step. An
-        exception from the objective ends the run in state ``"error"``: the widget shows
-        it (``.error``) instead of raising, like a background run.
-        """
-        try:
-            return str(self._session.run())
-        except Exception:
-            if self._session.state != "error":
-                raise
-            return "error"
-
-    def wait(self, timeout: float | None = None) -> bool:
-        """Block until the run pauses or ends; False if ``timeout`` passed first."""
-        return self._session.wait(timeout)
 
     def set_lr(self, name: str, lr: float) -> None:
         """Change one optimizer's learning rate.
@@ -248,7 +364,7 @@ class OptimizerRace(anywidget.AnyWidget):
             self._recompute(lambda: self._race.set_hyperparam(name, "lr", float(lr)))
         else:
             self._session.call(self._race.set_hyperparam, name, "lr", float(lr))
-            self._sync_traits()
+            self.sync_traits()
 
     def set_start(self, start: Sequence[float]) -> None:
         """Start the race again from ``start`` (recomputed at once for cheap races)."""
@@ -265,29 +381,78 @@ class OptimizerRace(anywidget.AnyWidget):
             f"step {self.step}/{self.total_steps}, {self.state})"
         )
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        # the widget view for live frontends; a static PNG of the same race for every other
-        # renderer (GitHub, nbviewer, exported HTML/PDF)
-        bundle = super()._repr_mimebundle_(**kwargs)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        if isinstance(data, dict):
-            png = self._static_png()
-            if png is not None:
-                data["image/png"] = png
-        return bundle
+    # ------------------------------------------------------------------ hooks
+    def build_snapshot(self) -> tuple[dict[str, Any], Arrays]:
+        """Return the race's snapshot ``(meta, arrays)`` (see :func:`encode_snapshot`)."""
+        meta, arrays = encode_snapshot(self._info(), interactive=self.interactive)
+        return dict(meta), arrays
+
+    def build_append(self, batch: EventBatch) -> tuple[dict[str, Any], Arrays] | None:
+        """Return each run's history since the last append (see :class:`RaceFeed`)."""
+        race = self._race
+        state = "finished" if race.finished and batch.final else str(batch.state)
+        error = None if batch.error is None else f"{type(batch.error).__name__}: {batch.error}"
+        with self._lock:
+            update = self._feed.update(
+                state=state, error=error, final=batch.final, now=time.monotonic()
+            )
+        meta, arrays = encode_update(update)
+        return dict(meta), arrays
+
+    def rebase(self) -> None:
+        """Stream on from what the race holds now."""
+        self._feed.rebase()
+
+    def sync_traits(self) -> None:
+        """Refresh ``lrs``, ``statuses``, ``step``, ``state`` and ``error`` from the race."""
+        runs = self._race.runs
+        # called from the shell thread (controls) and the session thread (batches)
+        with self._lock, self.hold_sync():
+            lrs = [finite_or_none(getattr(runs[n].optimizer, "lr", None)) for n in self.names]
+            self.set_trait("lrs", lrs)
+            state = self.display_state()
+            self.statuses = [display_status(str(runs[n].status), state) for n in self.names]
+            self.step = int(self._race.step_count)
+            self.state = state
+            self.error = self.error_text()
+
+    def static_png(self) -> bytes | None:
+        """Return the race drawn by matplotlib (:func:`nbopt.export.race_png`)."""
+        from nbopt.export import race_png
+
+        return bytes(race_png(self.info()))
+
+    def control_handlers(self) -> Mapping[str, ControlHandler]:
+        """Return the base controls plus ``set_lr`` and ``set_start``."""
+        return {
+            **super().control_handlers(),
+            "set_lr": self._set_lr_control,
+            "set_start": self._set_start_control,
+        }
+
+    def display_state(self) -> str:
+        """Return ``"finished"`` once every optimizer has ended, else the session's state."""
+        state = str(self._session.state)
+        if self._race.finished and state in ("idle", "paused", "running"):
+            return "finished"
+        return state
 
     # ------------------------------------------------------------------ internals
-    def _static_png(self) -> bytes | None:
-        try:
-            from nbopt.export import race_png
-        except ImportError:
-            return None
-        try:
-            return bytes(race_png(self.info()))
-        except Exception:
-            # the widget view is the main output: a failing static fallback must not hide it
-            _log.exception("nbopt: drawing the static PNG fallback failed")
-            return None
+    def _set_lr_control(self, content: ControlMessage) -> None:
+        name = str(content.get("name"))
+        lr = float(content.get("lr", "nan"))  # type: ignore[arg-type]
+        if self.interactive:
+            self._check_lr(name, lr)
+            self._tune(f"lr:{name}", lr)
+        else:
+            self.set_lr(name, lr)
+
+    def _set_start_control(self, content: ControlMessage) -> None:
+        start = [float(content.get("x", "nan")), float(content.get("y", "nan"))]  # type: ignore[arg-type]
+        if self.interactive:
+            self._tune("start", self._check_start(start))
+        else:
+            self.set_start(start)
 
     def _check_lr(self, name: str, lr: float) -> None:
         if name not in self.names:
@@ -305,71 +470,15 @@ class OptimizerRace(anywidget.AnyWidget):
             raise ValueError(f"start must be {dim} finite numbers, got {start!r}")
         return point
 
-    def _display_state(self) -> str:
-        state = str(self._session.state)
-        if self._race.finished and state in ("idle", "paused", "running"):
-            return "finished"
-        return state
-
-    def _error_text(self) -> str | None:
-        err = self._session.error
-        return None if err is None else f"{type(err).__name__}: {err}"
-
     def _info(self) -> RaceInfo:
         return race_info(
             self._race,
             colours=self.colours,
-            state=self._display_state(),
-            error=self._error_text(),
+            state=self.display_state(),
+            error=self.error_text(),
             max_points=self._max_points,
             landscape=self._landscape,
         )
-
-    def _next_seq(self) -> int:
-        with self._lock:
-            self._seq += 1
-            return self._seq
-
-    def _snapshot(self) -> tuple[dict[str, Any], list[bytes]]:
-        info = self._info()
-        return snapshot_message(info, self._epoch, self._next_seq(), interactive=self.interactive)
-
-    def _rebase(self) -> None:
-        """Start a new epoch (reset, recompute): the stream goes on from the snapshot."""
-        self._sent = [run.step_count for run in self._runs]
-        self._exits = {}
-        self._last_projection = -math.inf
-
-    def _sync_traits(self) -> None:
-        runs = self._race.runs
-        # called from the shell thread (controls) and the session thread (batches)
-        with self._lock, self.hold_sync():
-            lrs = [finite_or_none(getattr(runs[n].optimizer, "lr", None)) for n in self.names]
-            self.set_trait("lrs", lrs)
-            self.statuses = [str(runs[n].status) for n in self.names]
-            self.step = int(self._race.step_count)
-            self.state = self._display_state()
-            self.error = self._error_text()
-
-    def _store_snapshot(self) -> None:
-        content, buffers = self._snapshot()
-        with self._lock:
-            self.snapshot = pack(content, buffers)
-
-    def close(self) -> None:
-        """Stop the run and close the widget (its comm and views)."""
-        if hasattr(self, "_session"):  # close() also runs from __del__ of a failed __init__
-            self._unobserve()
-            self._session.stop(wait=False)
-        super().close()
-
-    def _send_snapshot(self, *, store: bool) -> None:
-        # built between two engine steps, so its history and its seq agree with the stream
-        content, buffers = self._session.call(self._snapshot)
-        self.send(content, buffers)
-        if store:
-            with self._lock:
-                self.snapshot = pack(content, buffers)
 
     def _rerun(self, name: str, lr: float) -> None:
         def change() -> None:
@@ -377,11 +486,9 @@ class OptimizerRace(anywidget.AnyWidget):
             self._race.rerun(name)
 
         self._session.call(change)
-        with self._lock:
-            self._epoch += 1
-            self._rebase()
-        self._sync_traits()
-        self._send_snapshot(store=True)
+        self.new_epoch()
+        self.sync_traits()
+        self.send_snapshot(store=True)
 
     def _tune(self, key: str, value: Any) -> None:
         """Queue a learning rate (``"lr:<name>"``) or a start (``"start"``) of a cheap race.
@@ -425,16 +532,6 @@ class OptimizerRace(anywidget.AnyWidget):
                 lambda: self._tuner is None and not self._tune_pending, timeout
             )
 
-    def _control(self, kind: str, fn: Any, *args: Any) -> None:
-        """Run one control; a failure is reported to the frontend, never raised."""
-        try:
-            fn(*args)
-        except Exception as exc:
-            # a bad control message or a failing recompute must not take the kernel down:
-            # the frontend shows the message
-            _log.warning("nbopt: control message %r failed: %s", kind, exc)
-            self.send({"type": "error", "message": f"{kind}: {type(exc).__name__}: {exc}"})
-
     def _recompute(self, change: Any, start: np.ndarray | None = None) -> None:
         self._quiet_reset = True
         try:
@@ -447,236 +544,9 @@ class OptimizerRace(anywidget.AnyWidget):
         if change is not None:
             self._session.call(change)
         self._session.call(self._race.run_to_end)
-        with self._lock:
-            self._epoch += 1
-            self._rebase()
-        self._sync_traits()
-        self._send_snapshot(store=True)
-
-    def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        """Control messages from the frontend (run on the kernel's shell thread)."""
-        if not isinstance(content, dict) or not isinstance(content.get("type"), str):
-            self.send({"type": "error", "message": "control message must have a string 'type'"})
-            return
-        self._control(content["type"], self._handle, content)
-
-    def _handle(self, content: dict[str, Any]) -> None:
-        kind = content["type"]
-        if kind == "snapshot_request":
-            self._send_snapshot(store=False)
-        elif kind == "play":
-            self.play()
-        elif kind == "pause":
-            self.pause()
-        elif kind == "step":
-            n = content.get("n", 1)
-            self.step_once(int(n) if isinstance(n, int) and n > 0 else 1)
-        elif kind == "reset":
-            self.reset()
-        elif kind == "speed":
-            sps = content.get("steps_per_second")
-            self.steps_per_second = None if sps is None else float(sps)
-        elif kind == "set_lr":
-            name, lr = str(content.get("name")), float(content.get("lr", "nan"))
-            if self.interactive:
-                self._check_lr(name, lr)
-                self._tune(f"lr:{name}", lr)
-            else:
-                self.set_lr(name, lr)
-        elif kind == "set_start":
-            start = [float(content.get("x", "nan")), float(content.get("y", "nan"))]
-            if self.interactive:
-                self._tune("start", self._check_start(start))
-            else:
-                self.set_start(start)
-        else:
-            raise ValueError(f"unknown control message type {kind!r}")
-
-    @traitlets.observe("steps_per_second")
-    def _on_speed(self, change: Any) -> None:
-        if hasattr(self, "_session"):
-            self._session.steps_per_second = change["new"]
-
-    # ------------------------------------------------------------------ streaming
-    def _on_batch(self, batch: EventBatch) -> None:
-        """Session observer (session thread, between steps): stream one coalesced batch."""
-        if batch.reset:
-            with self._lock:
-                self._epoch += 1
-                self._rebase()
-            self._sync_traits()
-            if not self._quiet_reset:
-                self._send_snapshot(store=True)
-            return
-        content, buffers = self._append(batch)
-        self.send(content, buffers)
-        self._let_iopub_send()
-        # the stream message already carries step, state and statuses: the synced traits
-        # (one more comm message each time) follow only when the run starts or ends
-        if batch.final or self.state != self._display_state():
-            self._sync_traits()
-        if batch.final:
-            self._store_snapshot()
-
-    def _let_iopub_send(self) -> None:
-        """Wait (briefly) until the kernel's IOPub thread has put the message on the wire.
-
-        That thread needs the GIL for every part of a send. Against a flat-out engine
-        loop it would get it back only once per switch interval (5 ms) at each of its
-        blocking calls, and a message would reach the browser 50-200 ms late; waiting
-        here hands it the GIL until it is done, about a millisecond.
-        """
-        kernel = getattr(getattr(self, "comm", None), "kernel", None)
-        thread = getattr(getattr(kernel, "iopub_socket", None), "io_thread", None)
-        schedule = getattr(thread, "schedule", None)
-        if not callable(schedule):
-            time.sleep(0)
-            return
-        sent = threading.Event()
-        schedule(sent.set)
-        sent.wait(IOPUB_WAIT)
-
-    def _append(self, batch: EventBatch) -> tuple[dict[str, Any], list[bytes]]:
-        """Build the stream message of one batch: each run's history since the last one.
-
-        Read from the runs' history buffers (the session thread calls this between
-        steps), at most :data:`MAX_POINTS_PER_FLUSH` rows per run, evenly spaced, the
-        newest always included. An optimizer that stopped adds nothing more.
-        """
-        race = self._race
-        dim = int(race.problem.dim)
-        projection = None
-        if dim > 2:
-            now = time.monotonic()
-            if batch.final or now - self._last_projection >= PROJECTION_INTERVAL:
-                self._last_projection = now
-                projection = self._projection()
-        arrays: list[tuple[str, Any]] = []
-        updates = []
-        with self._lock:
-            for i, run in enumerate(self._runs):
-                first = self._sent[i] + 1
-                pos, loss, val = run.history(first)
-                count = len(loss)
-                self._sent[i] = first + count - 1
-                if count > MAX_POINTS_PER_FLUSH:
-                    keep = decimate_indices(count, MAX_POINTS_PER_FLUSH)
-                    steps = (keep + first).astype(float)
-                    pos, loss = pos[keep], loss[keep]
-                    val = None if val is None else val[keep]
-                else:
-                    steps = np.arange(first, first + count, dtype=float)
-                if projection is not None:
-                    plane = projection.project(pos)
-                elif dim == 2:
-                    plane = pos
-                else:
-                    plane = np.zeros((count, 2))
-                arrays += [(f"t{i}.steps", steps), (f"t{i}.pos", plane), (f"t{i}.loss", loss)]
-                if val is not None:
-                    arrays.append((f"t{i}.val", val))
-                updates.append(self._trace_update(i, run, projection))
-                if projection is not None:
-                    arrays += self._projected_path(i, run, projection)
-        projection_meta = None
-        if projection is not None:
-            projection_meta, more = self._projection_meta(projection)
-            arrays += more
-        meta = {
-            "step": int(race.step_count),
-            "state": "finished" if race.finished and batch.final else str(batch.state),
-            "error": None
-            if batch.error is None
-            else f"{type(batch.error).__name__}: {batch.error}",
-            "traces": updates,
-            "projection": projection_meta,
-        }
-        return message("append", self._epoch, self._next_seq(), meta, arrays)
-
-    def _trace_update(self, i: int, run: Any, projection: Any) -> dict[str, Any]:
-        dim = int(self._race.problem.dim)
-        position = run.position
-        if projection is not None:
-            point = projection.project(position)
-        else:
-            point = position if dim == 2 else None
-        status = str(run.status)
-        # the same fields, checks and conversions as a snapshot's traces
-        return trace_update(
-            SimpleNamespace(
-                status=status,
-                step=int(run.step_count),
-                lr=getattr(run.optimizer, "lr", None),
-                loss=run.loss,
-                val_loss=run.val_loss,
-                diverged_at=run.diverged_at,
-                converged_at=run.converged_at,
-                point=point,
-                exit=self._exit(i) if status == "diverged" and dim == 2 else None,
-            )
-        )
-
-    def _projected_path(self, i: int, run: Any, projection: Any) -> list[tuple[str, Any]]:
-        """Return the whole path of optimizer ``i`` on the projection plane, decimated."""
-        full = run.history(0)[0]
-        idx = np.flatnonzero(np.isfinite(full).all(axis=1))
-        sel = idx[decimate_indices(len(idx), self._max_points)] if len(idx) else idx
-        return [
-            (f"t{i}.path_steps", sel.astype(float)),
-            (f"t{i}.path", projection.project(full[sel]).reshape(-1, 2)),
-        ]
-
-    def _projection_meta(self, projection: Any) -> tuple[dict[str, Any], list[tuple[str, Any]]]:
-        dim = int(self._race.problem.dim)
-        pts = np.concatenate([projection.project(run.history(0)[0]) for run in self._runs])
-        pts = pts[np.isfinite(pts).all(axis=1)]
-        meta = {
-            "view": _view_of(pts),
-            "axis_labels": [
-                f"PC1 ({100 * projection.explained[0]:.0f}% of variance)",
-                f"PC2 ({100 * projection.explained[1]:.0f}% of variance)",
-            ],
-            "explained": [float(v) for v in projection.explained],
-        }
-        minima = np.asarray(self._race.problem.minima, dtype=float).reshape(-1, dim)
-        arrays = [
-            ("minima", projection.project(minima).reshape(-1, 2)),
-            ("start", projection.project(np.asarray(self._race.start, dtype=float)).reshape(1, 2)),
-        ]
-        return meta, arrays
-
-    def _exit(self, i: int) -> np.ndarray | None:
-        """Where diverged optimizer ``i`` left the landscape's view (computed once)."""
-        if i not in self._exits:
-            land = self._landscape
-            positions = self._runs[i].history(0)[0]
-            if land is None or len(positions) == 0:
-                self._exits[i] = None
-            else:
-                xs, ys = land.x, land.y
-                view = ((float(xs[0]), float(xs[-1])), (float(ys[0]), float(ys[-1])))
-                self._exits[i] = exit_point(np.asarray(positions)[:, :2], view)
-        return self._exits[i]
-
-    def _projection(self) -> Any:
-        dim = int(self._race.problem.dim)
-        chunks = [np.asarray(self._race.start, dtype=float).reshape(1, dim)]
-        chunks += [run.history(0)[0] for run in self._runs]
-        pts = np.concatenate(chunks)
-        pts = pts[np.isfinite(pts).all(axis=1)]
-        # the main directions of a long run are as well seen from a uniform subset
-        return pca_projection(pts[decimate_indices(len(pts), 8 * self._max_points)])
-
-
-def _view_of(pts: np.ndarray) -> list[list[float]]:
-    if len(pts) == 0:
-        return [[-1.0, 1.0], [-1.0, 1.0]]
-    out = []
-    for ax in range(2):
-        lo, hi = float(pts[:, ax].min()), float(pts[:, ax].max())
-        span = hi - lo if hi > lo else max(1.0, abs(lo))
-        out.append([lo - 0.08 * span, hi + 0.08 * span])
-    return out
+        self.new_epoch()
+        self.sync_traits()
+        self.send_snapshot(store=True)
 
 
 def _optimizer_from(name: str, spec: Any) -> Any:

@@ -7,6 +7,8 @@ import json
 import numpy as np
 from kernelhelpers import run_in_kernel
 
+from nbopt.widgets._protocol import decode_arrays
+
 CELL = r"""
 import json
 from nbopt import optimizers
@@ -34,10 +36,7 @@ print("RESULT " + json.dumps({
 
 def _decode(msg):
     content = msg["content"]["data"]["content"]
-    arrays = {}
-    for desc, buf in zip(content["arrays"], msg["buffers"]):
-        arrays[desc["name"]] = np.frombuffer(bytes(buf), dtype="<f8").reshape(desc["shape"])
-    return content, arrays
+    return content, decode_arrays(content, [bytes(b) for b in msg["buffers"]])
 
 
 def test_a_flat_out_race_streams_every_step_through_a_real_kernel():
@@ -51,7 +50,8 @@ def test_a_flat_out_race_streams_every_step_through_a_real_kernel():
     appends = [(c, a) for c, a in custom if c["type"] == "append"]
     assert len(appends) >= 3
     seqs = [c["seq"] for c, _ in appends]
-    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    # appends are numbered 1, 2, 3... widget-wide: consecutive, none lost
+    assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))
     assert {c["epoch"] for c, _ in appends} == {appends[0][0]["epoch"]}
     final, _ = appends[-1]
     assert final["meta"]["state"] == "finished"
@@ -62,7 +62,8 @@ def test_a_flat_out_race_streams_every_step_through_a_real_kernel():
         last = 0
         for _, arrays in appends:
             steps = arrays[f"t{i}.steps"]
-            assert len(steps) <= 256  # the per-message point budget
+            # the per-message point budget: whole while a snapshot would hold every point
+            assert len(steps) <= (2000 if len(steps) and steps[-1] < 2000 else 256)
             if len(steps):
                 # each message goes on exactly where the one before stopped: nothing lost
                 assert steps[0] == last + 1

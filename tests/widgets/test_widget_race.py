@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 from nbopt import problems
+from nbopt.drawing import DEFAULT_MAX_POINTS, MAX_POINTS_PER_UPDATE, race_info
 from nbopt.optimizers import SGD, Adam, GradientDescent, Race
 from nbopt.widgets import OptimizerRace, optimize
-from nbopt.widgets._protocol import message, pack, snapshot_message, unpack
-from nbopt.widgets._race import INTERACTIVE_BUDGET, MAX_POINTS_PER_FLUSH
+from nbopt.widgets._protocol import decode_arrays, message, pack, unpack
+from nbopt.widgets._race import INTERACTIVE_BUDGET, encode_snapshot
 
 
 class Recording(OptimizerRace):
@@ -34,14 +35,8 @@ class Recording(OptimizerRace):
 
 
 def arrays(content, buffers):
-    """Decode a message the way js/protocol.ts does."""
-    assert len(content["arrays"]) == len(buffers)
-    out = {}
-    for d, b in zip(content["arrays"], buffers):
-        a = np.frombuffer(b, dtype="<f8")
-        assert a.size == int(np.prod(d["shape"]))
-        out[d["name"]] = a.reshape(d["shape"])
-    return out
+    """Decode a message the way js/core/protocol.ts does."""
+    return decode_arrays(content, buffers)
 
 
 def rosenbrock_race(steps=300, **kw):
@@ -59,25 +54,45 @@ def rosenbrock_race(steps=300, **kw):
 
 def test_pack_round_trip_and_alignment():
     content, buffers = message(
-        "append", 3, 7, {"step": 1}, [("a", np.arange(3.0)), ("b", np.array([[np.nan, np.inf]]))]
+        "append",
+        3,
+        7,
+        {"step": 1},
+        [
+            ("a", np.arange(3.0)),
+            ("b", np.array([[np.nan, np.inf]])),
+            ("n", np.arange(3)),
+            ("f", np.ones(3, dtype=np.float32)),
+            ("mask", np.array([True, False, True])),
+            ("big", np.array([2**40])),
+        ],
     )
-    assert content["arrays"] == [{"name": "a", "shape": [3]}, {"name": "b", "shape": [1, 2]}]
+    assert content["arrays"] == [
+        {"name": "a", "dtype": "float64", "shape": [3]},
+        {"name": "b", "dtype": "float64", "shape": [1, 2]},
+        {"name": "n", "dtype": "int32", "shape": [3]},
+        {"name": "f", "dtype": "float32", "shape": [3]},
+        {"name": "mask", "dtype": "uint8", "shape": [3]},
+        {"name": "big", "dtype": "float64", "shape": [1]},
+    ]
     packed = pack(content, buffers)
     head = int.from_bytes(packed[:4], "little")
-    assert (len(packed) - 3 * 8 - 2 * 8) % 8 == 0 and len(packed) >= 4 + head
+    assert len(packed) % 8 == 0 and len(packed) >= 4 + head
     c2, b2 = unpack(packed)
     assert c2 == content and b2 == buffers
     got = arrays(c2, b2)
     assert np.isnan(got["b"][0, 0]) and got["b"][0, 1] == np.inf
+    assert got["n"].tolist() == [0, 1, 2] and got["mask"].tolist() == [1, 0, 1]
+    assert got["big"][0] == 2**40
     with pytest.raises(ValueError, match="truncated"):
         unpack(packed[:-8])
 
 
-def test_snapshot_message_is_strict_json_with_float64_buffers():
+def test_snapshot_message_is_strict_json_with_typed_buffers():
     race = rosenbrock_race(steps=50)
     race.run_to_end()
-    w = OptimizerRace(race)
-    content, buffers = snapshot_message(w.info(), 0, 1, interactive=True)
+    meta, arrs = encode_snapshot(race_info(race), interactive=True)
+    content, buffers = message("snapshot", 0, 1, meta, arrs)
     json.dumps(content, allow_nan=False)  # no NaN/inf sneaks into the JSON part
     a = arrays(content, buffers)
     assert a["land.z"].shape == (len(a["land.y"]), len(a["land.x"]))
@@ -123,8 +138,12 @@ def test_a_flush_never_carries_more_than_the_point_budget():
     w = Recording(race, steps_per_second=None)
     w.play()
     assert w.wait(timeout=60)
-    sizes = [len(arrays(c, b)["t0.steps"]) for c, b in w.of_type("append")]
-    assert max(sizes) <= MAX_POINTS_PER_FLUSH
+    batches = [arrays(c, b)["t0.steps"] for c, b in w.of_type("append")]
+    for steps in batches:
+        if len(steps) and steps[-1] >= DEFAULT_MAX_POINTS:
+            assert len(steps) <= MAX_POINTS_PER_UPDATE
+        elif len(steps):  # what a snapshot holds whole is streamed whole
+            assert np.array_equal(steps, np.arange(steps[0], steps[0] + len(steps)))
     last = arrays(*w.of_type("append")[-1])["t0.steps"]
     assert last[-1] == race.trajectories()["GD"].steps  # the latest point is never dropped
 

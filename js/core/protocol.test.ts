@@ -1,12 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { asFloat64, decodeArrays, decodeMessage, ProtocolError, unpack } from "./protocol";
+import { type AppendMsg, asAppend, asSnapshot, type SnapshotMsg } from "../race/protocol";
+import {
+  asFloat64,
+  asTyped,
+  decodeArrays,
+  decodeEnvelope,
+  type ErrorMsg,
+  ProtocolError,
+  unpack,
+} from "./protocol";
+
+/** Decode an envelope and check its meta as a race message. */
+function decodeMessage(
+  content: unknown,
+  buffers: (DataView | ArrayBuffer)[] = [],
+): ErrorMsg | SnapshotMsg | AppendMsg {
+  const env = decodeEnvelope(content, buffers);
+  if (env.type === "snapshot") return asSnapshot(env);
+  if (env.type === "append") return asAppend(env);
+  return env as ErrorMsg;
+}
 
 function buf(values: number[]): DataView {
   const a = new Float64Array(values);
   return new DataView(a.buffer);
 }
 
-/** Pack like nbopt/widgets/_protocol.py: uint32 LE length, JSON, zero padding to 8, float64 data. */
+/** Pack like nbopt/widgets/_protocol.py: uint32 LE length, JSON, zero padding to 8, float64 data
+ * (each array a multiple of 8 bytes already). */
 function pack(content: Record<string, unknown>, arrays: number[][]): Uint8Array {
   const head = new TextEncoder().encode(JSON.stringify(content));
   const start = Math.ceil((4 + head.length) / 8) * 8;
@@ -60,20 +81,49 @@ describe("asFloat64", () => {
 
 describe("decodeArrays", () => {
   it("pairs descriptors with buffers and checks the size", () => {
-    const arrays = decodeArrays([{ name: "p", shape: [2, 2] }], [buf([1, 2, 3, 4])]);
-    expect(arrays.get("p")?.shape).toEqual([2, 2]);
-    expect(() => decodeArrays([{ name: "p", shape: [3] }], [buf([1, 2])])).toThrow(
-      /needs 3 values/,
+    const arrays = decodeArrays(
+      [{ name: "p", dtype: "float64", shape: [2, 2] }],
+      [buf([1, 2, 3, 4])],
     );
-    expect(() => decodeArrays([{ name: "p", shape: [1] }], [])).toThrow(
+    expect(arrays.get("p")?.shape).toEqual([2, 2]);
+    expect(() =>
+      decodeArrays([{ name: "p", dtype: "float64", shape: [3] }], [buf([1, 2])]),
+    ).toThrow(/needs 3 values/);
+    expect(() => decodeArrays([{ name: "p", dtype: "float64", shape: [1] }], [])).toThrow(
       /1 array descriptors for 0/,
     );
-    expect(() => decodeArrays([{ name: 3, shape: [1] }], [buf([1])])).toThrow(ProtocolError);
-    expect(() => decodeArrays([{ name: "x", shape: [-1] }], [buf([1])])).toThrow(ProtocolError);
+    expect(() => decodeArrays([{ name: 3, dtype: "float64", shape: [1] }], [buf([1])])).toThrow(
+      ProtocolError,
+    );
+    expect(() => decodeArrays([{ name: "x", dtype: "float64", shape: [-1] }], [buf([1])])).toThrow(
+      ProtocolError,
+    );
+    expect(() => decodeArrays([{ name: "x", dtype: "int64", shape: [1] }], [buf([1])])).toThrow(
+      /dtype/,
+    );
+  });
+
+  it("decodes each dtype to its typed array", () => {
+    const ints = new Int32Array([1, -2, 3, 0]);
+    const bytes = new Uint8Array([1, 0, 1, 1]);
+    const f32 = new Float32Array([0.5, 2]);
+    const a = decodeArrays(
+      [
+        { name: "n", dtype: "int32", shape: [4] },
+        { name: "m", dtype: "uint8", shape: [4] },
+        { name: "f", dtype: "float32", shape: [2] },
+      ],
+      [new DataView(ints.buffer), new DataView(bytes.buffer), new DataView(f32.buffer)],
+    );
+    expect(a.get("n")?.data).toBeInstanceOf(Int32Array);
+    expect(Array.from(a.get("n")?.data ?? [])).toEqual([1, -2, 3, 0]);
+    expect(Array.from(a.get("m")?.data ?? [])).toEqual([1, 0, 1, 1]);
+    expect(Array.from(a.get("f")?.data ?? [])).toEqual([0.5, 2]);
+    expect(() => asTyped(new DataView(new ArrayBuffer(6)), "int32")).toThrow(/multiple of 4/);
   });
 });
 
-describe("decodeMessage", () => {
+describe("decodeEnvelope with the race's meta checks", () => {
   it("parses a snapshot", () => {
     const msg = decodeMessage(
       {
@@ -81,7 +131,7 @@ describe("decodeMessage", () => {
         epoch: 0,
         seq: 1,
         meta: snapshotMeta,
-        arrays: [{ name: "t0.losses", shape: [2] }],
+        arrays: [{ name: "t0.losses", dtype: "float64", shape: [2] }],
       },
       [buf([3, 2])],
     );
@@ -171,8 +221,8 @@ describe("unpack", () => {
       seq: 9,
       meta: snapshotMeta,
       arrays: [
-        { name: "a", shape: [3] },
-        { name: "b", shape: [1, 2] },
+        { name: "a", dtype: "float64", shape: [3] },
+        { name: "b", dtype: "float64", shape: [1, 2] },
       ],
     };
     const packed = pack(content, [
@@ -186,7 +236,7 @@ describe("unpack", () => {
   });
 
   it("rejects truncated or garbage data", () => {
-    const packed = pack({ arrays: [{ name: "a", shape: [4] }] }, [[1, 2, 3, 4]]);
+    const packed = pack({ arrays: [{ name: "a", dtype: "float64", shape: [4] }] }, [[1, 2, 3, 4]]);
     expect(() => unpack(packed.slice(0, packed.length - 8))).toThrow(/truncated/);
     expect(() => unpack(new Uint8Array([1, 0]))).toThrow(/shorter/);
     const bad = new Uint8Array(8);

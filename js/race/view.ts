@@ -1,14 +1,29 @@
-// One view of an OptimizerRace model: DOM controls + three canvases drawn from the store.
+// The optimizer race view: landscape with trajectories, loss curves, data panel, table.
 import type { AnyModel } from "@anywidget/types";
 import { contours } from "d3-contour";
+import { ControlBar } from "../core/controls";
+import {
+  axes,
+  colourBar,
+  cross,
+  FrameScheduler,
+  h,
+  line,
+  readTheme,
+  safeColour,
+  setData,
+  setText,
+  sizeCanvas,
+  star,
+  type Theme,
+  watchTheme,
+} from "../core/draw";
 import {
   ColumnLine,
-  colourAt,
   exitOnBorder,
   fmt,
   fromLogSlider,
   gridToData,
-  hexToRgb,
   LANDSCAPE_COLORMAP,
   landscapePixels,
   logTicks,
@@ -22,104 +37,21 @@ import {
   snapDomain,
   TrackedPen,
   toLogSlider,
-} from "./maths";
+} from "../core/maths";
 import type { ControlMsg, Model, Vec2 } from "./protocol";
-import type { RaceState, RaceStore, Trace } from "./store";
-
-interface Theme {
-  bg: string;
-  panel: string;
-  fg: string;
-  fg2: string;
-  border: string;
-  font: string;
-  key: string;
-  dark: boolean;
-}
+import { pathPoints, type RaceState, type RaceStore, type Trace } from "./store";
 
 const LAND_CSS = { w: 430, h: 390 };
 const LOSS_CSS = { w: 370, h: 220 };
 const DATA_CSS = { w: 370, h: 180 };
-const SPEED_MAX = 3.5;
 const HALO = "rgba(255,255,255,0.75)";
 /** While a run streams, the numbers in text (step, losses) change at most this often (ms):
  * text changes cost the page a layout and a paint, and nobody reads faster. */
 const TEXT_INTERVAL = 125;
-const OWN_KEYS = new Set([
-  "ArrowLeft",
-  "ArrowRight",
-  "ArrowUp",
-  "ArrowDown",
-  "Home",
-  "End",
-  "PageUp",
-  "PageDown",
-  " ",
-  "Enter",
-]); // slider position meaning "as fast as possible"
-
-function readTheme(el: HTMLElement): Theme {
-  const cs = getComputedStyle(el);
-  const v = (name: string, fallback: string) => cs.getPropertyValue(name).trim() || fallback;
-  const t = {
-    bg: v("--jp-layout-color0", "#ffffff"),
-    panel: v("--jp-layout-color1", "#f5f5f5"),
-    fg: v("--jp-ui-font-color1", "#222222"),
-    fg2: v("--jp-ui-font-color2", "#666666"),
-    border: v("--jp-border-color1", "#bdbdbd"),
-    font: v("--jp-ui-font-family", "system-ui, sans-serif"),
-    key: "",
-    dark: false,
-  };
-  t.key = [t.bg, t.panel, t.fg, t.fg2, t.border, t.font].join("|");
-  t.dark = isDark(t.bg);
-  return t;
-}
-
-/** True when a CSS colour is dark (relative luminance below one half). */
-function isDark(colour: string): boolean {
-  const ctx = document.createElement("canvas").getContext("2d");
-  if (!ctx) return false;
-  ctx.fillStyle = "#ffffff";
-  ctx.fillStyle = colour; // normalized to #rrggbb (or rgba() with alpha)
-  const [r, g, b] = hexToRgb(String(ctx.fillStyle));
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128;
-}
-
-function h<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  cls?: string,
-  text?: string,
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
-
-/** Size a canvas for HiDPI (only when needed: resizing reallocates it) and scale it. */
-function sizeCanvas(
-  c: HTMLCanvasElement,
-  w: number,
-  hgt: number,
-  dpr: number,
-): CanvasRenderingContext2D {
-  const pw = Math.round(w * dpr);
-  const ph = Math.round(hgt * dpr);
-  if (c.width !== pw || c.height !== ph) {
-    c.width = pw;
-    c.height = ph;
-    c.style.width = `${w}px`;
-    c.style.height = `${hgt}px`;
-  }
-  const ctx = c.getContext("2d");
-  if (!ctx) throw new Error("canvas 2d context unavailable");
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  return ctx;
-}
 
 function statusText(t: Trace): string {
   if (t.status === "diverged") return `diverged at step ${t.diverged_at ?? t.step}`;
+  if (t.status === "error") return `error at step ${t.step}`;
   if (t.status === "converged") return `converged at step ${t.converged_at ?? t.step}`;
   if (t.status === "max_steps") return "finished";
   return t.status;
@@ -145,11 +77,7 @@ export class RaceView {
   private title: HTMLSpanElement;
   private status: HTMLSpanElement;
   private errorLine: HTMLDivElement;
-  private playBtn: HTMLButtonElement;
-  private stepBtn: HTMLButtonElement;
-  private resetBtn: HTMLButtonElement;
-  private speed: HTMLInputElement;
-  private speedText: HTMLSpanElement;
+  private controls: ControlBar;
   private land: HTMLCanvasElement;
   private landCaption: HTMLDivElement;
   private loss: HTMLCanvasElement;
@@ -170,11 +98,10 @@ export class RaceView {
   /** per trace: step and canvas position of the last point on the trail layer */
   private drawn: { step: number; x: number; y: number }[] = [];
   private theme: Theme;
-  private frame = 0;
+  private frames = new FrameScheduler(() => this.draw());
   private cursor: Vec2 | null = null;
   private cleanups: (() => void)[] = [];
   private plotRect: Rect = { x: 56, y: 14, w: 330, h: 346 };
-  private speedTimer = 0;
   private textAt = Number.NEGATIVE_INFINITY;
   private textTimer = 0;
   private textState = "";
@@ -194,24 +121,8 @@ export class RaceView {
     this.status.setAttribute("role", "status");
     head.append(this.title, this.status);
 
-    const controls = h("div", "nbopt-controls");
-    this.playBtn = h("button", "nbopt-btn nbopt-play", "Play");
-    this.stepBtn = h("button", "nbopt-btn", "Step");
-    this.resetBtn = h("button", "nbopt-btn", "Reset");
-    for (const b of [this.playBtn, this.stepBtn, this.resetBtn]) b.type = "button";
-    this.stepBtn.title = "take one step";
-    this.resetBtn.title = "back to the start";
-    const speedLabel = h("label", "nbopt-speed");
-    const speedName = h("span", "", "speed");
-    this.speed = h("input");
-    this.speed.type = "range";
-    this.speed.min = "0";
-    this.speed.max = String(SPEED_MAX);
-    this.speed.step = "0.05";
-    this.speed.setAttribute("aria-label", "speed in steps per second");
-    this.speedText = h("span", "nbopt-speed-text");
-    speedLabel.append(speedName, this.speed, this.speedText);
-    controls.append(this.playBtn, this.stepBtn, this.resetBtn, speedLabel);
+    this.controls = new ControlBar(model, (msg) => this.send(msg), { unit: "steps/s" });
+    const controls = this.controls.el;
 
     this.errorLine = h("div", "nbopt-error");
     this.errorLine.hidden = true;
@@ -257,7 +168,6 @@ export class RaceView {
     this.theme = readTheme(this.root);
 
     this.bind();
-    this.syncSpeed();
     this.schedule();
   }
 
@@ -270,21 +180,6 @@ export class RaceView {
       t.addEventListener(ev, fn as EventListener);
       this.cleanups.push(() => t.removeEventListener(ev, fn as EventListener));
     };
-    on(this.playBtn, "click", () => {
-      const running = this.store.state?.meta.state === "running";
-      this.send(running ? { type: "pause" } : { type: "play" });
-    });
-    on(this.stepBtn, "click", () => this.send({ type: "step", n: 1 }));
-    on(this.resetBtn, "click", () => this.send({ type: "reset" }));
-    on(this.speed, "input", () => {
-      this.showSpeed(Number(this.speed.value));
-      window.clearTimeout(this.speedTimer);
-      this.speedTimer = window.setTimeout(() => {
-        const p = Number(this.speed.value);
-        const sps = p >= SPEED_MAX ? null : fromLogSlider(p);
-        this.send({ type: "speed", steps_per_second: sps });
-      }, 80);
-    });
     on<MouseEvent>(this.land, "click", (e) => {
       const r = this.land.getBoundingClientRect();
       const x = ((e.clientX - r.left) * LAND_CSS.w) / r.width;
@@ -295,28 +190,14 @@ export class RaceView {
     on<KeyboardEvent>(this.land, "keydown", (e) => this.onLandKey(e));
     // keys that move our sliders or press our buttons are ours: JupyterLab's notebook
     // shortcuts (command mode) would otherwise take them and cancel their default action
-    on<KeyboardEvent>(this.root, "keydown", (e) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return;
-      if (OWN_KEYS.has(e.key)) e.stopPropagation();
-    });
+    this.controls.trapKeys(this.root);
     on(this.land, "blur", () => {
       this.cursor = null;
       this.schedule();
     });
     const unsub = this.store.subscribe(() => this.schedule());
     this.cleanups.push(unsub);
-    const syncSpeed = () => this.syncSpeed();
-    this.model.on("change:steps_per_second", syncSpeed);
-    this.cleanups.push(() => this.model.off("change:steps_per_second", syncSpeed));
-    const mo = new MutationObserver(() => this.recheckTheme());
-    mo.observe(document.body, {
-      attributes: true,
-      attributeFilter: ["data-jp-theme-name", "data-jp-theme-light", "class"],
-    });
-    this.cleanups.push(() => mo.disconnect());
-    // theme stylesheets may apply after the body attributes change: look again now and then
-    const poll = window.setInterval(() => this.recheckTheme(), 1000);
-    this.cleanups.push(() => window.clearInterval(poll));
+    this.cleanups.push(watchTheme(() => this.recheckTheme()));
   }
 
   private recheckTheme(): void {
@@ -373,34 +254,15 @@ export class RaceView {
     return [sx.invert(px), sy.invert(py)];
   }
 
-  private syncSpeed(): void {
-    if (document.activeElement === this.speed) return;
-    const sps = this.model.get("steps_per_second");
-    const p =
-      sps === null || sps === undefined
-        ? SPEED_MAX
-        : Math.min(SPEED_MAX - 0.05, Math.max(0, toLogSlider(sps)));
-    this.speed.value = String(p);
-    this.showSpeed(p);
-  }
-
-  private showSpeed(p: number): void {
-    this.speedText.textContent = p >= SPEED_MAX ? "max" : `${fmt(fromLogSlider(p))} steps/s`;
-  }
-
   schedule(): void {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.draw();
-    });
+    this.frames.schedule();
   }
 
   destroy(): void {
-    if (this.frame) cancelAnimationFrame(this.frame);
+    this.frames.cancel();
+    this.controls.destroy();
     for (const c of this.cleanups) c();
     for (const r of this.rows) window.clearTimeout(r.lrTimer);
-    window.clearTimeout(this.speedTimer);
     window.clearTimeout(this.textTimer);
     this.root.remove();
   }
@@ -424,13 +286,7 @@ export class RaceView {
     const err = m.error ?? this.store.lastError;
     if (this.errorLine.hidden !== !err) this.errorLine.hidden = !err;
     setText(this.errorLine, err ? `error: ${err}` : "");
-    setText(this.playBtn, m.state === "running" ? "Pause" : "Play");
-    const pressed = String(m.state === "running");
-    if (this.playBtn.getAttribute("aria-pressed") !== pressed)
-      this.playBtn.setAttribute("aria-pressed", pressed);
-    const done = m.state === "finished";
-    if (this.stepBtn.disabled !== done) this.stepBtn.disabled = done;
-    if (this.playBtn.disabled !== done) this.playBtn.disabled = done;
+    this.controls.update(m.state, m.state === "finished");
     setText(
       this.landCaption,
       m.dim > 2
@@ -446,7 +302,7 @@ export class RaceView {
     setData(root, "theme", this.theme.dark ? "dark" : "light");
     setData(root, "step", String(m.step));
     setData(root, "state", m.state);
-    setData(root, "points", String(this.store.points));
+    setData(root, "points", String(pathPoints(st)));
     setData(root, "epoch", String(this.store.epoch));
     setData(root, "statuses", st.traces.map((t) => t.status).join(","));
     setData(root, "checksum", pathChecksum(st.traces.map((t) => t.path)));
@@ -506,14 +362,14 @@ export class RaceView {
       ctx.strokeStyle = t.border;
       ctx.globalAlpha = 0.5;
       ctx.lineWidth = 1;
-      for (const v of sx.ticks(6)) this.line(ctx, sx(v), r.y, sx(v), r.y + r.h);
-      for (const v of sy.ticks(6)) this.line(ctx, r.x, sy(v), r.x + r.w, sy(v));
+      for (const v of sx.ticks(6)) line(ctx, sx(v), r.y, sx(v), r.y + r.h);
+      for (const v of sy.ticks(6)) line(ctx, r.x, sy(v), r.x + r.w, sy(v));
       ctx.globalAlpha = 1;
     }
     ctx.strokeStyle = t.border;
     ctx.lineWidth = 1;
     ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
-    this.axes(ctx, r, sx, sy, m.axis_labels[0], m.axis_labels[1], false);
+    axes(ctx, this.theme, r, sx, sy, m.axis_labels[0], m.axis_labels[1], false);
     this.bg = bg;
     this.bgKey = key;
     return bg;
@@ -547,128 +403,13 @@ export class RaceView {
   private drawColourBar(ctx: CanvasRenderingContext2D, st: RaceState, r: Rect): void {
     const land = st.landscape;
     if (!land) return;
-    const t = this.theme;
-    const bx = r.x + r.w + 14;
-    const bw = 12;
-    const stops = LANDSCAPE_COLORMAP.map(hexToRgb);
-    const grad = ctx.createLinearGradient(0, r.y + r.h, 0, r.y);
-    for (let i = 0; i <= 16; i++) {
-      const c = colourAt(i / 16, stops);
-      grad.addColorStop(i / 16, `rgb(${c[0]},${c[1]},${c[2]})`);
-    }
-    ctx.fillStyle = grad;
-    ctx.fillRect(bx, r.y, bw, r.h);
-    ctx.strokeStyle = t.border;
-    ctx.strokeRect(bx + 0.5, r.y + 0.5, bw - 1, r.h - 1);
     const [lo, hi] = land.z_range;
     const range: [number, number] = land.log ? [lo - land.floor, hi - land.floor] : [lo, hi];
     const s = lossScale(range, land.log, [r.y + r.h, r.y]);
-    ctx.fillStyle = t.fg2;
-    ctx.font = `10px ${t.font}`;
-    ctx.textAlign = "left";
-    ctx.textBaseline = "middle";
-    const ticks = land.log ? logTicks(s, 6) : s.ticks(5).map((v) => ({ value: v, label: fmt(v) }));
-    for (const { value, label } of ticks) {
-      const y = s(value);
-      this.line(ctx, bx + bw, y, bx + bw + 3, y);
-      ctx.fillText(label, bx + bw + 5, y);
-    }
-    ctx.save();
-    ctx.translate(LAND_CSS.w - 6, r.y + r.h / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textAlign = "center";
-    ctx.textBaseline = "bottom";
-    ctx.fillStyle = t.fg;
-    ctx.font = `11px ${t.font}`;
     const offset = land.log && land.floor !== 0 ? ` − (${fmt(land.floor)})` : "";
-    ctx.fillText(land.log ? `loss${offset} (log scale)` : "loss", 0, 0);
-    ctx.restore();
-  }
-
-  private line(
-    ctx: CanvasRenderingContext2D,
-    x0: number,
-    y0: number,
-    x1: number,
-    y1: number,
-  ): void {
-    ctx.beginPath();
-    ctx.moveTo(x0, y0);
-    ctx.lineTo(x1, y1);
-    ctx.stroke();
-  }
-
-  private axes(
-    ctx: CanvasRenderingContext2D,
-    r: Rect,
-    sx: Scale,
-    sy: Scale,
-    xLabel: string,
-    yLabel: string,
-    logY: boolean,
-    xSpecifier?: string,
-  ): void {
-    const t = this.theme;
-    ctx.strokeStyle = t.fg2;
-    ctx.fillStyle = t.fg2;
-    ctx.lineWidth = 1;
-    ctx.font = `10px ${t.font}`;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    const nx = r.w < 320 ? 4 : 6;
-    const xFormat = sx.tickFormat(nx, xSpecifier);
-    for (const v of sx.ticks(nx)) {
-      const x = Math.round(sx(v)) + 0.5;
-      this.line(ctx, x, r.y + r.h, x, r.y + r.h + 4);
-      ctx.fillText(v === 0 ? "0" : xFormat(v), x, r.y + r.h + 6);
-    }
-    ctx.textAlign = "right";
-    ctx.textBaseline = "middle";
-    const yFormat = sy.tickFormat(5);
-    const yt = logY ? logTicks(sy, 5) : sy.ticks(5).map((v) => ({ value: v, label: yFormat(v) }));
-    for (const { value, label } of yt) {
-      const y = Math.round(sy(value)) + 0.5;
-      this.line(ctx, r.x - 4, y, r.x, y);
-      ctx.fillText(label, r.x - 6, y);
-    }
-    ctx.fillStyle = t.fg;
-    ctx.font = `11px ${t.font}`;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "bottom";
-    ctx.fillText(xLabel, r.x + r.w / 2, r.y + r.h + 34);
-    ctx.save();
-    ctx.translate(r.x - 44, r.y + r.h / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textBaseline = "top";
-    ctx.fillText(yLabel, 0, 0);
-    ctx.restore();
-  }
-
-  private star(
-    ctx: CanvasRenderingContext2D,
-    x: number,
-    y: number,
-    rad: number,
-    fill: string,
-    stroke: string,
-    clip: Rect,
-  ): void {
-    if (x < clip.x || x > clip.x + clip.w || y < clip.y || y > clip.y + clip.h) return;
-    ctx.beginPath();
-    for (let i = 0; i < 10; i++) {
-      const a = -Math.PI / 2 + (i * Math.PI) / 5;
-      const rr = i % 2 ? rad * 0.45 : rad;
-      const px = x + rr * Math.cos(a);
-      const py = y + rr * Math.sin(a);
-      if (i === 0) ctx.moveTo(px, py);
-      else ctx.lineTo(px, py);
-    }
-    ctx.closePath();
-    ctx.fillStyle = fill;
-    ctx.fill();
-    ctx.strokeStyle = stroke;
-    ctx.lineWidth = 1;
-    ctx.stroke();
+    const title = land.log ? `loss${offset} (log scale)` : "loss";
+    const bar = { x: r.x + r.w + 14, y: r.y, w: 12, h: r.h };
+    colourBar(ctx, this.theme, bar, LANDSCAPE_COLORMAP, s, land.log, title, LAND_CSS.w - 6);
   }
 
   /**
@@ -775,14 +516,14 @@ export class RaceView {
       ctx.lineCap = "butt";
       ctx.strokeStyle = HALO;
       ctx.lineWidth = 4;
-      this.line(ctx, X0, Y0, X1, Y1);
+      line(ctx, X0, Y0, X1, Y1);
       ctx.lineCap = "round";
       ctx.strokeStyle = t.colour;
       ctx.lineWidth = 2;
-      this.line(ctx, X0, Y0, X1, Y1);
+      line(ctx, X0, Y0, X1, Y1);
     }
     // known minima (stars) above the paths that reach them
-    for (const p of st.minima) this.star(ctx, sx(p[0]), sy(p[1]), 7, "#ffd23f", "#3a3a3a", r);
+    for (const p of st.minima) star(ctx, sx(p[0]), sy(p[1]), 7, "#ffd23f", "#3a3a3a", r);
     // start
     const s0 = sx(st.start[0]);
     const s1 = sy(st.start[1]);
@@ -823,10 +564,10 @@ export class RaceView {
       const Y = Math.min(r.y + r.h - 6, Math.max(r.y + 6, sy(e[1])));
       ctx.strokeStyle = "#ffffff";
       ctx.lineWidth = 5;
-      this.cross(ctx, X, Y, 6);
+      cross(ctx, X, Y, 6);
       ctx.strokeStyle = t.colour;
       ctx.lineWidth = 2.5;
-      this.cross(ctx, X, Y, 6);
+      cross(ctx, X, Y, 6);
       const label = `${t.name}: diverged at step ${t.diverged_at ?? t.step}`;
       const tw = ctx.measureText(label).width;
       const lx = Math.min(r.x + r.w - tw - 6, Math.max(r.x + 4, X - tw / 2));
@@ -845,15 +586,10 @@ export class RaceView {
       ctx.strokeStyle = "#111111";
       ctx.lineWidth = 1;
       ctx.setLineDash([3, 3]);
-      this.line(ctx, X, r.y, X, r.y + r.h);
-      this.line(ctx, r.x, Y, r.x + r.w, Y);
+      line(ctx, X, r.y, X, r.y + r.h);
+      line(ctx, r.x, Y, r.x + r.w, Y);
       ctx.setLineDash([]);
     }
-  }
-
-  private cross(ctx: CanvasRenderingContext2D, x: number, y: number, s: number): void {
-    this.line(ctx, x - s, y - s, x + s, y + s);
-    this.line(ctx, x - s, y + s, x + s, y - s);
   }
 
   /**
@@ -909,21 +645,31 @@ export class RaceView {
       ctx.strokeStyle = t.border;
       ctx.globalAlpha = 0.5;
       for (const v of log ? logTicks(sy, 5).map((t) => t.value) : sy.ticks(5)) {
-        this.line(ctx, r.x, Math.round(sy(v)) + 0.5, r.x + r.w, Math.round(sy(v)) + 0.5);
+        line(ctx, r.x, Math.round(sy(v)) + 0.5, r.x + r.w, Math.round(sy(v)) + 0.5);
       }
       ctx.globalAlpha = 1;
       ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
-      this.axes(ctx, r, sx, sy, "step", m.loss.label + (log ? " (log scale)" : ""), log, "~s");
+      axes(
+        ctx,
+        this.theme,
+        r,
+        sx,
+        sy,
+        "step",
+        m.loss.label + (log ? " (log scale)" : ""),
+        log,
+        "~s",
+      );
       if (m.has_validation) {
         ctx.font = `10px ${t.font}`;
         ctx.fillStyle = t.fg2;
         ctx.strokeStyle = t.fg2;
         ctx.textAlign = "left";
         ctx.textBaseline = "middle";
-        this.line(ctx, r.x + 4, 10, r.x + 22, 10);
+        line(ctx, r.x + 4, 10, r.x + 22, 10);
         ctx.fillText("training", r.x + 26, 10);
         ctx.setLineDash([5, 4]);
-        this.line(ctx, r.x + 84, 10, r.x + 102, 10);
+        line(ctx, r.x + 84, 10, r.x + 102, 10);
         ctx.setLineDash([]);
         ctx.fillText("validation", r.x + 106, 10);
       }
@@ -1035,7 +781,7 @@ export class RaceView {
     }
     ctx.restore();
     const labels = st.meta.data;
-    this.axes(ctx, r, sx, sy, labels?.x_label ?? "x", labels?.y_label ?? "y", false);
+    axes(ctx, this.theme, r, sx, sy, labels?.x_label ?? "x", labels?.y_label ?? "y", false);
     if (d.xv) {
       ctx.font = `10px ${t.font}`;
       ctx.fillStyle = t.fg2;
@@ -1105,7 +851,7 @@ export class RaceView {
     const tr = h("tr");
     const nameCell = h("td", "nbopt-name");
     const swatch = h("span", "nbopt-swatch");
-    swatch.style.background = /^#[0-9a-f]{6}$/i.test(t.colour) ? t.colour : "#888888";
+    swatch.style.background = safeColour(t.colour);
     const name = h("span", "", t.name);
     nameCell.append(swatch, name);
     const status = h("td", "nbopt-state");
@@ -1145,15 +891,6 @@ export class RaceView {
     });
     return row;
   }
-}
-
-/** Set an element's text only when it changes (a write costs a style + layout pass). */
-function setText(e: HTMLElement, text: string): void {
-  if (e.textContent !== text) e.textContent = text;
-}
-
-function setData(e: HTMLElement, key: string, value: string): void {
-  if (e.dataset[key] !== value) e.dataset[key] = value;
 }
 
 /** Largest step difference between neighbouring path points (holes in the history). */

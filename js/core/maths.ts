@@ -76,7 +76,7 @@ export function colourPosition(
  * Non-finite values are transparent.
  */
 export function landscapePixels(
-  z: Float64Array,
+  z: ArrayLike<number>,
   nx: number,
   ny: number,
   log: boolean,
@@ -103,7 +103,7 @@ export function landscapePixels(
 }
 
 /** d3-contour grid coordinate -> data coordinate (sample i sits at grid i + 0.5). */
-export function gridToData(g: number, axis: Float64Array): number {
+export function gridToData(g: number, axis: ArrayLike<number>): number {
   const n = axis.length;
   if (n < 2) return axis[0] ?? 0;
   const step = (axis[n - 1] - axis[0]) / (n - 1);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { AppendMsg, Arrays, SnapshotMeta, SnapshotMsg } from "./protocol";
-import { RaceStore, Series } from "./store";
+import type { Arrays } from "../core/protocol";
+import type { AppendMsg, SnapshotMeta, SnapshotMsg } from "./protocol";
+import { pathPoints, raceStore, Series } from "./store";
 
 function arrays(entries: Record<string, number[]>): Arrays {
   const m: Arrays = new Map();
   for (const [k, v] of Object.entries(entries))
-    m.set(k, { data: new Float64Array(v), shape: [v.length] });
+    m.set(k, { data: new Float64Array(v), dtype: "float64", shape: [v.length] });
   return m;
 }
 
@@ -107,9 +108,9 @@ describe("Series", () => {
   });
 });
 
-describe("RaceStore", () => {
+describe("race store", () => {
   it("applies a snapshot then appends, dropping replays", () => {
-    const store = new RaceStore();
+    const store = raceStore();
     let calls = 0;
     store.subscribe(() => calls++);
     store.handle(snapshot(0, 1));
@@ -117,35 +118,36 @@ describe("RaceStore", () => {
     store.handle(append(0, 2, [2, 3])); // same seq again
     store.handle(append(0, 3, [3, 4])); // step 3 already there
     expect(store.state?.traces[0].path.length).toBe(5);
-    expect(store.points).toBe(5);
+    expect(pathPoints(store.state)).toBe(5);
     expect(store.state?.traces[0].point).toEqual([2, 2]);
     expect(calls).toBe(3);
   });
 
   it("queues appends that arrive before their snapshot", () => {
-    const store = new RaceStore();
+    const store = raceStore();
     store.handle(append(0, 5, [2, 3]));
     expect(store.state).toBeNull();
-    store.handle(snapshot(0, 4));
+    store.handle(snapshot(0, 4)); // holds appends 1-4: append 5 follows it
     expect(store.state?.traces[0].path.length).toBe(4);
   });
 
   it("ignores stale epochs and older snapshots", () => {
-    const store = new RaceStore();
+    const store = raceStore();
     store.handle(snapshot(1, 10));
     expect(store.applySnapshot(snapshot(0, 20))).toBe(false);
     expect(store.applySnapshot(snapshot(1, 9))).toBe(false);
-    expect(store.applyAppend(append(0, 30, [5]))).toBe(false);
+    expect(store.applyAppend(append(0, 11, [5]))).toBe(false);
     expect(store.state?.traces[0].path.length).toBe(2);
     expect(store.applySnapshot(snapshot(2, 11))).toBe(true);
     expect(store.epoch).toBe(2);
   });
 
   it("replays appends that overtook a newer snapshot (page reload mid-run)", () => {
-    const store = new RaceStore();
+    const store = raceStore();
     store.handle(snapshot(0, 1)); // the saved trait: an old state
     store.handle(append(0, 6, [9, 10])); // sent after the requested snapshot was built
-    const fresh = snapshot(0, 5); // the requested snapshot: full history up to step 1
+    expect(store.stale).toBe(true); // appends 2-5 are missing
+    const fresh = snapshot(0, 5); // the requested snapshot: everything up to append 5
     fresh.arrays = arrays({
       "t0.path_steps": [0, 1, 2, 3, 4, 5, 6, 7, 8],
       "t0.path": Array.from({ length: 18 }, (_, i) => i),
@@ -158,14 +160,20 @@ describe("RaceStore", () => {
       0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
     ]);
     expect(store.seq).toBe(6);
+    expect(store.stale).toBe(false);
   });
 
-  it("flags a hole in the stream so that the owner asks for a snapshot", () => {
-    const store = new RaceStore();
-    store.handle(snapshot(0, 1)); // path up to step 1
+  it("flags a hole in the sequence so that the owner asks for a snapshot", () => {
+    const store = raceStore();
+    store.handle(snapshot(0, 1));
     store.handle(append(0, 2, [2, 3]));
     expect(store.stale).toBe(false);
-    store.handle(append(0, 3, [7, 8])); // steps 4-6 never arrived
+    store.handle(append(0, 4, [7, 8])); // append 3 never arrived
     expect(store.stale).toBe(true);
+    expect(store.state?.traces[0].path.length).toBe(4); // kept aside, not applied
+    store.handle(append(0, 3, [4, 5, 6])); // it was only overtaken
+    expect(store.stale).toBe(false);
+    expect(store.seq).toBe(4);
+    expect(store.state?.traces[0].path.length).toBe(9);
   });
 });

@@ -1,0 +1,84 @@
+// Stream contract check, run by tests/widgets/test_stream_contract.py through node: feed a
+// widget's recorded messages (packed, in the order they were sent) to the view's real
+// store, feed a fresh snapshot to another, and return both states in a canonical form.
+import { decodeEnvelope, type NumArray, unpack } from "../core/protocol";
+import type { StreamStore } from "../core/store";
+import type { Series } from "../race/store";
+import { type RaceState, raceStore } from "../race/store";
+
+type Canonical = Record<string, unknown>;
+
+function values(a: NumArray | null): number[] | null {
+  return a ? Array.from(a) : null;
+}
+
+function series(s: Series): { steps: number[]; values: (number | null)[] } {
+  const out: (number | null)[] = [];
+  for (let i = 0; i < s.length * s.width; i++) {
+    const v = s.values[i];
+    out.push(Number.isNaN(v) ? null : v);
+  }
+  return { steps: Array.from(s.steps.slice(0, s.length)), values: out };
+}
+
+function canonicalRace(st: RaceState): Canonical {
+  return {
+    meta: {
+      step: st.meta.step,
+      state: st.meta.state,
+      error: st.meta.error,
+      view: st.meta.view,
+      axis_labels: st.meta.axis_labels,
+    },
+    minima: st.minima,
+    start: st.start,
+    traces: st.traces.map((t) => ({
+      status: t.status,
+      step: t.step,
+      lr: t.lr,
+      loss: t.loss,
+      val_loss: t.val_loss,
+      diverged_at: t.diverged_at,
+      converged_at: t.converged_at,
+      point: t.point,
+      exit: t.exit,
+      path: series(t.path),
+      losses: series(t.losses),
+      line_y: values(t.lineY),
+    })),
+  };
+}
+
+const VIEWS: Record<
+  string,
+  { store: () => StreamStore<unknown>; canonical: (s: never) => Canonical }
+> = {
+  race: { store: () => raceStore() as StreamStore<unknown>, canonical: canonicalRace },
+};
+
+function feed(store: StreamStore<unknown>, packed: Uint8Array): void {
+  const { content, buffers } = unpack(packed);
+  store.handle(decodeEnvelope(content, buffers));
+  if (store.lastError) throw new Error(store.lastError);
+}
+
+/** Reduce `stream` (packed messages) and `fresh` (a packed snapshot) with the view's store. */
+export function replay(
+  view: string,
+  stream: Uint8Array[],
+  fresh: Uint8Array,
+): { streamed: Canonical; fresh: Canonical; seq: number; stale: boolean } {
+  const kind = VIEWS[view];
+  if (!kind) throw new Error(`no view named ${view}`);
+  const a = kind.store();
+  for (const m of stream) feed(a, m);
+  const b = kind.store();
+  feed(b, fresh);
+  if (a.state === null || b.state === null) throw new Error("no snapshot in the stream");
+  return {
+    streamed: kind.canonical(a.state as never),
+    fresh: kind.canonical(b.state as never),
+    seq: a.seq,
+    stale: a.stale,
+  };
+}
