@@ -1,5 +1,8 @@
 """Views drawn by matplotlib for slides and static pages: PNG, SVG and animated GIF.
 
+Races export as PNG, SVG and GIF; a hyperparameter search (its dashboard: header,
+history, parallel coordinates, scatter) as PNG and SVG.
+
 Each view is drawn from the same drawing-info object that its live widget draws (see
 :mod:`nbopt.drawing`), so a saved image shows what the widget shows. matplotlib is
 imported on first use.
@@ -10,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from nbopt.drawing import RaceInfo
 from nbopt.export._race import (
     race_figure,
     race_frames,
@@ -19,14 +23,27 @@ from nbopt.export._race import (
     save_race,
     status_text,
 )
+from nbopt.export._search import (
+    header_lines,
+    is_search_source,
+    save_search,
+    search_figure,
+    search_png,
+    search_svg,
+)
 
 __all__ = [
+    "header_lines",
     "race_figure",
     "race_frames",
     "race_gif",
     "race_png",
     "race_svg",
     "save",
+    "save_search",
+    "search_figure",
+    "search_png",
+    "search_svg",
     "status_text",
 ]
 
@@ -36,14 +53,23 @@ def save(source: Any, path: str | Path, *, dpi: float | None = None, **kwargs: A
 
     Parameters
     ----------
-    source : OptimizerRace, Race or RaceInfo
-        What to draw: a widget, its engine, or drawing info.
+    source : OptimizerRace, Race, RaceInfo, SearchResult, Searcher or SearchInfo
+        What to draw: a race (a widget, its engine, or drawing info) or a search (its
+        result, its searcher, or drawing info).
     path : str or Path
-        Target file: ``.png``, ``.svg`` or ``.gif`` (races).
+        Target file: ``.png``, ``.svg`` or ``.gif`` (races only).
     dpi : float, optional
         Pixels per inch for PNG (100) and GIF (72).
     **kwargs
-        Passed to the view's drawing (``figsize``; for a GIF ``frames``, ``fps``, ``hold``).
+        Passed to the view's drawing (``figsize``; for a GIF ``frames``, ``fps``, ``hold``;
+        for a search ``brush``, ``best_fraction``, ``pair``, ``value_log``).
+
+    Raises
+    ------
+    TypeError
+        ``source`` is neither a race nor a search.
+    ValueError
+        The extension is not one the view exports to.
 
     Examples
     --------
@@ -54,4 +80,21 @@ def save(source: Any, path: str | Path, *, dpi: float | None = None, **kwargs: A
     >>> save(race, pathlib.Path(tempfile.mkdtemp()) / "race.svg").suffix
     '.svg'
     """
+    if is_search_source(source):
+        return save_search(source, path, dpi=dpi, **kwargs)
+    if not _is_race_source(source):
+        raise TypeError(
+            "save: expected a race (OptimizerRace widget, nbopt.optimizers.Race or RaceInfo) "
+            "or a search (SearchResult, Searcher or nbopt.drawing.SearchInfo), got "
+            f"{type(source).__name__}"
+        )
     return save_race(source, path, dpi=dpi, **kwargs)
+
+
+def _is_race_source(source: Any) -> bool:
+    # the same duck types the race export accepts: drawing info, a widget, a Race
+    return (
+        isinstance(source, RaceInfo)
+        or callable(getattr(source, "info", None))
+        or (hasattr(source, "trajectories") and hasattr(source, "runs"))
+    )

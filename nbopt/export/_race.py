@@ -12,14 +12,14 @@ import dataclasses
 import io
 import math
 import textwrap
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from nbopt.drawing import LANDSCAPE_COLORMAP, RaceInfo, Trace, landscape_info, race_info
+from nbopt.export._common import literal, style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -35,31 +35,8 @@ __all__ = [
     "status_text",
 ]
 
-#: Style applied while drawing and saving (restored afterwards): text stays text in SVG,
-#: never LaTeX, and a neutral look independent of the user's matplotlib style.
-_RC = {
-    "svg.fonttype": "none",
-    "text.usetex": False,
-    "font.size": 9.0,
-    "axes.titlesize": 10.0,
-    "axes.labelsize": 9.0,
-    "legend.fontsize": 8.5,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "savefig.facecolor": "white",
-    "figure.facecolor": "white",
-}
-
 _FIGSIZE_DATA = (11.0, 6.2)
 _FIGSIZE = (11.0, 5.0)
-
-
-@contextmanager
-def _style() -> Iterator[None]:
-    import matplotlib
-
-    with matplotlib.rc_context(cast(Any, _RC)):
-        yield
 
 
 def status_text(trace: Trace, total_steps: int | None = None) -> str:
@@ -127,7 +104,7 @@ def race_figure(info: RaceInfo, *, figsize: tuple[float, float] | None = None) -
             f"race_figure: expected a nbopt.drawing.RaceInfo (race_info(race) or "
             f"widget.info()), got {type(info).__name__}"
         )
-    with _style():
+    with style():
         return _draw(info, figsize)
 
 
@@ -228,7 +205,7 @@ def _populate(fig: Figure, info: RaceInfo) -> _Artists:
         loss_end.set_in_layout(False)
         traces.append(_TraceArtists(path, point, exit_, loss, val_loss, loss_end, fit))
 
-    title = _text(fig.suptitle("", fontsize=11))
+    title = literal(fig.suptitle("", fontsize=11))
 
     handles = [_legend_line(t.colour, dashed=False) for t in info.traces]
     # the legend is sized for the longest status it will show (the final one)
@@ -243,7 +220,7 @@ def _populate(fig: Figure, info: RaceInfo) -> _Artists:
         ncols=min(3, max(1, len(labels))),
         frameon=False,
     )
-    texts = [_text(t) for t in legend.get_texts()]
+    texts = [literal(t) for t in legend.get_texts()]
     return _Artists(title, legend, texts[: len(info.traces)], traces, ax_loss, loss_top)
 
 
@@ -304,12 +281,6 @@ def _loss_xy(
     return np.asarray(steps)[ok], y[ok]
 
 
-def _text(artist: Any) -> Any:
-    """Show names and labels literally: never parse them as mathtext ($...$)."""
-    artist.set_parse_math(False)
-    return artist
-
-
 def _legend_line(colour: str, dashed: bool) -> Any:
     from matplotlib.lines import Line2D
 
@@ -357,9 +328,9 @@ def _draw_plane(fig: Figure, ax: Axes, info: RaceInfo) -> None:
         title = f"trajectories in their 2 main directions (PCA of {info.dim}-D)"
     else:
         title = "loss landscape and trajectories"
-    _text(ax.set_title(title))
-    _text(ax.set_xlabel(info.axis_labels[0]))
-    _text(ax.set_ylabel(info.axis_labels[1]))
+    literal(ax.set_title(title))
+    literal(ax.set_xlabel(info.axis_labels[0]))
+    literal(ax.set_ylabel(info.axis_labels[1]))
     if len(info.minima):
         ax.plot(
             info.minima[:, 0],
@@ -383,7 +354,7 @@ def _draw_plane(fig: Figure, ax: Axes, info: RaceInfo) -> None:
         mew=1.5,
         zorder=6,
     )
-    _text(
+    literal(
         ax.annotate(
             "start",
             (float(info.start_point[0]), float(info.start_point[1])),
@@ -430,9 +401,9 @@ def _draw_loss_axes(ax: Axes, info: RaceInfo) -> float:
     if log:
         ax.set_yscale("log")
     ax.set_ylim(lo, hi)
-    _text(ax.set_xlabel("step"))
-    _text(ax.set_ylabel(info.loss_label + (" (log scale)" if log else "")))
-    _text(ax.set_title("loss per step"))
+    literal(ax.set_xlabel("step"))
+    literal(ax.set_ylabel(info.loss_label + (" (log scale)" if log else "")))
+    literal(ax.set_title("loss per step"))
     ax.grid(True, which="major", color="#e3e6ee", lw=0.6)
     return hi
 
@@ -450,12 +421,12 @@ def _draw_data(ax: Axes, info: RaceInfo) -> None:
             edgecolors="#7a7f8c",
             label="validation data",
         )
-    _text(ax.set_xlabel(data.x_label))
-    _text(ax.set_ylabel(data.y_label))
-    _text(ax.set_title("data and fitted model"))
+    literal(ax.set_xlabel(data.x_label))
+    literal(ax.set_ylabel(data.y_label))
+    literal(ax.set_title("data and fitted model"))
     legend = ax.legend(loc="best", frameon=False)
     for text in legend.get_texts():
-        _text(text)
+        literal(text)
 
 
 # ------------------------------------------------------------------ formats
@@ -500,7 +471,7 @@ def race_png(info: Any, dpi: float = 100, *, figsize: tuple[float, float] | None
     """
     if not (isinstance(dpi, (int, float)) and 0 < dpi <= 1000):
         raise ValueError(f"dpi must be a number in (0, 1000], got {dpi!r}")
-    with _style():
+    with style():
         fig = _draw(_info_of(info), figsize)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
@@ -519,7 +490,7 @@ def race_svg(info: Any, *, figsize: tuple[float, float] | None = None) -> str:
     >>> svg.lstrip().startswith("<?xml") and "GD: " in svg
     True
     """
-    with _style():
+    with style():
         fig = _draw(_info_of(info), figsize)
         buf = io.StringIO()
         fig.savefig(buf, format="svg", metadata={"Date": None})
@@ -668,7 +639,7 @@ def race_gif(
     infos = race_frames(source, frames)
     path = Path(path)
     images = []
-    with _style():
+    with style():
         # axes, limits and legend come from the last frame, so nothing jumps; the layout is
         # computed once, the static part (landscape, isolines, axes) is drawn once, and each
         # frame redraws only the artists that move on top of it (blitting)

@@ -1,0 +1,592 @@
+"""The search dashboard drawn by matplotlib: PNG and SVG of a hyperparameter search.
+
+Everything is drawn from the one drawing-info object (:class:`nbopt.drawing.SearchInfo`)
+that the live dashboard also draws: the header, the history of values, the parallel
+coordinates and the 2-D scatter. Figures are built on matplotlib's object API
+(``Figure`` + Agg canvas): no pyplot global state, no display backend; matplotlib is
+imported on first use. Names, labels and categories are user data: they are drawn as
+plain text (never mathtext) and stay text in SVG.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from nbopt.drawing import VALUE_COLORMAP, Axis, SearchInfo, search_info
+from nbopt.export._common import literal, style
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap
+    from matplotlib.figure import Figure
+
+__all__ = ["save_search", "search_figure", "search_png", "search_svg"]
+
+_FIGSIZE = (12.0, 9.5)
+_BEST = "#D55E00"  # the best trial and the best-so-far line: Okabe-Ito vermilion
+_FAILED = "#8c8c8c"
+_AXIS = "#6b7080"
+_VIEW_KEYS = ("brush", "best_fraction", "pair", "value_log")
+
+
+def _plain(label: str) -> str:
+    """Escape ``$`` so that a tick label is never read as mathtext."""
+    return label.replace("$", r"\$")
+
+
+def _cmap() -> Colormap:
+    from matplotlib.colors import LinearSegmentedColormap
+
+    return LinearSegmentedColormap.from_list("nbopt-value", list(VALUE_COLORMAP))
+
+
+def _alpha(n: int) -> float:
+    """Line and point opacity: opaque for a few trials, faint for thousands."""
+    return float(np.clip(40.0 / max(n, 1) ** 0.75, 0.06, 0.9))
+
+
+def _fmt_value(value: float | None) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{value:.6g}"
+
+
+def _fmt_seconds(s: float | None) -> str:
+    if s is None:
+        return "–"
+    if s < 1e-3:
+        return f"{s * 1e6:.0f} µs"
+    if s < 1:
+        return f"{s * 1e3:.3g} ms"
+    if s < 120:
+        return f"{s:.3g} s"
+    if s < 7200:
+        return f"{s / 60:.3g} min"
+    return f"{s / 3600:.3g} h"
+
+
+def header_lines(info: SearchInfo) -> list[str]:
+    """Return the header's lines of text: progress, best trial, time and overhead.
+
+    Examples
+    --------
+    >>> from nbopt import space
+    >>> from nbopt.searchers import Trial
+    >>> trials = [Trial(0, {"x": 0.5}, "complete", 2.0), Trial(1, {"x": 0.9}, "failed")]
+    >>> info = search_info(trials, space={"x": space.Float(0, 1)})
+    >>> header_lines(info)[1]
+    '2 trials done · 0 running · 1 failed'
+    """
+    h = info.header
+    title = f"{h.method}: {h.direction} ({h.status})"
+    total = "" if h.n_total is None else f" of {h.n_total}"
+    progress = f"{h.n_done}{total} trials done · {h.n_running} running · {h.n_failed} failed"
+    if h.n_pruned:
+        progress += f" · {h.n_pruned} pruned"
+    if h.best_number is None:
+        best = "best: no complete trial yet"
+    else:
+        params = ", ".join(f"{name}={text}" for name, text in h.best_params)
+        best = f"best {_fmt_value(h.best_value)} at trial #{h.best_number}: {params}"
+    timing = f"elapsed {_fmt_seconds(h.elapsed)}"
+    if h.remaining is not None:
+        timing += f" · about {_fmt_seconds(h.remaining)} left"
+    if h.ask_seconds is None:
+        timing += " · searcher time per ask not recorded"
+    else:
+        timing += f" · searcher {_fmt_seconds(h.ask_seconds)} per ask"
+    timing += f" · objective {_fmt_seconds(h.trial_seconds)} per trial"
+    if h.overhead is not None:
+        timing += f" (searcher overhead {100 * h.overhead:.2g}%)"
+    lines = [title, progress, best, timing]
+    if h.error:
+        lines.append(f"error: {h.error[:160]}")
+    return lines
+
+
+# ------------------------------------------------------------------ drawing
+
+
+def search_figure(info: SearchInfo, *, figsize: tuple[float, float] | None = None) -> Figure:
+    """Draw the search dashboard as a matplotlib figure.
+
+    Header text on top, then the history of values and the 2-D scatter side by side,
+    the parallel coordinates below, and a colour bar for the value.
+
+    Parameters
+    ----------
+    info : nbopt.drawing.SearchInfo
+        What to draw (``nbopt.drawing.search_info(result, ...)``).
+    figsize : (float, float), optional
+        Size in inches; 12 x 9.5 by default.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        A figure on an Agg canvas, not registered with pyplot.
+
+    Examples
+    --------
+    >>> import nbopt
+    >>> from nbopt import space
+    >>> from nbopt.drawing import search_info
+    >>> res = nbopt.search(lambda x, y: x**2 + y, {"x": space.Float(-1, 1),
+    ...                    "y": space.Float(0, 1)}, method="random", n_trials=10, seed=0)
+    >>> fig = search_figure(search_info(res))
+    >>> [ax.get_label() for ax in fig.axes][:5]
+    ['header', 'history', 'failed', 'scatter', 'parallel']
+    """
+    if not isinstance(info, SearchInfo):
+        raise TypeError(
+            "search_figure: expected a nbopt.drawing.SearchInfo "
+            f"(search_info(result)), got {type(info).__name__}"
+        )
+    with style():
+        return _draw(info, figsize)
+
+
+def _draw(info: SearchInfo, figsize: tuple[float, float] | None) -> Figure:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=figsize or _FIGSIZE, layout="constrained")
+    FigureCanvasAgg(fig)
+    cmap = _cmap()
+    grid = fig.add_gridspec(3, 2, height_ratios=(0.55, 2.1, 2.0), width_ratios=(1.15, 1.0))
+    ax_head = fig.add_subplot(grid[0, :], label="header")
+    hist_grid = grid[1, 0].subgridspec(2, 1, height_ratios=(1.0, 0.09), hspace=0.0)
+    ax_hist = fig.add_subplot(hist_grid[0], label="history")
+    ax_band = fig.add_subplot(hist_grid[1], label="failed", sharex=ax_hist)
+    ax_scatter = fig.add_subplot(grid[1, 1], label="scatter")
+    ax_par = fig.add_subplot(grid[2, :], label="parallel")
+
+    _draw_header(ax_head, info)
+    _draw_history(ax_hist, ax_band, info, cmap)
+    _draw_scatter(ax_scatter, info, cmap)
+    _draw_parallel(ax_par, info, cmap)
+
+    value_axis = info.value_axis
+    # the bar runs along the value axis' positions; its colours are those of the trials
+    # there (reversed for minimize, so that "best" keeps the same colour end)
+    bar_cmap = cmap.reversed() if info.columns.direction == "minimize" else cmap
+    mappable = ScalarMappable(norm=Normalize(0.0, 1.0), cmap=bar_cmap)
+    bar = fig.colorbar(mappable, ax=[ax_scatter, ax_par], shrink=0.9, pad=0.01, aspect=40)
+    bar.set_ticks(list(value_axis.ticks), labels=[_plain(t) for t in value_axis.tick_labels])
+    better = "lower" if info.columns.direction == "minimize" else "higher"
+    scale = " (log scale)" if value_axis.log else ""
+    literal(bar.ax.set_ylabel(f"{value_axis.name}{scale}, {better} is better"))
+    bar.ax.minorticks_off()
+    return fig
+
+
+def _draw_header(ax: Axes, info: SearchInfo) -> None:
+    from matplotlib.patches import Rectangle
+
+    ax.set_axis_off()
+    lines = header_lines(info)
+    literal(ax.text(0.0, 1.0, lines[0], fontsize=12, fontweight="bold", va="top"))
+    for i, line in enumerate(lines[1:], start=1):
+        colour = "#b00020" if line.startswith("error:") else "#222222"
+        literal(ax.text(0.0, 1.0 - 0.22 * i, line, fontsize=9.5, va="top", color=colour))
+    overhead = info.header.overhead
+    if overhead is not None:
+        # the overhead meter: the searcher's share of the time spent per trial
+        x0, width, y0, height = 0.80, 0.18, 0.78, 0.16
+        ax.add_patch(Rectangle((x0, y0), width, height, fc="#eef0f5", ec=_AXIS, lw=0.6))
+        ax.add_patch(Rectangle((x0, y0), width * min(overhead, 1.0), height, fc=_BEST, lw=0))
+        literal(
+            ax.text(
+                x0 + width,
+                y0 - 0.04,
+                f"searcher share of time {100 * overhead:.2g}%",
+                ha="right",
+                va="top",
+                fontsize=8.5,
+                color="#444444",
+            )
+        )
+
+
+def _empty_note(ax: Axes, text: str) -> None:
+    literal(
+        ax.text(
+            0.5,
+            0.5,
+            text,
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            color="#777777",
+            fontsize=10,
+        )
+    )
+
+
+def _draw_history(ax: Axes, band: Axes, info: SearchInfo, cmap: Colormap) -> None:
+    from matplotlib.lines import Line2D
+
+    hist = info.history
+    offset = hist.log_offset if hist.log else 0.0
+    y = hist.values - offset
+    n = len(y)
+    handles: list[Any] = []
+    if n:
+        ax.scatter(
+            hist.numbers,
+            y,
+            c=cmap(hist.colour),
+            s=22 if n < 300 else 8,
+            alpha=max(_alpha(n), 0.35),
+            lw=0,
+            zorder=2,
+        )
+        handles.append(
+            Line2D([], [], ls="none", marker="o", color=cmap(0.6), label="complete trial")
+        )
+    if len(hist.best_x):
+        direction = "lowest" if hist.direction == "minimize" else "highest"
+        (line,) = ax.plot(
+            hist.best_x,
+            hist.best_y - offset,
+            drawstyle="steps-post",
+            color=_BEST,
+            lw=1.8,
+            zorder=3,
+            label=f"best so far ({direction})",
+        )
+        handles.append(line)
+    if hist.log:
+        ax.set_yscale("log")
+    lo, hi = hist.number_range
+    ax.set_xlim(lo - 0.5 - 0.02 * (hi - lo), hi + 0.5 + 0.02 * (hi - lo))
+    if not n:
+        _empty_note(ax, "no complete trial yet")
+    literal(ax.set_title("value of every trial"))
+    literal(ax.set_ylabel(_plain(hist.value_label) + (" (log scale)" if hist.log else "")))
+    ax.grid(True, which="major", color="#e3e6ee", lw=0.6)
+    ax.tick_params(labelbottom=False)
+
+    # trials without a value sit on their own row under the plot
+    band.set_yticks([])
+    band.set_ylim(-1, 1)
+    band.spines["left"].set_visible(False)
+    if len(hist.failed_numbers):
+        band.plot(
+            hist.failed_numbers,
+            np.zeros(len(hist.failed_numbers)),
+            ls="none",
+            marker="x",
+            ms=5,
+            color="#b00020",
+            alpha=0.8,
+        )
+        handles.append(
+            Line2D([], [], ls="none", marker="x", color="#b00020", label="failed (no value)")
+        )
+    if len(hist.pruned_numbers):
+        band.plot(
+            hist.pruned_numbers,
+            np.zeros(len(hist.pruned_numbers)),
+            ls="none",
+            marker="|",
+            ms=7,
+            color=_FAILED,
+        )
+        handles.append(Line2D([], [], ls="none", marker="|", color=_FAILED, label="pruned"))
+    literal(band.set_xlabel("trial number"))
+    literal(band.set_ylabel("failed", rotation=0, ha="right", va="center", fontsize=8))
+    if handles:
+        legend = ax.legend(handles=handles, loc="best", frameon=True, framealpha=0.85)
+        for t in legend.get_texts():
+            literal(t)
+
+
+def _unit_ticks(axis: Axis) -> tuple[list[float], list[str]]:
+    return list(axis.ticks), [_plain(t) for t in axis.tick_labels]
+
+
+def _axis_title(axis: Axis) -> str:
+    return axis.name + (" (log)" if axis.log else "")
+
+
+def _draw_scatter(ax: Axes, info: SearchInfo, cmap: Colormap) -> None:
+    from matplotlib.lines import Line2D
+
+    sc = info.scatter
+    n = len(sc.rows)
+    handles: list[Any] = []
+    if len(sc.failed_rows):
+        ax.plot(sc.failed_x, sc.failed_y, ls="none", marker="x", ms=4, color="#b00020", alpha=0.6)
+        handles.append(
+            Line2D([], [], ls="none", marker="x", color="#b00020", label="failed (no value)")
+        )
+    if n:
+        ax.scatter(
+            sc.x,
+            sc.y,
+            c=cmap(sc.colour),
+            s=26 if n < 300 else 10,
+            alpha=max(_alpha(n), 0.4),
+            lw=0,
+        )
+    if sc.best_xy is not None and sc.best_row is not None:
+        number = int(info.columns.number[sc.best_row])
+        (best,) = ax.plot(
+            [sc.best_xy[0]],
+            [sc.best_xy[1]],
+            ls="none",
+            marker="*",
+            ms=15,
+            color=_BEST,
+            mec="black",
+            mew=0.8,
+            zorder=5,
+            label=f"best shown: trial #{number}",
+        )
+        handles.insert(0, best)
+    for axis, set_ticks, set_label, set_lim in (
+        (sc.x_axis, ax.set_xticks, ax.set_xlabel, ax.set_xlim),
+        (sc.y_axis, ax.set_yticks, ax.set_ylabel, ax.set_ylim),
+    ):
+        ticks, labels = _unit_ticks(axis)
+        set_ticks(ticks, labels=labels)
+        literal(set_label(_axis_title(axis)))
+        set_lim(-0.03, 1.03)
+    ax.grid(True, color="#e3e6ee", lw=0.6)
+    if not n and not len(sc.failed_rows):
+        _empty_note(ax, "no trial to show")
+    literal(ax.set_title(f"{sc.x_axis.name} against {sc.y_axis.name}"))
+    if handles:
+        legend = ax.legend(handles=handles, loc="best", frameon=True, framealpha=0.85)
+        for t in legend.get_texts():
+            literal(t)
+
+
+def _draw_parallel(ax: Axes, info: SearchInfo, cmap: Colormap) -> None:
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+
+    par = info.parallel
+    m = len(par.axes)
+    xs = np.arange(m, dtype=float)
+    ax.set_axis_off()
+    ax.set_xlim(-0.35, m - 0.65)
+    ax.set_ylim(-0.04, 1.1)
+    handles: list[Any] = []
+    if len(par.failed_rows):
+        segs = np.stack(
+            [np.broadcast_to(xs[:-1], par.failed_positions.shape), par.failed_positions], axis=-1
+        )
+        ax.add_collection(
+            LineCollection(
+                list(segs), colors=_FAILED, linewidths=0.8, linestyles="--", alpha=0.45, zorder=1
+            )
+        )
+        handles.append(Line2D([], [], color=_FAILED, ls="--", label="failed (no value)"))
+    n = len(par.rows)
+    if n:
+        segs = np.stack([np.broadcast_to(xs, par.positions.shape), par.positions], axis=-1)
+        colours = cmap(par.colour)
+        colours[:, 3] = _alpha(n)
+        ax.add_collection(LineCollection(list(segs), colors=colours, linewidths=1.0, zorder=2))
+        best = segs[-1]
+        ax.plot(best[:, 0], best[:, 1], color="black", lw=3.4, zorder=3, solid_capstyle="round")
+        (line,) = ax.plot(
+            best[:, 0],
+            best[:, 1],
+            color=_BEST,
+            lw=2.0,
+            zorder=4,
+            label=f"best shown: trial #{int(info.columns.number[par.rows[-1]])}",
+        )
+        handles.insert(0, line)
+    for i, axis in enumerate(par.axes):
+        ax.plot([i, i], [0, 1], color=_AXIS, lw=1.0, zorder=5)
+        # the value axis is the last one: its labels go to the right, where no line runs
+        side = 1.0 if i == m - 1 else -1.0
+        for pos, label in zip(axis.ticks, axis.tick_labels):
+            ax.plot([i + side * 0.015, i], [pos, pos], color=_AXIS, lw=1.0, zorder=5)
+            literal(
+                ax.text(
+                    i + side * 0.035,
+                    float(pos),
+                    label,
+                    ha="left" if side > 0 else "right",
+                    va="center",
+                    fontsize=7.5,
+                    color="#333333",
+                    zorder=6,
+                    bbox={"fc": "white", "ec": "none", "alpha": 0.7, "pad": 0.5},
+                )
+            )
+        literal(
+            ax.text(
+                i,
+                1.03,
+                _axis_title(axis),
+                ha="center",
+                va="bottom",
+                fontsize=9,
+                fontweight="bold" if axis.kind == "value" else "normal",
+            )
+        )
+    shown = f"{n} of {par.n_complete} complete trials"
+    if par.best_fraction is not None:
+        shown += f" (the best {100 * par.best_fraction:.3g}%)"
+    if info.brush:
+        shown += ", brushed on " + ", ".join(info.brush)
+    literal(ax.set_title(f"parallel coordinates: {shown}", pad=14))
+    if not n:
+        _empty_note(ax, "no complete trial to show")
+    if handles:
+        legend = ax.legend(
+            handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.01), ncols=2, frameon=False
+        )
+        for t in legend.get_texts():
+            literal(t)
+
+
+# ------------------------------------------------------------------ formats
+
+
+def _info_of(source: Any, view: dict[str, Any]) -> SearchInfo:
+    """Accept a SearchInfo, a SearchResult, a Searcher; apply the view options."""
+    unknown = sorted(set(view) - set(_VIEW_KEYS))
+    if unknown:
+        raise TypeError(f"unexpected keyword arguments {unknown}; expected some of {_VIEW_KEYS}")
+    if isinstance(source, SearchInfo):
+        if "value_log" in view:
+            raise TypeError(
+                "value_log= changes the trial columns: pass the SearchResult, not a SearchInfo"
+            )
+        if not view:
+            return source
+        current = {
+            "brush": source.brush or None,
+            "best_fraction": source.best_fraction,
+            "pair": source.pair,
+        }
+        return source.with_view(**{**current, **view})
+    from nbopt.searchers import Searcher, SearchResult
+
+    if isinstance(source, SearchResult | Searcher):
+        return search_info(source, **view)
+    raise TypeError(
+        "expected a nbopt.drawing.SearchInfo, a SearchResult or a Searcher, "
+        f"got {type(source).__name__}"
+    )
+
+
+def search_png(
+    source: Any,
+    dpi: float = 100,
+    *,
+    figsize: tuple[float, float] | None = None,
+    **view: Any,
+) -> bytes:
+    """Render the search dashboard as PNG bytes.
+
+    Parameters
+    ----------
+    source : SearchInfo, SearchResult or Searcher
+        What to draw.
+    dpi : float
+        Pixels per inch; the image is ``figsize * dpi`` pixels (1200 x 950 by default).
+    figsize : (float, float), optional
+        See :func:`search_figure`.
+    **view
+        ``brush``, ``best_fraction``, ``pair``, ``value_log``: see
+        :func:`nbopt.drawing.search_info`.
+
+    Examples
+    --------
+    >>> import nbopt
+    >>> from nbopt import space
+    >>> res = nbopt.search(lambda x: x**2, {"x": space.Float(-1, 1)}, method="random",
+    ...                    n_trials=10, seed=0)
+    >>> search_png(res, dpi=30)[1:4]
+    b'PNG'
+    """
+    if not (isinstance(dpi, int | float) and 0 < dpi <= 1000):
+        raise ValueError(f"dpi must be a number in (0, 1000], got {dpi!r}")
+    info = _info_of(source, view)
+    with style():
+        fig = _draw(info, figsize)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def search_svg(source: Any, *, figsize: tuple[float, float] | None = None, **view: Any) -> str:
+    """Render the search dashboard as an SVG document; names and labels stay text.
+
+    Examples
+    --------
+    >>> import nbopt
+    >>> from nbopt import space
+    >>> res = nbopt.search(lambda x: x**2, {"x": space.Float(-1, 1)}, method="random",
+    ...                    n_trials=10, seed=0)
+    >>> svg = search_svg(res)
+    >>> svg.lstrip().startswith("<?xml") and "parallel coordinates" in svg
+    True
+    """
+    info = _info_of(source, view)
+    with style():
+        fig = _draw(info, figsize)
+        buf = io.StringIO()
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def is_search_source(source: Any) -> bool:
+    """Return True for what :func:`save_search` draws: SearchInfo, SearchResult, Searcher."""
+    from nbopt.searchers import Searcher, SearchResult
+
+    return isinstance(source, SearchInfo | SearchResult | Searcher)
+
+
+def save_search(source: Any, path: str | Path, *, dpi: float | None = None, **kwargs: Any) -> Path:
+    """Save the search dashboard as ``.png`` or ``.svg``, chosen by the file extension.
+
+    Parameters
+    ----------
+    source : SearchInfo, SearchResult or Searcher
+        What to draw.
+    path : str or Path
+        Target file; the extension picks the format.
+    dpi : float, optional
+        Pixels per inch for PNG (100).
+    **kwargs
+        ``figsize`` and the view options of :func:`search_png`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import nbopt
+    >>> from nbopt import space
+    >>> res = nbopt.search(lambda x: x**2, {"x": space.Float(-1, 1)}, method="random",
+    ...                    n_trials=10, seed=0)
+    >>> save_search(res, pathlib.Path(tempfile.mkdtemp()) / "search.svg").suffix
+    '.svg'
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix == ".png":
+        path.write_bytes(search_png(source, dpi=100 if dpi is None else dpi, **kwargs))
+    elif suffix == ".svg":
+        if dpi is not None:
+            raise ValueError("save: dpi applies to .png, not to .svg")
+        path.write_text(search_svg(source, **kwargs), encoding="utf-8")
+    else:
+        raise ValueError(
+            f"save: a search exports as .png or .svg; cannot write {path.name!r} "
+            "(.gif is for races)"
+        )
+    return path
