@@ -5,6 +5,8 @@ import { type BaseModel, decodeEnvelope, ProtocolError, unpack } from "./core/pr
 import type { StreamStore } from "./core/store";
 import { raceStore } from "./race/store";
 import { RaceView } from "./race/view";
+import { searchStore } from "./search/store";
+import { SearchView } from "./search/view";
 import "./widget.css";
 
 interface ViewModule {
@@ -17,6 +19,13 @@ const VIEWS: Record<string, ViewModule> = {
     store: () => raceStore() as StreamStore<unknown>,
     render: (el, model, store) => {
       const view = new RaceView(el, model, store as ReturnType<typeof raceStore>);
+      return () => view.destroy();
+    },
+  },
+  search: {
+    store: () => searchStore() as StreamStore<unknown>,
+    render: (el, model, store) => {
+      const view = new SearchView(el, model, store as ReturnType<typeof searchStore>);
       return () => view.destroy();
     },
   },

@@ -15,6 +15,7 @@ from nbopt.searchers import search
 __version__ = "0.1.0"
 
 __all__ = [
+    "SearchDashboard",
     "__version__",
     "live",
     "load_ipython_extension",
@@ -27,7 +28,16 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from nbopt.widgets import OptimizerRace
+    from nbopt.widgets import OptimizerRace, SearchDashboard
+
+
+def __getattr__(name: str) -> Any:
+    # the widgets import anywidget and ipywidgets: loaded on first use, not at import nbopt
+    if name == "SearchDashboard":
+        from nbopt.widgets import SearchDashboard
+
+        return SearchDashboard
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def optimize(*args: Any, **kwargs: Any) -> OptimizerRace:

@@ -3,53 +3,33 @@
 from __future__ import annotations
 
 import argparse
-import ast
 import difflib
 import inspect
 import re
 import shlex
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 
+from nbopt.optimizers import Spec, parse_spec, parse_start
+
 __all__ = [
     "NbOptMagics",
     "OptimizeCall",
+    "SearchCall",
     "Spec",
+    "classic_optimizers",
     "load_ipython_extension",
     "parse_optimize",
+    "parse_search",
     "parse_spec",
     "parse_start",
 ]
-
-SpecValue = int | float | bool | str | None | tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class Spec:
-    """One parsed ``[label=]name(key=value, ...)`` specification.
-
-    Attributes
-    ----------
-    name : str
-        The optimizer or problem name as written (not yet resolved).
-    kwargs : dict
-        Keyword arguments, literal values only.
-    label : str or None
-        The display name given before ``=``, if any.
-    text : str
-        The specification as written, stripped.
-    """
-
-    name: str
-    kwargs: dict[str, SpecValue] = field(default_factory=dict)
-    label: str | None = None
-    text: str = ""
 
 
 @dataclass
@@ -63,107 +43,6 @@ class OptimizeCall:
     optimizers: dict[str, Any]
     options: dict[str, Any]
     save: str | None = None
-
-
-_LABEL = re.compile(r"^\s*([^=()]+?)\s*=(?!=)\s*(.*)$", re.DOTALL)
-
-
-def _literal(node: ast.expr, where: str) -> SpecValue:
-    """Evaluate a literal node: numbers, strings, True/False/None and tuples or lists of them."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str, type(None))):
-        return node.value  # bool is an int subclass
-    if (
-        isinstance(node, ast.UnaryOp)
-        and isinstance(node.op, (ast.USub, ast.UAdd))
-        and isinstance(node.operand, ast.Constant)
-        and isinstance(node.operand.value, (int, float))
-        and not isinstance(node.operand.value, bool)
-    ):
-        number: int | float = node.operand.value
-        return -number if isinstance(node.op, ast.USub) else number
-    if isinstance(node, (ast.Tuple, ast.List)):
-        return tuple(_literal(item, where) for item in node.elts)
-    raise ValueError(
-        f"{where}: {ast.unparse(node)!r} is not a literal; use numbers, strings, "
-        "True/False/None or tuples of them, e.g. betas=(0.9, 0.999)"
-    )
-
-
-def parse_spec(text: str, what: str = "optimizer") -> Spec:
-    """Parse ``[label=]name(key=value, ...)`` safely, without evaluating code.
-
-    Parameters
-    ----------
-    text : str
-        The specification, e.g. ``"sgd(lr=1e-3, momentum=0.9)"``, ``"adam"`` or
-        ``"heavy ball = sgd(lr=1e-3, momentum=0.9)"``.
-    what : str
-        What is specified, for error messages ("optimizer" or "problem").
-
-    Returns
-    -------
-    Spec
-
-    Raises
-    ------
-    ValueError
-        When the text is not of that form or a value is not a literal.
-
-    Examples
-    --------
-    >>> spec = parse_spec("fast = sgd(lr=1e-3, momentum=0.9)")
-    >>> spec.label, spec.name, spec.kwargs
-    ('fast', 'sgd', {'lr': 0.001, 'momentum': 0.9})
-    """
-    text = text.strip()
-    expected = f"expected {what} spec like name or name(key=value, ...), got {text!r}"
-    label = None
-    body = text
-    match = _LABEL.match(text)
-    if match is not None:
-        label, body = match.group(1).strip(), match.group(2).strip()
-    try:
-        tree = ast.parse(body, mode="eval").body
-    except SyntaxError:
-        raise ValueError(expected) from None
-    if isinstance(tree, ast.Name):
-        return Spec(tree.id, {}, label, text)
-    if not (isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name)):
-        raise ValueError(expected)
-    name = tree.func.id
-    if tree.args:
-        raise ValueError(
-            f"{what} {name!r}: give values by name, e.g. {name}(lr=0.01), not by position"
-        )
-    kwargs: dict[str, SpecValue] = {}
-    for keyword in tree.keywords:
-        if keyword.arg is None:
-            raise ValueError(f"{what} {name!r}: ** is not allowed in {text!r}")
-        kwargs[keyword.arg] = _literal(keyword.value, f"{what} {name!r}, {keyword.arg}")
-    return Spec(name, kwargs, label, text)
-
-
-def parse_start(text: str) -> tuple[float, ...]:
-    """Parse a start point such as ``"-1.5,2"``, ``"(-1.5, 2)"`` or ``"-1.5 2"``.
-
-    Examples
-    --------
-    >>> parse_start("(-1.5, 2)")
-    (-1.5, 2.0)
-    """
-    inner = text.strip().strip("()[]")
-    parts = [p for p in re.split(r"[\s,]+", inner) if p]
-    try:
-        point = tuple(float(p) for p in parts)
-    except ValueError:
-        raise ValueError(
-            f"--start: expected comma-separated numbers such as -1.5,2, got {text!r}"
-        ) from None
-    if not point:
-        raise ValueError("--start: expected comma-separated numbers such as -1.5,2, got nothing")
-    if not all(abs(v) < float("inf") for v in point):
-        raise ValueError(f"--start: coordinates must be finite, got {text!r}")
-    return point
 
 
 def _choose(name: str, choices: Sequence[str], what: str) -> str:
@@ -264,6 +143,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 _OPTIMIZE_EXAMPLE = """examples:
+  %nbopt optimize rosenbrock      (no -o: gradient descent, SGD with momentum 0.9, RMSProp
+                                   and Adam, at the problem's default learning rates)
   %nbopt optimize rosenbrock -o "sgd(lr=1e-3, momentum=0.9)" "adam(lr=0.05)" --start -1.5,2
   %nbopt optimize "linear_regression" -o sgd(lr=0.05) --batch-size 16 --seed 0 --block
   %nbopt optimize booth -o "gd(lr=0.05)" "adam(lr=0.5)" --steps 100 --save race.gif
@@ -282,8 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
     epilog = _choices_epilog()
     parser = _Parser(
         prog="%nbopt",
-        description="Optimization made visible: race gradient optimizers in a live widget.",
-        epilog=f"{epilog}\n\nRun '%nbopt optimize --help' for the options.",
+        description="Optimization made visible: race gradient optimizers and search "
+        "hyperparameters in live widgets.",
+        epilog=f"{epilog}\n\nRun '%nbopt optimize --help' or '%nbopt search --help' for the "
+        "options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="command")
@@ -306,7 +189,8 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="SPEC",
         help='optimizer specs, e.g. "sgd(lr=1e-3, momentum=0.9)" adam(lr=0.05), or notebook '
-        "variables holding Optimizers",
+        "variables holding Optimizers (default: the classics, gradient descent, SGD with "
+        "momentum 0.9, RMSProp and Adam, at learning rates measured for the problem)",
     )
     opt.add_argument("--steps", type=int, default=500, help="number of steps (default 500)")
     opt.add_argument(
@@ -333,7 +217,131 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="when the race is done (implies --block), also save it as .png, .svg or .gif",
     )
+    _add_search_parser(commands, epilog)
     return parser
+
+
+_SEARCH_EXAMPLE = """examples:
+  %nbopt search train --space "lr=float(1e-4,1e-1,log)" "layers=int(1,4)" \\
+                "act=choice(relu,tanh)" --method bayesian --trials 40
+  %nbopt search f --space x=float(-5,5) y=float(-5,5) --method random --trials 200
+  %nbopt search train --space "lr=float(1e-4,1e-1,log)" --trials 60 \\
+                --storage search.db --name lr-study      (resumable)
+
+OBJECTIVE is a function defined in the notebook. It gets the params as keyword arguments
+(def train(lr, layers, act): ...) or as one dict, and returns a number (or a dict with the
+number under "value" and extra metrics). The dashboard shows the search live."""
+
+
+def _add_search_parser(commands: Any, epilog: str) -> None:
+    from nbopt.searchers import METHODS
+
+    search = commands.add_parser(
+        "search",
+        help="search hyperparameters of a notebook function, with a live dashboard",
+        description="Search a space of hyperparameters for the best value of OBJECTIVE.",
+        epilog=_SEARCH_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    search.add_argument("objective", help="name of a function defined in the notebook")
+    search.add_argument(
+        "--space",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="DIM",
+        required=True,
+        help="dimensions: name=float(lo,hi[,log]) name=int(lo,hi[,log]) name=choice(a,b,...)",
+    )
+    search.add_argument(
+        "--method",
+        default="bayesian",
+        choices=METHODS,
+        help="the searcher (default bayesian)",
+    )
+    search.add_argument("--trials", type=int, default=40, help="number of trials (default 40)")
+    search.add_argument("--seed", type=int, default=None, help="random seed of the searcher")
+    search.add_argument(
+        "--direction",
+        default="minimize",
+        choices=("minimize", "maximize"),
+        help="minimize (default) or maximize the value",
+    )
+    search.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="trials in flight at once, each in a thread (default 1)",
+    )
+    search.add_argument(
+        "--storage", default=None, metavar="FILE", help="SQLite file: the search resumes"
+    )
+    search.add_argument("--name", default=None, help="study name inside the storage")
+    search.add_argument(
+        "--block",
+        action="store_true",
+        help="run in the foreground until done (the dashboard still shows it live)",
+    )
+
+
+def _regroup(tokens: Sequence[str]) -> list[str]:
+    """Join tokens split inside parentheses: ``lr=float(1e-4,`` ``1e-1)`` -> one spec."""
+    out: list[str] = []
+    depth = 0
+    for tok in tokens:
+        if depth > 0 and out:
+            out[-1] = f"{out[-1]} {tok}"
+        else:
+            out.append(tok)
+        depth += tok.count("(") - tok.count(")")
+    if depth != 0:
+        raise ValueError(f"unbalanced parentheses in --space {' '.join(tokens)!r}")
+    return out
+
+
+@dataclass
+class SearchCall:
+    """What ``%nbopt search`` resolved its arguments to (the arguments of nbopt.search)."""
+
+    objective: Callable[..., Any]
+    space: Any
+    options: dict[str, Any]
+
+
+def parse_search(args: argparse.Namespace, namespace: dict[str, Any] | None) -> SearchCall:
+    """Resolve parsed ``%nbopt search`` arguments: the objective, the space, the options."""
+    from nbopt.space import parse_space
+
+    ns = namespace or {}
+    if args.objective not in ns:
+        raise ValueError(
+            f"no function named {args.objective!r} in the notebook; define it first "
+            "(def f(x, y): ...) and pass its name"
+        )
+    objective = ns[args.objective]
+    if not callable(objective):
+        raise ValueError(
+            f"{args.objective!r} is a {type(objective).__name__}, not a function; "
+            "pass the name of the objective function"
+        )
+    space = parse_space(_regroup(args.space))
+    if args.trials < 1:
+        raise ValueError(f"--trials must be a positive number, got {args.trials}")
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"--workers must be a positive number, got {args.workers}")
+    if args.name is not None and args.storage is None:
+        raise ValueError("--name names a study in a storage; pass --storage FILE too")
+    options: dict[str, Any] = {
+        "method": args.method,
+        "n_trials": args.trials,
+        "seed": args.seed,
+        "direction": args.direction,
+        "storage": args.storage,
+        "name": args.name,
+        "n_workers": args.workers,
+        "block": args.block,
+    }
+    return SearchCall(objective, space, options)
 
 
 _NUMBERISH = re.compile(r"^[(\[]?[-+]?(\d|\.\d|inf|nan)", re.IGNORECASE)
@@ -414,6 +422,30 @@ def _build_optimizer(spec: Spec, namespace: dict[str, Any] | None = None) -> tup
     return type(optimizer).__name__, optimizer
 
 
+def classic_optimizers(problem: Any) -> dict[str, Any]:
+    """Return the race run when no optimizer is given: the classics at the problem's rates.
+
+    Gradient descent, SGD with momentum 0.9, RMSProp and Adam, each with its rate from
+    ``problem.default_lrs`` (see :attr:`nbopt.problems.Problem.default_lrs`).
+
+    Examples
+    --------
+    >>> from nbopt import problems
+    >>> race = classic_optimizers(problems.get("rosenbrock"))
+    >>> list(race), race["Adam"].lr
+    (['GradientDescent', 'SGD', 'RMSProp', 'Adam'], 0.1)
+    """
+    from nbopt import optimizers
+
+    lrs = problem.default_lrs
+    return {
+        "GradientDescent": optimizers.GradientDescent(lr=lrs["gd"]),
+        "SGD": optimizers.SGD(lr=lrs["sgd"], momentum=0.9),
+        "RMSProp": optimizers.RMSProp(lr=lrs["rmsprop"]),
+        "Adam": optimizers.Adam(lr=lrs["adam"]),
+    }
+
+
 def _labels(specs: list[Spec], built: list[tuple[str, Any]]) -> list[str]:
     """Display names: given labels, else class (or variable) names, made unique with the spec."""
     base = [s.label or default for s, (default, _) in zip(specs, built)]
@@ -464,13 +496,12 @@ def parse_optimize(
             raise ValueError(f"problem {pspec.text!r}: {exc}") from None
 
     texts = list(args.optimizers) + _cell_specs(cell)
-    if not texts:
-        raise ValueError(
-            'no optimizers: give some, e.g. -o "sgd(lr=1e-3, momentum=0.9)" "adam(lr=0.05)"'
-        )
-    specs = [parse_spec(t) for t in texts]
-    built = [_build_optimizer(s, namespace) for s in specs]
-    labels = _labels(specs, built)
+    if texts:
+        specs = [parse_spec(t) for t in texts]
+        built = [_build_optimizer(s, namespace) for s in specs]
+        contestants = dict(zip(_labels(specs, built), (o for _, o in built)))
+    else:
+        contestants = classic_optimizers(problem)
 
     if args.steps < 1:
         raise ValueError(f"--steps: expected a positive number of steps, got {args.steps}")
@@ -498,7 +529,7 @@ def parse_optimize(
         "seed": args.seed,
         "block": args.block or save is not None,
     }
-    return OptimizeCall(problem, dict(zip(labels, (o for _, o in built))), options, save)
+    return OptimizeCall(problem, contestants, options, save)
 
 
 def run_nbopt(
@@ -530,6 +561,7 @@ def run_nbopt(
         For any bad argument: IPython prints it as one short message, without traceback.
     """
     parser = build_parser()
+    tokens: list[str] = []
     try:
         tokens = _split(line)
         if not tokens:
@@ -539,13 +571,16 @@ def run_nbopt(
         if args.command is None:
             parser.print_help()
             return None
+        if args.command == "search":
+            return _run_search(parse_search(args, namespace))
         call = parse_optimize(args, cell, namespace)
     except _HelpShown:
         return None
     except _ArgumentError as exc:
         raise UsageError(f"%nbopt: {exc}") from None
     except ValueError as exc:
-        raise UsageError(f"%nbopt: {exc}\n(%nbopt optimize --help lists the choices)") from None
+        command = "search" if tokens[:1] == ["search"] else "optimize"
+        raise UsageError(f"%nbopt: {exc}\n(%nbopt {command} --help lists the choices)") from None
     if optimize is None:
         from nbopt import optimize as start_race
     else:
@@ -563,6 +598,17 @@ def run_nbopt(
             raise UsageError(f"%nbopt: --save: cannot write {call.save!r}: {exc}") from None
         print(f"saved {path}")
     return widget
+
+
+def _run_search(call: SearchCall) -> Any:
+    from nbopt.searchers import search
+
+    try:
+        result = search(call.objective, call.space, **call.options)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(f"%nbopt search: {exc}") from None
+    # a foreground search was drawn live while it ran; a background one shows when returned
+    return None if call.options["block"] else result
 
 
 @magics_class

@@ -21,7 +21,7 @@ except ImportError as exc:  # scikit-learn is an optional dependency of nbopt
     ) from exc
 
 from nbopt.searchers._base import Searcher
-from nbopt.searchers._search import SearchResult, _rank, _results_table, search
+from nbopt.searchers._search import SearchResult, rank_values, results_table, search
 from nbopt.space import Dimension, Space, as_space
 
 __all__ = ["SearchCV"]
@@ -365,7 +365,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
 
     def _cv_results(self, result: SearchResult, metric: str) -> dict[str, Any]:
         trials = result.trials
-        table = _results_table(trials, result.space.names, "maximize")
+        table = results_table(trials, result.space.names, "maximize")
         out: dict[str, Any] = {}
         keys: list[str] = []
         for t in trials:
@@ -391,12 +391,12 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
                             [t.metrics.get(k, np.nan) for t in trials], dtype=np.float64
                         )
                 if part == "test":
-                    out[f"rank_test_{m}"] = _rank(out[f"mean_test_{m}"], "maximize")
+                    out[f"rank_test_{m}"] = rank_values(out[f"mean_test_{m}"], "maximize")
         if f"mean_test_{metric}" not in out:
             nan = np.full(len(trials), np.nan)
             out[f"mean_test_{metric}"] = nan
             out[f"std_test_{metric}"] = nan.copy()
-            out[f"rank_test_{metric}"] = _rank(nan, "maximize")
+            out[f"rank_test_{metric}"] = rank_values(nan, "maximize")
         return out
 
     # ---- delegation to the refitted best estimator

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import itertools
 import math
 import numbers
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
@@ -12,7 +14,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Choice", "Dimension", "Float", "Int", "Space", "as_space"]
+__all__ = [
+    "Choice",
+    "Dimension",
+    "Float",
+    "Int",
+    "Space",
+    "as_space",
+    "parse_dimension",
+    "parse_space",
+]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -696,3 +707,102 @@ def as_space(dims_or_space: Space | Mapping[str, Dimension]) -> Space:
     if isinstance(dims_or_space, Space):
         return dims_or_space
     return Space(dims_or_space)
+
+
+_DIM_SPEC = re.compile(r"^\s*([^=\s][^=]*?)\s*=\s*(float|int|choice)\s*\((.*)\)\s*$", re.I | re.S)
+
+
+def _split_args(text: str) -> list[str]:
+    """Split ``a, 'b, c', d`` at the commas outside quotes and brackets."""
+    parts: list[str] = []
+    depth, quote, start = 0, "", 0
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _literal(text: str) -> Any:
+    """Read a Python literal (number, quoted string, True/False/None), else the bare word."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def parse_dimension(text: str) -> tuple[str, Dimension]:
+    """Parse one dimension written as text.
+
+    The forms are ``name=float(lo, hi[, log])``, ``name=int(lo, hi[, log])`` and
+    ``name=choice(a, b, ...)``.
+    Choice options are Python literals (``1``, ``0.5``, ``'a b'``) or bare words taken as
+    strings (``relu``). ``log`` may also be written ``log=True``.
+
+    Examples
+    --------
+    >>> parse_dimension("lr=float(1e-4, 1e-1, log)")
+    ('lr', Float(0.0001, 0.1, log=True))
+    >>> parse_dimension("act=choice(relu, tanh, 3)")
+    ('act', Choice(['relu', 'tanh', 3]))
+    """
+    m = _DIM_SPEC.match(text)
+    if m is None:
+        raise ValueError(
+            f"cannot read the dimension {text!r}; expected name=float(lo, hi[, log]), "
+            "name=int(lo, hi[, log]) or name=choice(a, b, ...)"
+        )
+    name, kind, body = m.group(1).strip(), m.group(2).lower(), m.group(3)
+    args = _split_args(body)
+    if kind == "choice":
+        if not args:
+            raise ValueError(f"{name}: choice(...) needs at least one option")
+        return name, Choice([_literal(a) for a in args])
+    log = False
+    bounds = []
+    for a in args:
+        key = a.replace(" ", "").lower()
+        if key in ("log", "log=true"):
+            log = True
+        elif key == "log=false":
+            log = False
+        else:
+            bounds.append(_literal(a))
+    if len(bounds) != 2 or not all(_is_real(b) for b in bounds):
+        raise ValueError(
+            f"{name}: {kind}(...) needs two numbers lo, hi (and optionally log), got ({body})"
+        )
+    if kind == "int":
+        if not all(float(b).is_integer() for b in bounds):
+            raise ValueError(f"{name}: int(...) bounds must be whole numbers, got ({body})")
+        return name, Int(int(bounds[0]), int(bounds[1]), log=log)
+    return name, Float(float(bounds[0]), float(bounds[1]), log=log)
+
+
+def parse_space(specs: Sequence[str]) -> Space:
+    """Parse a space from dimension specs (see :func:`parse_dimension`).
+
+    Examples
+    --------
+    >>> parse_space(["x=float(-1, 1)", "n=int(1, 4)"]).names
+    ('x', 'n')
+    """
+    dims: dict[str, Dimension] = {}
+    for text in specs:
+        name, dim = parse_dimension(text)
+        if name in dims:
+            raise ValueError(f"the dimension {name!r} is given twice")
+        dims[name] = dim
+    if not dims:
+        raise ValueError("a space needs at least one dimension, e.g. lr=float(1e-4, 1e-1, log)")
+    return Space(dims)

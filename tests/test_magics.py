@@ -7,7 +7,7 @@ from IPython.core.error import UsageError
 from IPython.testing.globalipapp import get_ipython
 
 from nbopt import optimizers, problems
-from nbopt.magics import Spec, parse_spec, parse_start
+from nbopt.optimizers import Spec, parse_spec, parse_start
 
 maybe_ip = get_ipython()
 assert maybe_ip is not None
@@ -55,6 +55,14 @@ def test_parse_spec_tuples_negative_and_labels():
 def test_parse_spec_rejects_anything_but_literals(text):
     with pytest.raises(ValueError, match="optimizer"):
         parse_spec(text)
+
+
+def test_the_magic_module_re_exports_the_spec_parser():
+    import nbopt.magics
+
+    assert nbopt.magics.parse_spec is parse_spec
+    assert nbopt.magics.parse_start is parse_start
+    assert nbopt.magics.Spec is Spec
 
 
 def test_parse_start_forms():
@@ -115,7 +123,6 @@ def test_help_lists_every_problem_and_optimizer_with_defaults():
         ("optimize rosenbrock -o adam --steps 0", "--steps: expected a positive"),
         ("optimize rosenbrock -o adam --steps many", "argument --steps: invalid int value"),
         ("optimize rosenbrock -o adam --batch-size 8", "mini-batches need a model problem"),
-        ("optimize rosenbrock", "no optimizers"),
         ("optimize rosenbrock -o adam --frobnicate", "unrecognized arguments: --frobnicate"),
         ("optimise rosenbrock", "invalid choice: 'optimise'"),
         ("optimize rosenbrock -o 'a=sgd' 'a=adam'", "two optimizers are both called 'a'"),
@@ -152,6 +159,37 @@ def test_line_magic_builds_the_race_it_was_asked_for():
     assert race.start.tolist() == [-1.5, 2.0]
     assert race.total_steps == 30
     assert widget.state == "finished" and widget.step == 30
+
+
+def test_without_optimizers_the_magic_races_the_classics_at_the_problems_rates():
+    result, _, err = _run("w = %nbopt optimize rosenbrock --steps 20 --block")
+    assert result.success, err
+    race = ip.user_ns["w"].race
+    assert race.names == ["GradientDescent", "SGD", "RMSProp", "Adam"]
+    lrs = problems.get("rosenbrock").default_lrs
+    runs = race.runs
+    assert type(runs["GradientDescent"].optimizer) is optimizers.GradientDescent
+    assert runs["GradientDescent"].optimizer.lr == lrs["gd"]
+    assert (runs["SGD"].optimizer.lr, runs["SGD"].optimizer.momentum) == (lrs["sgd"], 0.9)
+    assert type(runs["RMSProp"].optimizer) is optimizers.RMSProp
+    assert runs["RMSProp"].optimizer.lr == lrs["rmsprop"]
+    assert runs["Adam"].optimizer.lr == lrs["adam"]
+    # a notebook's own problem gets the rule's rates
+    result, _, err = _run(
+        "from nbopt.problems import Problem\n"
+        "tilted = Problem(lambda p: float(p[0] ** 2 + 10 * p[1] ** 2), "
+        "bounds=((-3, 3), (-3, 3)))\n"
+        "w = %nbopt optimize tilted --steps 5 --block"
+    )
+    assert result.success, err
+    race = ip.user_ns["w"].race
+    assert len(race.names) == 4
+    assert race.runs["Adam"].optimizer.lr == ip.user_ns["tilted"].default_lrs["adam"]
+
+
+def test_help_says_what_runs_without_optimizers():
+    _, out, _ = _run("%nbopt optimize --help")
+    assert "default: the classics" in " ".join(out.split())
 
 
 def test_model_problem_options_batch_size_and_seed_reach_the_race():
@@ -258,3 +296,71 @@ def test_in_a_real_kernel_the_output_has_the_widget_and_a_static_png():
     assert error["output_type"] == "stream" and error["name"] == "stderr"
     assert error["text"].startswith("UsageError: %nbopt: unknown optimizer 'nope'")
     assert "Traceback" not in error["text"]
+
+
+# ------------------------------------------------------------------ %nbopt search
+
+
+def test_search_help_lists_the_forms():
+    result, out, _ = _run("%nbopt search --help")
+    assert result.success
+    for text in (
+        "name=float(lo,hi[,log])",
+        "name=choice(a,b,...)",
+        "--method",
+        "--trials",
+        "--storage",
+        "--name",
+        "bayesian",
+        "genetic",
+    ):
+        assert text in out
+    result, out, _ = _run("%nbopt --help")
+    assert "search" in out
+
+
+def test_search_magic_searches_a_notebook_function():
+    ip.user_ns["train"] = lambda lr, layers, act: (lr - 0.01) ** 2 + layers + (act == "tanh")
+    result, _, err = _run(
+        'res = %nbopt search train --space "lr=float(1e-4,1e-1,log)" "layers=int(1,4)" '
+        '"act=choice(relu,tanh)" --method random --trials 25 --seed 3'
+    )
+    assert result.success, err
+    res = ip.user_ns["res"]
+    assert res.wait(timeout=60)
+    assert len(res.trials) == 25 and res.method == "RandomSearch"
+    assert set(res.best_params) == {"lr", "layers", "act"}
+    assert res.space["lr"].log and res.space["act"].options == ("relu", "tanh")
+    # spaces in an unquoted spec, a maximized search in the foreground
+    ip.user_ns["g"] = lambda x: -((x - 1) ** 2)
+    result, _, err = _run(
+        "out = %nbopt search g --space x=float(-5, 5) --method random --trials 10 "
+        "--direction maximize --block"
+    )
+    assert result.success, err
+    assert ip.user_ns["out"] is None  # a foreground search was shown while it ran
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("search nothing_here --space x=float(0,1)", "no function named 'nothing_here'"),
+        ("search not_a_function --space x=float(0,1)", "is a int, not a function"),
+        ("search train --space x=floot(0,1)", "cannot read the dimension 'x=floot(0,1)'"),
+        ("search train --space x=float(1)", "needs two numbers lo, hi"),
+        ("search train --space x=int(0.5,3)", "bounds must be whole numbers"),
+        ("search train --space 'x=float(0,1'", "unbalanced parentheses"),
+        ("search train --space x=float(0,1) --trials 0", "--trials must be a positive"),
+        ("search train --space x=float(0,1) --method newton", "invalid choice: 'newton'"),
+        ("search train --space x=float(0,1) --name s", "--name names a study"),
+        ("search train", "the following arguments are required: --space"),
+    ],
+)
+def test_search_magic_bad_arguments_are_short_usage_errors(line, message):
+    ip.user_ns["train"] = lambda x: x
+    ip.user_ns["not_a_function"] = 3
+    result, out, err = _run(f"%nbopt {line}")
+    assert not result.success
+    assert type(result.error_in_exec).__name__ == "UsageError"
+    assert message in err, err
+    assert "Traceback" not in err and "Traceback" not in out

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from nbopt import space
 from nbopt.space import Choice, Float, Int, Space, as_space
 
 # -- validation of dimensions ---------------------------------------------------------
@@ -286,3 +287,48 @@ def test_grid_sizes_and_points(s: Space, res: int) -> None:
                 assert len(values) == res and values[-1] == dim.hi
     for p in g[:50]:
         assert s.validate(p) == p
+
+
+# ------------------------------------------------------------------ dimensions as text
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "dim"),
+    [
+        ("lr=float(1e-4,1e-1,log)", "lr", space.Float(1e-4, 1e-1, log=True)),
+        ("lr = Float( 0.001 , 1 )", "lr", space.Float(0.001, 1.0)),
+        ("units=int(16, 1024, log=True)", "units", space.Int(16, 1024, log=True)),
+        ("n=int(1,4)", "n", space.Int(1, 4)),
+        ("act=choice(relu, tanh)", "act", space.Choice(["relu", "tanh"])),
+        ("k=choice(1, 2.5, 'a, b', None)", "k", space.Choice([1, 2.5, "a, b", None])),
+        ("<b>x</b>=float(0,1)", "<b>x</b>", space.Float(0, 1)),
+    ],
+)
+def test_parse_dimension_reads_each_form(text, name, dim):
+    assert space.parse_dimension(text) == (name, dim)
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("lr", "expected name=float"),
+        ("lr=double(0,1)", "expected name=float"),
+        ("lr=float(0)", "needs two numbers"),
+        ("lr=float(a,b)", "needs two numbers"),
+        ("n=int(1.5,3)", "whole numbers"),
+        ("c=choice()", "at least one option"),
+        ("lr=float(1,0)", "lo"),
+    ],
+)
+def test_parse_dimension_rejects_bad_text_naming_the_expected_form(text, match):
+    with pytest.raises(ValueError, match=match):
+        space.parse_dimension(text)
+
+
+def test_parse_space_keeps_the_order_and_rejects_repeats():
+    sp = space.parse_space(["b=int(1,3)", "a=choice(x,y)"])
+    assert sp.names == ("b", "a")
+    with pytest.raises(ValueError, match="given twice"):
+        space.parse_space(["a=int(1,3)", "a=int(1,4)"])
+    with pytest.raises(ValueError, match="at least one dimension"):
+        space.parse_space([])

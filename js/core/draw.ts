@@ -70,6 +70,22 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
+/** A view's root in `el`, with its head line: a title and a status (read out on change). */
+export function viewRoot(
+  el: HTMLElement,
+  cls: string,
+): { root: HTMLDivElement; head: HTMLDivElement; title: HTMLSpanElement; status: HTMLSpanElement } {
+  const root = h("div", cls);
+  el.classList.add("nbopt");
+  el.appendChild(root);
+  const head = h("div", "nbopt-head");
+  const title = h("span", "nbopt-title");
+  const status = h("span", "nbopt-status");
+  status.setAttribute("role", "status");
+  head.append(title, status);
+  return { root, head, title, status };
+}
+
 /** Set an element's text only when it changes (a write costs a style + layout pass). */
 export function setText(e: HTMLElement, text: string): void {
   if (e.textContent !== text) e.textContent = text;

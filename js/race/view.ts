@@ -16,6 +16,7 @@ import {
   sizeCanvas,
   star,
   type Theme,
+  viewRoot,
   watchTheme,
 } from "../core/draw";
 import {
@@ -111,15 +112,11 @@ export class RaceView {
     private model: AnyModel<Model>,
     private store: RaceStore,
   ) {
-    this.root = h("div", "nbopt-race");
-    el.classList.add("nbopt");
-    el.appendChild(this.root);
-
-    const head = h("div", "nbopt-head");
-    this.title = h("span", "nbopt-title");
-    this.status = h("span", "nbopt-status");
-    this.status.setAttribute("role", "status");
-    head.append(this.title, this.status);
+    const top = viewRoot(el, "nbopt-race");
+    this.root = top.root;
+    this.title = top.title;
+    this.status = top.status;
+    const head = top.head;
 
     this.controls = new ControlBar(model, (msg) => this.send(msg), { unit: "steps/s" });
     const controls = this.controls.el;

@@ -5,6 +5,7 @@ import { decodeEnvelope, type NumArray, unpack } from "../core/protocol";
 import type { StreamStore } from "../core/store";
 import type { Series } from "../race/store";
 import { type RaceState, raceStore } from "../race/store";
+import { type SearchState, searchStore } from "../search/store";
 
 type Canonical = Record<string, unknown>;
 
@@ -49,11 +50,49 @@ function canonicalRace(st: RaceState): Canonical {
   };
 }
 
+function num(v: number): number | null {
+  return Number.isNaN(v) ? null : v;
+}
+
+function canonicalSearch(st: SearchState): Canonical {
+  const { cols } = st;
+  const order = Array.from({ length: cols.n }, (_, r) => r).sort(
+    (a, b) => cols.number[a] - cols.number[b],
+  );
+  const slice = (a: ArrayLike<number>, r: number, w: number) =>
+    Array.from({ length: w }, (_, j) => num(a[r * w + j]));
+  return {
+    meta: {
+      state: st.meta.state,
+      error: st.meta.error,
+      header: st.meta.header,
+      value_axis: st.meta.value_axis,
+      metric_names: st.meta.metric_names,
+      params: st.meta.params,
+    },
+    running: [...st.running].sort((a, b) => a - b),
+    errors: [...st.errors.entries()].sort((a, b) => a[0] - b[0]),
+    rows: order.map((r) => ({
+      number: cols.number[r],
+      state: cols.state[r],
+      value: num(cols.value[r]),
+      duration: num(cols.duration[r]),
+      ask: num(cols.ask[r]),
+      params: slice(cols.params, r, cols.d),
+      unit: slice(cols.unit, r, cols.d),
+      metrics: slice(cols.metrics, r, cols.m),
+      colour: num(cols.colour[r]),
+      value_unit: num(cols.valueUnit[r]),
+    })),
+  };
+}
+
 const VIEWS: Record<
   string,
   { store: () => StreamStore<unknown>; canonical: (s: never) => Canonical }
 > = {
   race: { store: () => raceStore() as StreamStore<unknown>, canonical: canonicalRace },
+  search: { store: () => searchStore() as StreamStore<unknown>, canonical: canonicalSearch },
 };
 
 function feed(store: StreamStore<unknown>, packed: Uint8Array): void {

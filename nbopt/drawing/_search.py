@@ -41,10 +41,13 @@ __all__ = [
     "VALUE_COLORMAP",
     "Axis",
     "HeaderInfo",
+    "HeaderTally",
     "HistoryInfo",
     "ParallelInfo",
     "ScatterInfo",
+    "SearchFeed",
     "SearchInfo",
+    "SearchUpdate",
     "TableColumn",
     "TableInfo",
     "TrialColumns",
@@ -912,7 +915,7 @@ class TableColumn:
         --------
         >>> col = TableColumn("lr", "float", np.array([0.001234567, np.nan]))
         >>> col.text([0, 1])
-        ['0.001234567', '']
+        ['0.00123457', '']
         """
         keys = self.key[np.asarray(rows, dtype=np.int64)].tolist()
         if self.labels or self.kind in ("choice", "state", "text"):
@@ -1295,6 +1298,127 @@ def _mean(x: np.ndarray) -> float | None:
     return float(ok.mean()) if ok.size else None
 
 
+class HeaderTally:
+    """Running totals behind :class:`HeaderInfo`, added to one batch of finished trials at a time.
+
+    :func:`search_info` fills one from every trial at once and a live dashboard adds each
+    batch as it finishes, so both headers follow the same rules at a cost that does not
+    grow with the number of trials.
+    """
+
+    def __init__(self, direction: str) -> None:
+        self.sign = 1.0 if direction == "minimize" else -1.0
+        self.n_complete = 0
+        self.n_failed = 0
+        self.n_pruned = 0
+        self.best_number: int | None = None
+        self.best_value: float | None = None
+        self.best_params: tuple[tuple[str, str], ...] = ()
+        self.first_start: datetime | None = None
+        self.last_end: datetime | None = None
+        self.ask_sum = 0.0
+        self.ask_n = 0
+        self.duration_sum = 0.0
+        self.duration_n = 0
+
+    def add(self, columns: TrialColumns, trials: Sequence[Any]) -> None:
+        """Count the finished rows of ``columns`` (``trials`` are the same trials, any order)."""
+        finished = columns.state != _RUNNING
+        counts = np.bincount(columns.state[finished], minlength=len(STATE_NAMES))
+        self.n_complete += int(counts[_COMPLETE])
+        self.n_failed += int(counts[_FAILED])
+        self.n_pruned += int(counts[_PRUNED])
+        ok = columns.complete & ~np.isnan(columns.value)
+        if ok.any():
+            rows = np.flatnonzero(ok)
+            keys = self.sign * columns.value[rows]
+            k = int(rows[np.lexsort((columns.number[rows], keys))[0]])
+            value, number = float(columns.value[k]), int(columns.number[k])
+            if (
+                self.best_value is None
+                or self.best_number is None
+                or self.sign * value < self.sign * self.best_value
+                or (value == self.best_value and number < self.best_number)
+            ):
+                self.best_value, self.best_number = value, number
+                self.best_params = tuple(
+                    (axis.name, axis.label(float(columns.params[k, j])))
+                    for j, axis in enumerate(columns.axes)
+                )
+        ask = columns.ask_seconds[finished]
+        ask = ask[np.isfinite(ask)]
+        self.ask_sum += float(ask.sum())
+        self.ask_n += int(ask.size)
+        dur = columns.duration[finished]
+        dur = dur[np.isfinite(dur)]
+        self.duration_sum += float(dur.sum())
+        self.duration_n += int(dur.size)
+        for t in trials:
+            if t.state == "running":
+                continue
+            start, end = t.datetime_start, t.datetime_complete
+            if start is not None and (self.first_start is None or start < self.first_start):
+                self.first_start = start
+            if end is not None and (self.last_end is None or end > self.last_end):
+                self.last_end = end
+
+    def header(
+        self,
+        *,
+        method: str,
+        status: str,
+        error: str | None,
+        n_total: int | None,
+        now: datetime,
+        running: Sequence[Any] = (),
+    ) -> HeaderInfo:
+        """Return the header now, with ``running`` the trials still in flight."""
+        n_done = self.n_complete + self.n_failed + self.n_pruned
+        first = self.first_start
+        ask_sum, ask_n = self.ask_sum, self.ask_n
+        for t in running:
+            if t.datetime_start is not None and (first is None or t.datetime_start < first):
+                first = t.datetime_start
+            a = t.info.get("ask_seconds") if isinstance(t.info, Mapping) else None
+            if isinstance(a, numbers.Real) and math.isfinite(float(a)):
+                ask_sum += float(a)
+                ask_n += 1
+        elapsed: float | None = None
+        if first is not None:
+            last = now if status == "running" or self.last_end is None else self.last_end
+            elapsed = max(0.0, (last - first).total_seconds())
+        remaining: float | None = None
+        if n_total is not None and elapsed is not None and n_done:
+            remaining = 0.0 if n_done >= n_total else elapsed / n_done * (n_total - n_done)
+            if status not in ("running", "idle", "paused"):
+                remaining = None
+        ask = ask_sum / ask_n if ask_n else None
+        trial = self.duration_sum / self.duration_n if self.duration_n else None
+        overhead = None
+        if ask is not None and trial is not None and ask + trial > 0:
+            overhead = ask / (ask + trial)
+        return HeaderInfo(
+            method=method,
+            direction="minimize" if self.sign > 0 else "maximize",
+            status=status,
+            error=error,
+            n_done=n_done,
+            n_total=n_total,
+            n_complete=self.n_complete,
+            n_failed=self.n_failed,
+            n_pruned=self.n_pruned,
+            n_running=len(running),
+            best_number=self.best_number,
+            best_value=self.best_value,
+            best_params=self.best_params,
+            elapsed=elapsed,
+            remaining=remaining,
+            ask_seconds=ask,
+            trial_seconds=trial,
+            overhead=overhead,
+        )
+
+
 def _header(
     columns: TrialColumns,
     trials: Sequence[Any],
@@ -1305,52 +1429,11 @@ def _header(
     n_total: int | None,
     now: datetime,
 ) -> HeaderInfo:
-    counts = np.bincount(columns.state, minlength=len(STATE_NAMES))
-    n_complete, n_failed, n_running, n_pruned = (int(counts[i]) for i in (0, 1, 2, 3))
-    n_done = n_complete + n_failed + n_pruned
-    best = columns.best_row
-    best_params: tuple[tuple[str, str], ...] = ()
-    if best is not None:
-        best_params = tuple(
-            (axis.name, axis.label(float(columns.params[best, j])))
-            for j, axis in enumerate(columns.axes)
-        )
-    starts = [t.datetime_start for t in trials if t.datetime_start is not None]
-    ends = [t.datetime_complete for t in trials if t.datetime_complete is not None]
-    elapsed: float | None = None
-    if starts:
-        first = min(starts)
-        last = now if status == "running" or not ends else max(ends)
-        elapsed = max(0.0, (last - first).total_seconds())
-    remaining: float | None = None
-    if n_total is not None and elapsed is not None and n_done:
-        remaining = 0.0 if n_done >= n_total else elapsed / n_done * (n_total - n_done)
-        if status not in ("running", "idle"):
-            remaining = None
-    ask = _mean(columns.ask_seconds)
-    trial = _mean(columns.duration[columns.state != _RUNNING])
-    overhead = None
-    if ask is not None and trial is not None and ask + trial > 0:
-        overhead = ask / (ask + trial)
-    return HeaderInfo(
-        method=method,
-        direction=columns.direction,
-        status=status,
-        error=error,
-        n_done=n_done,
-        n_total=n_total,
-        n_complete=n_complete,
-        n_failed=n_failed,
-        n_pruned=n_pruned,
-        n_running=n_running,
-        best_number=None if best is None else int(columns.number[best]),
-        best_value=None if best is None else float(columns.value[best]),
-        best_params=best_params,
-        elapsed=elapsed,
-        remaining=remaining,
-        ask_seconds=ask,
-        trial_seconds=trial,
-        overhead=overhead,
+    tally = HeaderTally(columns.direction)
+    tally.add(columns, trials)
+    running = [t for t in trials if t.state == "running"]
+    return tally.header(
+        method=method, status=status, error=error, n_total=n_total, now=now, running=running
     )
 
 
@@ -1441,6 +1524,8 @@ def search_info(
     value_log: bool | None = None,
     n_total: int | None = None,
     now: datetime | None = None,
+    status: str | None = None,
+    method: str | None = None,
 ) -> SearchInfo:
     """Drawing info of a search: header, history, parallel coordinates, scatter and table.
 
@@ -1467,6 +1552,11 @@ def search_info(
         The trial budget, when the source does not know it (a SearchResult does).
     now : datetime, optional
         The current time (UTC) for the elapsed time of a running search.
+    status : str, optional
+        The search's state as its driver knows it (``"paused"``...), instead of the one
+        read from the source.
+    method : str, optional
+        The searcher's name, for a list of trials.
 
     Returns
     -------
@@ -1497,10 +1587,174 @@ def search_info(
     header = _header(
         columns,
         src.trials,
-        method=src.method,
-        status=src.status,
+        method=src.method if method is None else str(method),
+        status=src.status if status is None else str(status),
         error=src.error,
         n_total=None if n_total is None else int(n_total),
         now=now,
     )
     return _views(columns, header, brush, best_fraction, pair)
+
+
+# ------------------------------------------------------------------ streaming
+
+
+@dataclass(frozen=True)
+class SearchUpdate:
+    """What a search added since the previous update: the streaming side of SearchInfo.
+
+    Attributes
+    ----------
+    columns : TrialColumns
+        The trials that finished since, as columns; their value positions and colours are
+        on ``value_axis`` (all the trials so far), their ``metrics`` follow
+        ``metric_names``.
+    value_axis : Axis
+        The value axis of every complete trial so far.
+    metric_names : tuple of str
+        Every metric reported so far, in order of first appearance.
+    metrics : ndarray, shape (k, len(metric_names))
+        The new trials' metrics in that order (NaN where not reported).
+    header : HeaderInfo
+        The header now.
+    running : tuple of int
+        Numbers of the trials in flight.
+    """
+
+    columns: TrialColumns
+    value_axis: Axis
+    metric_names: tuple[str, ...]
+    metrics: np.ndarray
+    header: HeaderInfo
+    running: tuple[int, ...]
+
+
+class SearchFeed:
+    """Turn the trials that finish into :class:`SearchUpdate` objects.
+
+    The cost of an update depends on the new trials only, not on how many came before.
+
+    Parameters
+    ----------
+    space : Space or dict
+        The search space.
+    direction : {"minimize", "maximize"}
+        Whether smaller or larger values are better.
+    value_log : bool, optional
+        Log value axis (by default: positive values spanning two decades).
+
+    Examples
+    --------
+    >>> from datetime import datetime, timezone
+    >>> from nbopt import space
+    >>> from nbopt.searchers import Trial
+    >>> feed = SearchFeed({"x": space.Float(0, 1)})
+    >>> update = feed.update(
+    ...     [Trial(0, {"x": 0.5}, "complete", 2.0)],
+    ...     method="RandomSearch", status="running", error=None, n_total=10,
+    ...     now=datetime.now(timezone.utc),
+    ... )
+    >>> update.header.n_done, update.header.best_value
+    (1, 2.0)
+    """
+
+    def __init__(
+        self,
+        space: Space | Mapping[str, Any],
+        direction: str = "minimize",
+        *,
+        value_log: bool | None = None,
+    ) -> None:
+        self._space = as_space(space)
+        if direction not in ("minimize", "maximize"):
+            raise ValueError(f"direction must be 'minimize' or 'maximize', got {direction!r}")
+        self._direction = direction
+        self._value_log = value_log
+        self._name = _value_axis_name(self._space.names)
+        self.rebase(())
+
+    @property
+    def space(self) -> Space:
+        """The search space."""
+        return self._space
+
+    @property
+    def direction(self) -> str:
+        """``"minimize"`` or ``"maximize"``."""
+        return self._direction
+
+    def rebase(self, trials: Iterable[Any]) -> None:
+        """Start after ``trials`` (the finished trials a snapshot holds)."""
+        finished = [t for t in trials if t.state != "running"]
+        self._tally = HeaderTally(self._direction)
+        # trials already counted: a batch reported after a snapshot may repeat some
+        self._taken: set[int] = {int(t.number) for t in finished}
+        self._lo = math.inf
+        self._hi = -math.inf
+        self._metric_names: dict[str, None] = {}
+        if finished:
+            columns = trial_columns(finished, self._space, self._direction)
+            self._take(columns, finished)
+
+    def _take(self, columns: TrialColumns, trials: Sequence[Any]) -> None:
+        self._tally.add(columns, trials)
+        values = columns.value[columns.complete]
+        if values.size:
+            self._lo = min(self._lo, float(values.min()))
+            self._hi = max(self._hi, float(values.max()))
+        self._metric_names.update(dict.fromkeys(columns.metric_names))
+
+    @property
+    def value_axis(self) -> Axis:
+        """The value axis of every complete trial so far."""
+        values = np.array([self._lo, self._hi]) if self._lo <= self._hi else np.zeros(0)
+        return Axis.for_values(self._name, values, self._value_log)
+
+    @property
+    def metric_names(self) -> tuple[str, ...]:
+        """Every metric reported so far, in order of first appearance."""
+        return tuple(self._metric_names)
+
+    def update(
+        self,
+        trials: Sequence[Any],
+        *,
+        method: str,
+        status: str,
+        error: str | None,
+        n_total: int | None,
+        now: datetime,
+        running: Sequence[Any] = (),
+    ) -> SearchUpdate:
+        """Take the newly finished ``trials`` and return what to draw of them.
+
+        Trials already taken (by :meth:`rebase` or an earlier update) are left out.
+        """
+        finished = [t for t in trials if t.state != "running" and int(t.number) not in self._taken]
+        self._taken.update(int(t.number) for t in finished)
+        columns = trial_columns(finished, self._space, self._direction)
+        self._take(columns, finished)
+        axis = self.value_axis
+        sign = 1.0 if self._direction == "minimize" else -1.0
+        scale = np.array([self._lo, self._hi]) if self._lo <= self._hi else np.zeros(0)
+        columns = replace(
+            columns,
+            value_axis=axis,
+            value_unit=axis.to_unit(columns.value),
+            colour=_colour_on(axis, columns.value, scale, sign),
+        )
+        names = self.metric_names
+        metrics = np.full((columns.n, len(names)), np.nan)
+        for j, name in enumerate(columns.metric_names):
+            metrics[:, names.index(name)] = columns.metrics[:, j]
+        header = self._tally.header(
+            method=method, status=status, error=error, n_total=n_total, now=now, running=running
+        )
+        return SearchUpdate(
+            columns=columns,
+            value_axis=axis,
+            metric_names=names,
+            metrics=metrics,
+            header=header,
+            running=tuple(sorted(int(t.number) for t in running)),
+        )

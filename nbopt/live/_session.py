@@ -47,7 +47,10 @@ class Engine(Protocol):
         """Advance by one step and return what observers should see."""
         ...
 
-    reset: Callable[..., object]
+    @property
+    def reset(self) -> Callable[..., object]:
+        """Start over; takes whatever arguments the engine's own ``reset`` takes."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -316,7 +319,9 @@ class Session:
         """Step until the engine finishes or :meth:`pause` / :meth:`stop` is called.
 
         Returns at once; the engine runs in the background. Does nothing on a finished
-        session; raises ``RuntimeError`` on a stopped or failed one (call :meth:`reset`).
+        session, unless its engine can step again (``engine.finished`` is false once more,
+        e.g. a search given more trials): then the run goes on, the step count continuing.
+        Raises ``RuntimeError`` on a stopped or failed session (call :meth:`reset`).
 
         Examples
         --------
@@ -523,7 +528,9 @@ class Session:
 
     def _start(self, n: int | None) -> None:
         with self._cond:
-            if self._state == "finished":
+            # A finished engine that can step again (a search given more trials) runs on;
+            # no step is in progress once the state is "finished".
+            if self._state == "finished" and bool(self._engine.finished):
                 return
             if self._state in ("stopped", "error"):
                 how = "was stopped" if self._state == "stopped" else "failed"

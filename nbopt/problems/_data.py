@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from nbopt.problems._base import FloatArray, IntArray, Problem, _shape_str
+from nbopt.problems._base import FloatArray, IntArray, Problem, shape_str
 
 
 def _sigmoid(z: FloatArray) -> FloatArray:
@@ -248,20 +248,20 @@ class DataProblem(Problem):
             if arr.ndim != 1:
                 raise ValueError(
                     f"problem {self.name!r}: inputs x must have shape (m,); "
-                    f"got shape {_shape_str(arr.shape)}"
+                    f"got shape {shape_str(arr.shape)}"
                 )
         elif arr.ndim != 2 or arr.shape[1] != n_features:
             if arr.ndim == 1 and arr.shape[0] == n_features:
                 return arr[None, :]
             raise ValueError(
                 f"problem {self.name!r}: inputs x must have shape (m, {n_features}); "
-                f"got shape {_shape_str(arr.shape)}"
+                f"got shape {shape_str(arr.shape)}"
             )
         return arr
 
 
 def _describe(arr: np.ndarray[Any, Any]) -> str:
-    return f"an array of shape {_shape_str(arr.shape)} and dtype {arr.dtype}"
+    return f"an array of shape {shape_str(arr.shape)} and dtype {arr.dtype}"
 
 
 def _user_data(
@@ -276,11 +276,11 @@ def _user_data(
     form = "(m,)" if n_features == 0 else f"(m, {n_features})"
     ok = xa.ndim == 1 if n_features == 0 else (xa.ndim == 2 and xa.shape[1] == n_features)
     if not ok:
-        raise ValueError(f"{owner}: x must have shape {form}; got shape {_shape_str(xa.shape)}")
+        raise ValueError(f"{owner}: x must have shape {form}; got shape {shape_str(xa.shape)}")
     if ya.shape != (xa.shape[0],):
         raise ValueError(
             f"{owner}: y must have shape ({xa.shape[0]},), one target per row of x; "
-            f"got shape {_shape_str(ya.shape)}"
+            f"got shape {shape_str(ya.shape)}"
         )
     if not (np.all(np.isfinite(xa)) and np.all(np.isfinite(ya))):
         raise ValueError(f"{owner}: x and y must be finite numbers")
@@ -371,6 +371,7 @@ class LinearRegression(DataProblem):
             log_scale=True,
             default_start=start,
             param_names=("w", "b"),
+            default_lrs={"gd": 0.1, "sgd": 0.02, "rmsprop": 0.1, "adam": 0.5},
         )
         self.min_value = float(self._losses(opt[None, :], xt, yt)[0])
         self.description = (
@@ -489,6 +490,7 @@ class LogisticRegression(DataProblem):
             log_scale=False,
             default_start=center + np.array([-3.0, 1.0]),
             param_names=("w", "b"),
+            default_lrs={"gd": 1.0, "sgd": 0.5, "rmsprop": 0.5, "adam": 1.0},
         )
         if opt is not None:
             self.min_value = float(self._losses(opt[None, :], self.x_train, self.y_train)[0])
@@ -623,6 +625,7 @@ class MLP(DataProblem):
             log_scale=False,
             default_start=start,
             param_names=names,
+            default_lrs={"gd": 1.0, "sgd": 1.0, "rmsprop": 0.02, "adam": 0.02},
         )
         self.description = (
             f"2-{h}-1 tanh network, cross-entropy on {self.n_train} two-moons training points "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -40,6 +40,9 @@ class Function2D(Problem):
         Whether the landscape is best drawn in log scale.
     description : str
         One line with the formula and what the function teaches.
+    default_lrs : mapping of str to float, optional
+        Learning rates that suit the function, by optimizer name (see
+        :attr:`Problem.default_lrs`).
 
     Examples
     --------
@@ -62,6 +65,7 @@ class Function2D(Problem):
         default_start: ArrayLike | None = None,
         log_scale: bool = False,
         description: str = "",
+        default_lrs: Mapping[str, float] | None = None,
     ) -> None:
         self._fxy = value
         self._gxy = grad
@@ -74,6 +78,7 @@ class Function2D(Problem):
             min_value=min_value,
             log_scale=log_scale,
             default_start=default_start,
+            default_lrs=default_lrs,
         )
 
     _recipe: tuple[str, dict[str, Any]] | None = None
@@ -165,6 +170,8 @@ def quadratic(condition: float = 25.0, angle: float = 30.0) -> Function2D:
             f"0.5·(u² + {k:g}·v²), (u, v) = (x, y) rotated by {angle:g}°: an ill-conditioned "
             f"valley (condition number {k:g})"
         ),
+        # Measured at condition 25; the stable rates of gradient steps scale as 1 / condition.
+        default_lrs={"gd": 0.02 * 25.0 / k, "sgd": 0.02 * 25.0 / k, "rmsprop": 0.1, "adam": 1.0},
     )
 
 
@@ -200,6 +207,9 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Function2D:
             f"({a:g} − x)² + {b:g}·(y − x²)²: a curved, flat-bottomed valley; easy to find, "
             "slow to follow"
         ),
+        # Measured at b = 100; the valley's curvature, and so the stable gradient step, scale
+        # with b.
+        default_lrs={"gd": 1e-3 * 100.0 / b, "sgd": 1e-3 * 100.0 / b, "rmsprop": 0.01, "adam": 0.1},
     )
 
 
@@ -230,6 +240,7 @@ def himmelblau() -> Function2D:
         default_start=(-0.5, -0.5),
         log_scale=True,
         description="(x² + y − 11)² + (x + y² − 7)²: four minima of equal value 0",
+        default_lrs={"gd": 0.001, "sgd": 0.01, "rmsprop": 0.05, "adam": 1.0},
     )
 
 
@@ -266,6 +277,7 @@ def beale() -> Function2D:
             "(1.5 − x + xy)² + (2.25 − x + xy²)² + (2.625 − x + xy³)²: flat centre, "
             "steep walls (values span ten orders of magnitude)"
         ),
+        default_lrs={"gd": 0.02, "sgd": 0.002, "rmsprop": 0.05, "adam": 1.0},
     )
 
 
@@ -290,6 +302,7 @@ def booth() -> Function2D:
         default_start=(-7.0, -6.0),
         log_scale=True,
         description="(x + 2y − 7)² + (2x + y − 5)²: a convex quadratic, condition number 9",
+        default_lrs={"gd": 0.05, "sgd": 0.005, "rmsprop": 1.0, "adam": 0.5},
     )
 
 
@@ -313,6 +326,7 @@ def rastrigin() -> Function2D:
         default_start=(3.7, -2.4),
         log_scale=False,
         description="20 + x² − 10·cos 2πx + y² − 10·cos 2πy: many local minima, one global at 0",
+        default_lrs={"gd": 0.005, "sgd": 0.005, "rmsprop": 0.05, "adam": 0.5},
     )
 
 
@@ -355,6 +369,7 @@ def ackley() -> Function2D:
             "−20·exp(−0.2·√(½(x² + y²))) − exp(½(cos 2πx + cos 2πy)) + e + 20: "
             "bumpy plain, one deep hole"
         ),
+        default_lrs={"gd": 0.1, "sgd": 0.05, "rmsprop": 0.1, "adam": 1.0},
     )
 
 
@@ -378,6 +393,7 @@ def saddle() -> Function2D:
         default_start=(1.8, 0.01),
         log_scale=False,
         description="x² − y²: a saddle point at the origin, no minimum",
+        default_lrs={"gd": 0.005, "sgd": 0.0005, "rmsprop": 0.002, "adam": 0.002},
     )
 
 
@@ -411,6 +427,7 @@ def camel() -> Function2D:
         default_start=(-1.5, -0.9),
         log_scale=False,
         description=("(4 − 2.1x² + x⁴/3)·x² + xy + (4y² − 4)·y²: six local minima, two global"),
+        default_lrs={"gd": 0.005, "sgd": 0.02, "rmsprop": 0.01, "adam": 0.5},
     )
 
 

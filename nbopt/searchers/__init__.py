@@ -15,9 +15,10 @@ from nbopt.searchers._genetic import (
 )
 from nbopt.searchers._grid import GridSearch
 from nbopt.searchers._random import RandomSearch
-from nbopt.searchers._search import SearchResult, search
+from nbopt.searchers._search import METHODS, SearchEngine, SearchResult, search
 
 __all__: list[str] = [
+    "METHODS",
     "BayesianSearch",
     "BlendCrossover",
     "Crossover",
@@ -28,6 +29,7 @@ __all__: list[str] = [
     "Mutation",
     "RandomSearch",
     "SBXCrossover",
+    "SearchEngine",
     "SearchResult",
     "Searcher",
     "SurrogateGrid",

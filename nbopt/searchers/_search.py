@@ -11,24 +11,33 @@ import math
 import numbers
 import os
 import pickle
+import sys
 import threading
 import time
 import traceback as _traceback
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor
 from concurrent.futures import wait as _wait_futures
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from nbopt.live import EventBatch, Session, SessionState
 from nbopt.searchers._base import Searcher, Trial
 from nbopt.space import Choice, Dimension, Space, as_space
 
 if TYPE_CHECKING:
     from nbopt.searchers._storage import Storage
 
-__all__ = ["METHODS", "SearchResult", "search"]
+__all__ = [
+    "METHODS",
+    "SearchEngine",
+    "SearchResult",
+    "rank_values",
+    "results_table",
+    "search",
+]
 
 METHODS = ("grid", "random", "genetic", "evolutionary", "bayesian")
 """Names accepted by ``search(method=...)``."""
@@ -49,9 +58,11 @@ _RESERVED = frozenset(
     {"number", "params", "value", "state", "duration", "rank", "error", "datetime_start"}
 )
 
-# A foreground search waits for futures in slices of this length so that Ctrl-C is
-# noticed promptly even while a C-level wait is in progress.
+# A step waits for futures at most this long: Ctrl-C in a foreground search, and pause or
+# stop in a background one, are noticed promptly even while trials run.
 _POLL = 0.1
+# Shortest time between two rewrites of the progress line (seconds).
+_PROGRESS_INTERVAL = 0.25
 
 
 # --------------------------------------------------------------------------------------
@@ -197,7 +208,7 @@ def _as_executor(executor: object) -> Executor:
     )
 
 
-def _n_workers(executor: object) -> int:
+def worker_count(executor: object) -> int:
     """How many trials to keep in flight on ``executor``."""
     client = executor if hasattr(executor, "nthreads") else getattr(executor, "_client", None)
     if client is not None and callable(getattr(client, "nthreads", None)):
@@ -274,10 +285,12 @@ def _restore_value(dim: Dimension, value: Any) -> Any:
 class SearchResult:
     """The outcome of :func:`search`, filled as trials finish.
 
-    With ``block=False`` the search runs in a background thread and this object is
-    returned at once: :attr:`trials`, :attr:`best_value` and :attr:`results_` grow as
-    trials finish, :meth:`observe` registers a callback for each finished trial,
-    :meth:`wait` blocks until the search ends and :meth:`stop` ends it early.
+    With ``block=False`` the search runs on a :class:`~nbopt.live.Session` (its background
+    thread drives a :class:`SearchEngine`) and this object is returned at once:
+    :attr:`trials`, :attr:`best_value` and :attr:`results_` grow as trials finish,
+    :meth:`observe` registers a callback for each finished trial, :meth:`pause` and
+    :meth:`play` hold and resume it, :meth:`stop` ends it early, :meth:`wait` blocks until
+    it ends and :meth:`extend` runs more trials.
 
     Attributes
     ----------
@@ -293,7 +306,7 @@ class SearchResult:
     name : str or None
         The study name in the storage (None without storage).
     n_trials : int or None
-        The trial budget of the study.
+        The trial budget of the study (raised by :meth:`extend`).
     interrupted : bool
         True when the search was ended by Ctrl-C (KeyboardInterrupt) or :meth:`stop`.
     timed_out : bool
@@ -320,12 +333,22 @@ class SearchResult:
         self.interrupted = False
         self.timed_out = False
         self.error: BaseException | None = None
+        self._init_runtime()
+
+    def _init_runtime(self) -> None:
+        """Create what does not survive pickling: locks, events, the engine and session."""
         self._trials: list[Trial] = []
         self._lock = threading.RLock()
+        # Serializes the controls (pause, play, stop, extend) with the engine's decisions
+        # to pause or end the session, so a control never lands between the two halves.
+        self._control = threading.RLock()
         self._done = threading.Event()
-        self._stop = threading.Event()
         self._callbacks: list[TrialCallback] = []
-        self._thread: threading.Thread | None = None
+        self._engine: SearchEngine | None = None
+        self._session: Session | None = None
+        self._progress = True
+        # the live dashboard shown for this search (created on first display)
+        self._dashboard: Any = None
 
     # ---- trials and best
 
@@ -364,14 +387,38 @@ class SearchResult:
         """True once the search has ended (finished, stopped, interrupted or failed)."""
         return self._done.is_set()
 
+    @property
+    def paused(self) -> bool:
+        """True while a background search is paused (:meth:`pause` has taken effect)."""
+        return self._session is not None and self._session.state == "paused" and not self.done
+
+    @property
+    def session(self) -> Session | None:
+        """The :class:`~nbopt.live.Session` driving a background search (None when blocking).
+
+        Its observers receive :class:`~nbopt.live.EventBatch` objects whose events are the
+        lists of trials finished at each step of the :class:`SearchEngine`. Control the
+        search through :meth:`pause`, :meth:`play` and :meth:`stop` rather than the
+        session's own methods: ``session.pause()`` also stops collecting (finished trials
+        are recorded at the next play) and ``session.stop()`` ends the search at once,
+        recording the trials already finished and abandoning the running ones.
+        """
+        return self._session
+
+    @property
+    def engine(self) -> SearchEngine | None:
+        """The :class:`SearchEngine` running this search (None in an unpickled result)."""
+        return self._engine
+
     # ---- control
 
     def observe(self, callback: TrialCallback) -> Callable[[], None]:
         """Call ``callback(result, trial)`` after each trial finishes; return an unsubscribe.
 
-        Callbacks run in the thread driving the search, after the trial is recorded (and
-        stored). An exception in a callback ends the search and is raised by
-        :func:`search` (or :meth:`wait` for a background search).
+        Callbacks run in the thread driving the search (the session's thread for a
+        background search), after the trial is recorded (and stored). An exception in a
+        callback ends the search and is raised by :func:`search` (or :meth:`wait` for a
+        background search).
         """
         if not callable(callback):
             raise TypeError(f"callback must be callable, got {callback!r}")
@@ -385,14 +432,144 @@ class SearchResult:
 
         return unsubscribe
 
+    def pause(self) -> None:
+        """Hold a background search: running trials finish and are recorded; none starts.
+
+        Returns at once. The session pauses (:attr:`paused` becomes True) once the last
+        running trial is recorded; time spent paused does not count towards ``timeout``.
+        :meth:`play` resumes. Does nothing on an ended search.
+
+        Raises
+        ------
+        RuntimeError
+            For a blocking search (``block=True``), which runs in the foreground: call
+            :meth:`stop` there, or search with ``block=False``.
+        """
+        engine = self._engine
+        if engine is None or self.done:
+            return
+        if self._session is None:
+            raise RuntimeError(
+                "a blocking search (block=True) runs in the foreground and cannot be paused; "
+                "call stop() to end it, or run nbopt.search(..., block=False)"
+            )
+        with self._control:
+            engine.hold()
+
+    def play(self) -> None:
+        """Resume a search paused with :meth:`pause`.
+
+        Does nothing on a running or ended search (:meth:`extend` runs more trials on an
+        ended one).
+        """
+        engine = self._engine
+        session = self._session
+        if engine is None or session is None or self.done:
+            return
+        with self._control:
+            engine.release()
+            if session.state not in ("stopped", "error"):
+                session.play()
+
     def stop(self) -> None:
-        """Ask the search to end: no new trial starts; running ones finish and are kept."""
-        self._stop.set()
+        """End the search: no new trial starts; running ones finish and are kept.
+
+        Returns at once; :meth:`wait` blocks until the running trials are recorded. Also
+        ends a paused search.
+        """
+        engine = self._engine
+        if engine is None or self.done:
+            return
+        with self._control:
+            engine.stop()
+            session = self._session
+            # A paused session must step once more to see that the search has ended.
+            if session is not None and session.state not in ("stopped", "error"):
+                session.play()
+
+    def extend(self, n: int, *, block: bool | None = None) -> None:
+        """Run ``n`` more trials with the same searcher, executor and storage.
+
+        On a running or paused search the budget :attr:`n_trials` grows by ``n`` (a
+        paused search resumes). On an ended search (budget reached, stopped, timed out,
+        interrupted) ``n`` more trials run: the budget becomes the number of trials
+        started so far plus ``n``. The ``timeout`` no longer applies once a search is
+        extended: the trial count bounds it.
+
+        Parameters
+        ----------
+        n : int
+            How many more trials, >= 1.
+        block : bool, optional
+            For an ended search: run the new trials in the foreground and return when
+            they are done (Ctrl-C stops them cleanly), or in the background on
+            :attr:`session`. Defaults to how the search ran.
+
+        Raises
+        ------
+        RuntimeError
+            When the search failed, when the result was restored by ``pickle`` (resume a
+            stored study with ``search(..., storage=...)`` instead), or when the searcher
+            has nothing left to propose (an exhausted grid).
+
+        Examples
+        --------
+        >>> from nbopt import space
+        >>> r = search(lambda x: x**2, {"x": space.Float(-1, 1)}, method="random",
+        ...            n_trials=5, seed=0, progress=False)
+        >>> r.extend(3)
+        >>> len(r.trials), r.n_trials
+        (8, 8)
+        """
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
+            raise ValueError(f"extend(n) needs a positive integer n, got {n!r}")
+        engine = self._engine
+        if engine is None:
+            raise RuntimeError(
+                "this result was restored from a pickle and has no searcher to continue; "
+                "resume a stored study with nbopt.search(..., storage=..., name=...)"
+            )
+        if self.error is not None:
+            raise RuntimeError(
+                f"the search failed ({_error_text(self.error)}); start a new search (with "
+                "the same storage= to keep its trials)"
+            )
+        session = self._session
+        if session is not None and session.state in ("stopped", "error"):
+            raise RuntimeError(
+                f"the search's session is {session.state} (Session.stop() or a "
+                "KeyboardInterrupt in the objective); start a new search, with the same "
+                "storage= to keep its trials"
+            )
+        run_now = False
+        with self._control:
+            ended = self.done
+            self.n_trials = engine.extend(int(n))
+            self.interrupted = False
+            self.timed_out = False
+            if not ended:
+                if session is not None:
+                    session.play()
+                return
+            if block is None:
+                block = session is None
+            if not block:
+                self._done.clear()
+                self._background().play()
+                return
+            self._done.clear()
+            run_now = True
+        if run_now:
+            if session is not None:
+                session.run()
+            else:
+                _drive_foreground(self, engine, show_progress=self._progress)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the search ends; return False if ``timeout`` passed first.
 
-        Re-raises the exception that ended a background search, if any.
+        Re-raises the exception that ended a background search, if any. A paused search
+        has not ended: ``wait`` waits for :meth:`play` (or :meth:`stop`).
         """
         finished = self._done.wait(timeout)
         if finished and self.error is not None:
@@ -422,7 +599,7 @@ class SearchResult:
           name (``"metric_<name>"`` when the name clashes with a column above), NaN where
           a trial did not report it.
         """
-        return _results_table(self.trials, self.space.names, self.direction)
+        return results_table(self.trials, self.space.names, self.direction)
 
     def to_dataframe(self) -> Any:
         """Return :attr:`results_` as a ``pandas.DataFrame`` (pandas must be installed).
@@ -431,7 +608,7 @@ class SearchResult:
         --------
         >>> from nbopt import space
         >>> r = search(lambda x: x**2, {"x": space.Float(-1, 1)}, method="random",
-        ...            n_trials=5, seed=0)
+        ...            n_trials=5, seed=0, progress=False)
         >>> r.to_dataframe().columns[:3].tolist()
         ['number', 'params', 'param_x']
         """
@@ -447,10 +624,24 @@ class SearchResult:
         frame.insert(1, "params", table["params"])
         return frame
 
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        # in a Jupyter kernel the search shows as its live dashboard (one per result: a
+        # second display is a second view of it); elsewhere as its text repr
+        if not _in_jupyter_kernel() or getattr(self._dashboard, "foreground", False):
+            # (a blocking search's dashboard was already shown, live, while it ran)
+            return {"text/plain": repr(self)}
+        try:
+            from nbopt.widgets import SearchDashboard
+        except ImportError:
+            return {"text/plain": repr(self)}
+        if self._dashboard is None:
+            self._dashboard = SearchDashboard(self)
+        return self._dashboard._repr_mimebundle_(**kwargs)
+
     def __repr__(self) -> str:
         trials = self.trials
         failed = sum(t.state == "failed" for t in trials)
-        status = "running" if not self.done else "done"
+        status = "paused" if self.paused else "running" if not self.done else "done"
         if self.interrupted:
             status = "interrupted"
         elif self.timed_out:
@@ -470,33 +661,80 @@ class SearchResult:
         )
 
     def __getstate__(self) -> dict[str, Any]:
-        # Locks, events and the thread cannot be pickled; nor can a searcher in general.
-        # A pickled result keeps its trials and flags and is done.
+        # Locks, events, the engine and the session cannot be pickled; nor can a searcher
+        # in general. A pickled result keeps its trials and flags and is done.
         state = {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
         state["searcher"] = None
         state["_trials"] = self.trials
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
+        trials = state.pop("_trials", [])
         self.__dict__.update(state)
-        self._lock = threading.RLock()
-        self._done = threading.Event()
+        self._init_runtime()
+        self._trials = list(trials)
         self._done.set()
-        self._stop = threading.Event()
-        self._callbacks = []
-        self._thread = None
 
-    # ---- used by the loop
+    # ---- used by the engine
 
-    def _record(self, trial: Trial) -> None:
+    def _background(self) -> Session:
+        """Return the session driving the search, creating it on first use."""
+        if self._session is None:
+            engine = self._engine
+            assert engine is not None
+            session = Session(engine)
+            session.observe(self._on_batch)
+            engine.on_hold = self._held_idle
+            self._session = session
+        return self._session
+
+    def _append(self, trial: Trial) -> None:
         with self._lock:
             self._trials.append(trial)
+
+    def _notify(self, trial: Trial) -> None:
+        with self._lock:
             callbacks = list(self._callbacks)
         for callback in callbacks:
             callback(self, trial)
 
+    def _held_idle(self) -> None:
+        """Pause the session: the engine is held and no trial runs (on the session thread)."""
+        engine = self._engine
+        session = self._session
+        with self._control:
+            if engine is not None and session is not None and engine.held and not engine.n_running:
+                session.pause(wait=False)
 
-def _results_table(trials: list[Trial], names: Iterable[str], direction: str) -> dict[str, Any]:
+    def _on_batch(self, batch: EventBatch) -> None:
+        """Settle the result when the session's run ends (first observer of the session)."""
+        if not batch.final or batch.state in ("paused", "idle"):
+            return
+        engine = self._engine
+        session = self._session
+        assert engine is not None and session is not None
+        with self._control:
+            try:
+                if batch.state == "finished" and not engine.finished:
+                    # extend() raised the budget while the run was ending: run on.
+                    session.play()
+                    return
+                if batch.state == "stopped":
+                    # Session.stop() or a KeyboardInterrupt raised by the objective.
+                    session.call(engine.abandon, "the search's session was stopped")
+                    self.interrupted = True
+                elif batch.state == "error":
+                    self.error = batch.error
+                if engine.stop_requested:
+                    self.interrupted = True
+                engine.close()
+            finally:
+                if batch.state != "finished" or engine.finished:
+                    self._done.set()
+
+
+def results_table(trials: list[Trial], names: Iterable[str], direction: str) -> dict[str, Any]:
+    """Build the :attr:`SearchResult.results_` table of ``trials``."""
     n = len(trials)
     table: dict[str, Any] = {"number": np.array([t.number for t in trials], dtype=np.int64)}
     table["params"] = [dict(t.params) for t in trials]
@@ -529,7 +767,7 @@ def _results_table(trials: list[Trial], names: Iterable[str], direction: str) ->
     table["duration"] = np.array(
         [np.nan if t.duration is None else t.duration for t in trials], dtype=np.float64
     )
-    table["rank"] = _rank(value, direction)
+    table["rank"] = rank_values(value, direction)
     metric_names: list[str] = []
     for t in trials:
         for key in t.metrics:
@@ -543,7 +781,7 @@ def _results_table(trials: list[Trial], names: Iterable[str], direction: str) ->
     return table
 
 
-def _rank(value: np.ndarray[Any, Any], direction: str) -> np.ndarray[Any, Any]:
+def rank_values(value: np.ndarray[Any, Any], direction: str) -> np.ndarray[Any, Any]:
     """1 = best; ties share the lowest rank; NaN (failed) ranked after all others."""
     n = len(value)
     ok = ~np.isnan(value)
@@ -556,8 +794,11 @@ def _rank(value: np.ndarray[Any, Any], direction: str) -> np.ndarray[Any, Any]:
     return rank
 
 
+# The names sklearn.py imported before these became public.
+
+
 # --------------------------------------------------------------------------------------
-# The loop
+# The engine
 
 
 @dataclass
@@ -567,112 +808,422 @@ class _Running:
     deadline: float | None
     started: float
     rerun: bool = False
+    # Set once the searcher was told (and once the result has the trial), so an interrupt
+    # between the two never tells the searcher twice nor loses the trial.
+    told: Trial | None = None
+    recorded: bool = False
 
 
-@dataclass
-class _Loop:
-    objective: Callable[..., Any]
-    as_kwargs: bool
-    searcher: Searcher
-    result: SearchResult
-    n_trials: int | None
-    executor: Executor
-    n_workers: int
-    timeout: float | None
-    trial_timeout: float | None
-    storage: Storage | None
-    study_id: int
-    reruns: list[Trial] = field(default_factory=list)
-    running: dict[Future[_Outcome], _Running] = field(default_factory=dict)
-    started_count: int = 0
-    stop_asking: bool = False
+class SearchEngine:
+    """The search loop, one step at a time: what a :class:`~nbopt.live.Session` drives.
 
-    def run(self) -> None:
-        """Run trials until the budget, the searcher, the timeout or a stop ends the search."""
-        t0 = time.monotonic()
+    Each :meth:`step` starts trials until ``n_workers`` run (the searcher asking ahead),
+    then collects the finished ones, waiting at most a tenth of a second, and returns
+    them: the event a session hands its observers. :attr:`finished` is True once no trial
+    runs and none may start (budget reached, searcher exhausted, ``timeout`` passed or
+    :meth:`stop` called). :func:`search` builds one and drives it, in the foreground
+    (``block=True``) or on a session; its :attr:`result` is what ``search`` returns.
+
+    The parameters are those of :func:`search`.
+
+    Notes
+    -----
+    A search cannot be reset: its trials have been told to the searcher and stored.
+    :meth:`reset` raises; :meth:`SearchResult.extend` runs more trials, and a new
+    :func:`search` starts over (with the same ``storage`` it resumes the study).
+
+    Examples
+    --------
+    >>> from nbopt import space
+    >>> from nbopt.live import Session
+    >>> engine = SearchEngine(lambda x: x**2, {"x": space.Float(-1, 1)}, method="random",
+    ...                       n_trials=10, seed=0)
+    >>> [trial.number for trial in engine.step()]
+    [0]
+    >>> session = Session(engine)
+    >>> events = []
+    >>> unsubscribe = session.observe(lambda batch: events.extend(batch.events))
+    >>> session.run()
+    'finished'
+    >>> [[trial.number for trial in event] for event in events][:3]
+    [[1], [2], [3]]
+    >>> len(engine.result.trials)
+    10
+
+    A session driving an engine directly (rather than through ``search(block=False)``)
+    ends at :attr:`finished`; :meth:`hold` makes it wait for the running trials and then
+    call :attr:`on_hold`, which ``SearchResult`` sets to pause its session.
+    """
+
+    def __init__(
+        self,
+        objective: Callable[..., Any],
+        space: Space | Mapping[str, Dimension],
+        method: str | Searcher = "bayesian",
+        n_trials: int | None = None,
+        seed: int | None = None,
+        direction: str | None = None,
+        executor: Any = None,
+        storage: str | os.PathLike[str] | None = None,
+        name: str | None = None,
+        timeout: float | None = None,
+        *,
+        trial_timeout: float | None = None,
+        n_workers: int | None = None,
+        callbacks: Iterable[TrialCallback] = (),
+        searcher_kwargs: Mapping[str, Any] | None = None,
+    ) -> None:
+        if not callable(objective):
+            raise TypeError(f"objective must be callable, got {objective!r}")
+        sp = as_space(space)
+        if direction is not None and direction not in ("minimize", "maximize"):
+            raise ValueError(f"direction must be 'minimize' or 'maximize', got {direction!r}")
+        if isinstance(method, Searcher):
+            if direction is not None and direction != method.direction:
+                raise ValueError(
+                    f"direction={direction!r} differs from the searcher's "
+                    f"direction={method.direction!r}"
+                )
+            if method.space != sp:
+                raise ValueError(
+                    "the searcher was created for another space than the one given to search()"
+                )
+        searcher = _make_searcher(
+            method, sp, seed, direction or "minimize", dict(searcher_kwargs or {})
+        )
+        if n_trials is not None:
+            if isinstance(n_trials, bool) or not isinstance(n_trials, numbers.Integral):
+                raise TypeError(f"n_trials must be an int or None, got {n_trials!r}")
+            if n_trials < 0:
+                raise ValueError(f"n_trials must be >= 0, got {n_trials}")
+            n_trials = int(n_trials)
+        for label, seconds in (("timeout", timeout), ("trial_timeout", trial_timeout)):
+            if seconds is not None and (
+                isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or seconds <= 0
+            ):
+                raise ValueError(f"{label} must be a positive number of seconds, got {seconds!r}")
+        if n_trials is None and timeout is None and type(searcher).__name__ != "GridSearch":
+            raise ValueError(
+                "n_trials=None runs until the searcher is exhausted, which only a grid search "
+                "is; pass n_trials= (or timeout= seconds)"
+            )
+        if n_workers is not None and (isinstance(n_workers, bool) or int(n_workers) < 1):
+            raise ValueError(f"n_workers must be a positive int, got {n_workers!r}")
+        if name is not None and storage is None:
+            raise ValueError("name= names a study in a storage; pass storage= too")
+
+        pool: Executor
+        if executor is None:
+            workers = 1 if n_workers is None else int(n_workers)
+            # Without a timeout or parallelism the objective runs in the thread driving the
+            # search, so Ctrl-C, debuggers and tracebacks behave as in a plain loop.
+            pool = (
+                _InlineExecutor()
+                if trial_timeout is None and workers == 1
+                else _ThreadPerCallExecutor()
+            )
+        else:
+            pool = _as_executor(executor)
+            workers = int(n_workers) if n_workers is not None else worker_count(executor)
+            if isinstance(pool, ProcessPoolExecutor):
+                _check_picklable(objective)
+
+        callbacks = list(callbacks)
+        for cb in callbacks:
+            if not callable(cb):
+                raise TypeError(f"callbacks must be callables, got {cb!r}")
+
+        self.objective = objective
+        self.searcher = searcher
+        self.executor = pool
+        self.n_workers = workers
+        self.trial_timeout = None if trial_timeout is None else float(trial_timeout)
+        self._as_kwargs = _call_with_kwargs(objective, sp.names)
+        self._storage_path = None if storage is None else os.fspath(storage)
+        self._study_name = None if storage is None else ("default" if name is None else str(name))
+        self._store: Storage | None = None
+        self._study_id = -1
+        replayed: list[Trial] = []
+        self._reruns: list[Trial] = []
+        if storage is not None:
+            self._open_storage()
+            assert self._store is not None
+            try:
+                replayed, self._reruns = _replay(self._store, self._study_id, searcher)
+            except BaseException:
+                self.close()
+                raise
+
+        self.result = SearchResult(
+            searcher, n_trials=n_trials, name=self._study_name, storage=self._storage_path
+        )
+        self.result._engine = self
+        self.result._trials.extend(replayed)
+        for cb in callbacks:
+            self.result.observe(cb)
+
+        self.on_hold: Callable[[], object] | None = None
+        """Called by :meth:`step` when the engine is held and no trial runs (a session pause)."""
+        self._running: dict[Future[_Outcome], _Running] = {}
+        self._started = len(replayed)
+        self._n_trials: int | None = n_trials
+        self._timeout: float | None = None if timeout is None else float(timeout)
+        # Time spent running, pauses excluded: the clock of ``timeout``.
+        self._spent = 0.0
+        self._since: float | None = None
+        self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
+        self._held = False
+        self._stop_requested = False
+        self._stop_asking = False
+
+    # ---- the Engine protocol
+
+    @property
+    def finished(self) -> bool:
+        """True when no trial runs and none may start."""
+        return not self._running and not self._can_start()
+
+    def step(self) -> list[Trial]:
+        """Start trials up to ``n_workers``, collect the finished ones and return them.
+
+        Waits at most a tenth of a second for a trial to finish (less with a
+        ``trial_timeout`` due sooner); returns an empty list when none did. While the
+        engine is :attr:`held` no trial starts; once none runs, :attr:`on_hold` is called.
+
+        Returns
+        -------
+        list of Trial
+            The trials recorded during this step, in completion order.
+        """
+        out: list[Trial] = []
         try:
-            while True:
-                if self.timeout is not None and time.monotonic() - t0 >= self.timeout:
-                    if self._may_start():
-                        self.result.timed_out = True
-                    self.reruns.clear()
-                    self.stop_asking = True
+            now = time.monotonic()
+            if self._since is None:
+                self._since = now
+            if self._timeout is not None and self._spent + now - self._since >= self._timeout:
+                if self._can_start():
+                    self.result.timed_out = True
+                self._reruns.clear()
+                self._stop_asking = True
+            if not self.held:
                 self._fill()
-                if not self.running:
-                    break
-                self._collect()
+            if self._running:
+                self._collect(out)
+            elif self.held:
+                self._pause_clock()
+                self._idle()
         except KeyboardInterrupt:
             self.result.interrupted = True
-            self._abandon("KeyboardInterrupt: the search was interrupted before the trial finished")
-        except BaseException:
-            self._abandon("the search ended with an error before the trial finished")
+            self.abandon("KeyboardInterrupt: the search was interrupted before the trial finished")
             raise
-        if self.result._stop.is_set():
-            self.result.interrupted = True
+        except BaseException:
+            self.abandon("the search ended with an error before the trial finished")
+            raise
+        return out
 
-    def _may_start(self) -> bool:
-        if self.stop_asking or self.result._stop.is_set():
+    def reset(self, *args: object, **kwargs: object) -> None:
+        """Refuse: a search cannot start over.
+
+        Raises
+        ------
+        RuntimeError
+            Always. Its trials have been told to the searcher (and stored): call
+            ``result.extend(n)`` to run more trials, or start a new ``nbopt.search(...)``
+            (with the same ``storage=`` it resumes the study).
+        """
+        raise RuntimeError(
+            "a search cannot be reset: its trials have been told to the searcher and stored. "
+            "Call result.extend(n) to run more trials, or start a new nbopt.search(...) "
+            "(with the same storage= it resumes the study)"
+        )
+
+    # ---- state and controls (any thread)
+
+    @property
+    def n_running(self) -> int:
+        """Trials in flight."""
+        return len(self._running)
+
+    @property
+    def running_trials(self) -> list[Trial]:
+        """The trials in flight (as asked; read between two steps for a stable answer)."""
+        return [r.trial for r in list(self._running.values()) if not r.recorded]
+
+    @property
+    def n_trials(self) -> int | None:
+        """The trial budget (None: until the searcher is exhausted or the timeout)."""
+        return self._n_trials
+
+    @property
+    def stop_requested(self) -> bool:
+        """True once :meth:`stop` was called (until :meth:`extend`)."""
+        return self._stop_requested
+
+    @property
+    def held(self) -> bool:
+        """True between :meth:`hold` and :meth:`release`: no trial starts."""
+        return self._held
+
+    def hold(self) -> None:
+        """Start no new trial; running ones are still collected."""
+        with self._lock:
+            self._held = True
+
+    def release(self) -> None:
+        """Undo :meth:`hold`."""
+        with self._lock:
+            self._held = False
+            self._changed.notify_all()
+
+    def stop(self) -> None:
+        """End the search: no new trial starts; running ones finish and are recorded."""
+        with self._lock:
+            self._stop_requested = True
+            self._held = False
+            self._changed.notify_all()
+
+    def extend(self, n: int) -> int:
+        """Allow ``n`` more trials (see :meth:`SearchResult.extend`); return the new budget.
+
+        Raises
+        ------
+        RuntimeError
+            When the searcher has nothing left to propose.
+        """
+        if not self._reruns and self.searcher.exhausted:
+            raise RuntimeError(
+                f"{type(self.searcher).__name__} has no more trials to propose (every point "
+                "was asked); start a new search with a larger space or resolution"
+            )
+        with self._lock:
+            going_on = self._n_trials is not None and (bool(self._running) or self._can_start())
+            base = self._n_trials if going_on and self._n_trials is not None else self._started
+            self._n_trials = base + n
+            self._timeout = None
+            self._stop_requested = False
+            self._stop_asking = False
+            self._held = False
+            budget = self._n_trials
+        self._open_storage()
+        return budget
+
+    def close(self) -> None:
+        """Close the storage, if any (:meth:`extend` reopens it)."""
+        store, self._store = self._store, None
+        if store is not None:
+            store.close()
+
+    def abandon(self, message: str) -> None:
+        """End every running trial now, keeping those that have finished.
+
+        Trials whose call has returned are recorded (and stored) without calling the
+        result's callbacks; the others are told to the searcher as failed with ``message``
+        but not stored, so a resumed study runs them again.
+        """
+        for future, running in list(self._running.items()):
+            if running.recorded:
+                pass
+            elif running.told is not None:
+                self._keep(running, running.told, notify=False)
+            elif future.done() and not future.cancelled():
+                self._finish(running, _outcome_of(future, running), notify=False)
+            else:
+                future.cancel()
+                if not running.rerun:
+                    self.searcher.tell(running.trial, error=message)
+            del self._running[future]
+
+    # ---- internals (the thread driving the search)
+
+    def _open_storage(self) -> None:
+        if self._storage_path is None or self._store is not None:
+            return
+        from nbopt.searchers._storage import Storage
+
+        store = Storage(self._storage_path)
+        try:
+            self._study_id = store.open_study(
+                str(self._study_name),
+                self.searcher.direction,
+                _space_definition(self.searcher.space),
+                method=type(self.searcher).__name__,
+            )
+        except BaseException:
+            store.close()
+            raise
+        self._store = store
+
+    def _can_start(self) -> bool:
+        if self._stop_asking or self._stop_requested:
             return False
-        if self.n_trials is not None and self.started_count >= self.n_trials:
+        if self._n_trials is not None and self._started >= self._n_trials:
             return False
-        return bool(self.reruns) or not self.searcher.exhausted
+        return bool(self._reruns) or not self.searcher.exhausted
+
+    def _pause_clock(self) -> None:
+        if self._since is not None:
+            self._spent += time.monotonic() - self._since
+            self._since = None
+
+    def _idle(self) -> None:
+        callback = self.on_hold
+        if callback is not None:
+            callback()
+            return
+        # Nobody to pause: wait a little for release() rather than spin.
+        with self._changed:
+            self._changed.wait_for(lambda: not self._held, _POLL)
 
     def _fill(self) -> None:
-        while len(self.running) < self.n_workers and self._may_start():
-            if self.reruns:
-                trial = self.reruns.pop(0)
+        while len(self._running) < self.n_workers and not self.held and self._can_start():
+            if self._reruns:
+                trial = self._reruns.pop(0)
                 rerun = True
             else:
+                asked = time.perf_counter()
                 trial = self.searcher.ask()
+                trial.info["ask_seconds"] = time.perf_counter() - asked
                 rerun = False
-            self.started_count += 1
+            self._started += 1
             params = dict(trial.params)
-            if self.storage is not None and not rerun:
-                self.storage.save_trial(self.study_id, trial)
+            if self._store is not None and not rerun:
+                self._store.save_trial(self._study_id, trial)
             now = time.monotonic()
             deadline = None if self.trial_timeout is None else now + self.trial_timeout
             entry = _Running(trial, params, deadline, now, rerun)
             # Registered before submitting: an inline call interrupted by Ctrl-C, or a
-            # submit that fails, still leaves the trial to be accounted for by _abandon.
+            # submit that fails, still leaves the trial to be accounted for by abandon().
             placeholder = _cancelled_future()
-            self.running[placeholder] = entry
-            future = self.executor.submit(_evaluate, self.objective, params, self.as_kwargs)
-            del self.running[placeholder]
-            self.running[future] = entry
+            self._running[placeholder] = entry
+            future = self.executor.submit(_evaluate, self.objective, params, self._as_kwargs)
+            del self._running[placeholder]
+            self._running[future] = entry
 
-    def _collect(self) -> None:
-        deadlines = [r.deadline for r in self.running.values() if r.deadline is not None]
+    def _collect(self, out: list[Trial]) -> None:
+        deadlines = [r.deadline for r in self._running.values() if r.deadline is not None]
         wait_for = _POLL
         if deadlines:
             wait_for = max(0.0, min(_POLL, min(deadlines) - time.monotonic()))
-        done, _ = _wait_futures(list(self.running), timeout=wait_for, return_when=FIRST_COMPLETED)
+        done, _ = _wait_futures(list(self._running), timeout=wait_for, return_when=FIRST_COMPLETED)
         # Tell in completion order: the executor hands them back as they finish.
-        for future in sorted(done, key=lambda f: self.running[f].started):
-            running = self.running.pop(future)
-            try:
-                outcome = future.result()
-            except Exception as exc:
-                # The executor itself failed (worker died, result not picklable, ...).
-                outcome = _Outcome(
-                    None,
-                    {},
-                    _error_text(exc),
-                    "".join(_traceback.format_exception(type(exc), exc, exc.__traceback__)),
-                    time.monotonic() - running.started,
-                )
-            self._finish(running, outcome)
+        for future in sorted(done, key=lambda f: self._running[f].started):
+            running = self._running[future]
+            out.append(self._finish(running, _outcome_of(future, running)))
+            del self._running[future]
         now = time.monotonic()
-        for future, running in list(self.running.items()):
+        for future, running in list(self._running.items()):
             if running.deadline is not None and now >= running.deadline:
-                del self.running[future]
                 future.cancel()
                 message = (
                     f"TimeoutError: the trial did not finish within trial_timeout="
                     f"{self.trial_timeout:g} s"
                 )
-                self._finish(running, _Outcome(None, {}, message, None, now - running.started))
+                outcome = _Outcome(None, {}, message, None, now - running.started)
+                out.append(self._finish(running, outcome))
+                del self._running[future]
 
-    def _finish(self, running: _Running, outcome: _Outcome) -> None:
+    def _finish(self, running: _Running, outcome: _Outcome, *, notify: bool = True) -> Trial:
         trial = running.trial
         info = dict(trial.info)
         if outcome.traceback is not None:
@@ -699,27 +1250,205 @@ class _Loop:
                     trial, error=outcome.error, metrics=outcome.metrics, duration=outcome.duration
                 )
             told.info = info
-        if self.storage is not None:
-            self.storage.save_trial(self.study_id, told)
-        self.result._record(told)
+        running.told = told
+        self._keep(running, told, notify=notify)
+        return told
 
-    def _abandon(self, message: str) -> None:
-        """Tell the searcher about trials still running when the loop ends abnormally.
+    def _keep(self, running: _Running, told: Trial, *, notify: bool) -> None:
+        """Store and record a told trial, then (optionally) call the result's callbacks."""
+        if self._store is not None:
+            self._store.save_trial(self._study_id, told)
+        self.result._append(told)
+        running.recorded = True
+        if notify:
+            self.result._notify(told)
 
-        They are failed in the searcher (so it stays consistent) but not stored: a
-        resumed search runs them again.
-        """
-        for future, running in list(self.running.items()):
-            future.cancel()
-            if not running.rerun:
-                self.searcher.tell(running.trial, error=message)
-        self.running.clear()
+
+def _outcome_of(future: Future[_Outcome], running: _Running) -> _Outcome:
+    try:
+        return future.result()
+    except Exception as exc:
+        # The executor itself failed (worker died, result not picklable, ...).
+        return _Outcome(
+            None,
+            {},
+            _error_text(exc),
+            "".join(_traceback.format_exception(type(exc), exc, exc.__traceback__)),
+            time.monotonic() - running.started,
+        )
 
 
 def _cancelled_future() -> Future[_Outcome]:
     future: Future[_Outcome] = Future()
     future.cancel()
     return future
+
+
+def _replay(store: Storage, study_id: int, searcher: Searcher) -> tuple[list[Trial], list[Trial]]:
+    """Feed the stored finished trials to ``searcher``; return them and those to run again."""
+    finished: list[Trial] = []
+    reruns: list[Trial] = []
+    for trial in store.load_trials(study_id):
+        trial.params = {
+            name: _restore_value(searcher.space[name], value)
+            for name, value in trial.params.items()
+        }
+        if trial.state in ("complete", "failed"):
+            searcher.add_finished(trial)
+            finished.append(trial)
+        else:
+            reruns.append(trial)
+    return finished, reruns
+
+
+# --------------------------------------------------------------------------------------
+# Driving the engine: the foreground loop, the progress line, the notebook display
+
+
+class _ProgressLine:
+    """A one-line progress report on stderr, rewritten in place a few times a second."""
+
+    def __init__(self, result: SearchResult) -> None:
+        self._result = result
+        self._start = time.monotonic()
+        self._last = -math.inf
+        self._width = 0
+
+    def update(self, *, force: bool = False) -> None:
+        now = time.monotonic()
+        if not force and now - self._last < _PROGRESS_INTERVAL:
+            return
+        self._last = now
+        text = _progress_text(self._result, now - self._start)
+        pad = " " * max(0, self._width - len(text))
+        self._width = len(text)
+        sys.stderr.write(f"\r{text}{pad}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        self.update(force=True)
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _progress_text(result: SearchResult, elapsed: float) -> str:
+    trials = result.trials
+    failed = sum(t.state == "failed" for t in trials)
+    total = "" if result.n_trials is None else f"/{result.n_trials}"
+    best = result.best_value
+    best_text = "-" if best is None else f"{best:.6g}"
+    return (
+        f"nbopt search: {len(trials)}{total} trials, {failed} failed, best {best_text}, "
+        f"{elapsed:.1f} s"
+    )
+
+
+class _Batches:
+    """Coalesce a foreground search's steps into :class:`~nbopt.live.EventBatch` objects.
+
+    The same batches a :class:`~nbopt.live.Session` hands its observers (at most
+    ``rate`` a second, the trials of each step as one event, a final one at the end), so
+    a live view draws a blocking search as it draws a background one.
+    """
+
+    def __init__(self, observer: Callable[[EventBatch], object], rate: float = 30.0) -> None:
+        self._observer = observer
+        self._interval = 1.0 / rate
+        self._events: list[list[Trial]] = []
+        self._last = time.monotonic()
+        self._steps = 0
+
+    def add(self, trials: list[Trial]) -> None:
+        self._steps += 1
+        if trials:
+            self._events.append(trials)
+        now = time.monotonic()
+        if self._events and now - self._last >= self._interval:
+            self._flush("running", final=False)
+            self._last = now
+
+    def close(self, state: SessionState, error: BaseException | None) -> None:
+        self._flush(state, final=True, error=error)
+
+    def _flush(
+        self, state: SessionState, *, final: bool, error: BaseException | None = None
+    ) -> None:
+        events, self._events = self._events, []
+        self._observer(EventBatch(events, state, self._steps, error, final=final))
+
+
+def _drive_foreground(
+    result: SearchResult,
+    engine: SearchEngine,
+    *,
+    show_progress: bool,
+    observer: Callable[[EventBatch], object] | None = None,
+) -> None:
+    """Step ``engine`` in the calling thread until it finishes; Ctrl-C ends it cleanly.
+
+    ``observer`` (a live view) gets the steps' trials in coalesced event batches.
+    """
+    line = _ProgressLine(result) if show_progress and not _in_jupyter_kernel() else None
+    batches = None if observer is None else _Batches(observer)
+    end: SessionState = "finished"
+    failure: BaseException | None = None
+    try:
+        while not engine.finished:
+            finished = engine.step()
+            if line is not None:
+                line.update()
+            if batches is not None:
+                batches.add(list(finished))
+        if engine.stop_requested:
+            result.interrupted = True
+            end = "stopped"
+    except KeyboardInterrupt:
+        result.interrupted = True
+        end = "stopped"
+        engine.abandon("KeyboardInterrupt: the search was interrupted before the trial finished")
+    except BaseException as exc:
+        result.error = exc
+        end, failure = "error", exc
+        raise
+    finally:
+        engine.close()
+        result._done.set()
+        if line is not None:
+            line.close()
+        if batches is not None:
+            batches.close(end, failure)
+
+
+def _in_jupyter_kernel() -> bool:
+    """Tell whether this process is a Jupyter kernel, without importing IPython."""
+    if "ipykernel" not in sys.modules:
+        return False
+    get_ipython = getattr(sys.modules.get("IPython"), "get_ipython", None)
+    if not callable(get_ipython):
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None
+
+
+def _live_display(result: SearchResult) -> Callable[[EventBatch], object] | None:
+    """Show the live search dashboard of a blocking ``result`` in the running Jupyter kernel.
+
+    :func:`search` calls this, with ``progress=True`` inside a Jupyter kernel only, right
+    after the search is created (before its first trial), in place of the stderr progress
+    line of a script. Returns the observer that the foreground loop feeds with the
+    trials as they finish (None when the dashboard cannot be shown).
+    """
+    try:
+        from IPython import display as ipython_display
+
+        from nbopt.widgets import SearchDashboard
+    except ImportError:
+        return None
+    # IPython has no type annotations
+    display: Any = ipython_display.display
+    dashboard = SearchDashboard(result, foreground=True)
+    result._dashboard = dashboard
+    display(dashboard)
+    return dashboard.observe_foreground
 
 
 # --------------------------------------------------------------------------------------
@@ -743,6 +1472,7 @@ def search(
     n_workers: int | None = None,
     callbacks: Iterable[TrialCallback] = (),
     searcher_kwargs: Mapping[str, Any] | None = None,
+    progress: bool = True,
 ) -> SearchResult:
     """Search ``space`` for the params that minimize (or maximize) ``objective``.
 
@@ -775,7 +1505,7 @@ def search(
         the results in completion order. A ``ProcessPoolExecutor`` needs a picklable
         objective (a ``def`` at module level); a dask ``Client`` (or
         ``client.get_executor()``) pickles closures and lambdas. None runs each trial in
-        the calling thread.
+        the thread driving the search.
     storage : str or os.PathLike, optional
         A SQLite file (``"search.db"`` or ``"sqlite:///search.db"``). Every finished trial
         is committed at once; calling ``search`` again with the same storage and name
@@ -787,9 +1517,12 @@ def search(
         another space or direction raises ``ValueError``.
     timeout : float, optional
         Seconds after which no new trial starts (running ones finish and are kept).
+        Time spent paused (:meth:`SearchResult.pause`) does not count.
     block : bool, default True
-        False runs the search in a background thread and returns the result at once;
-        it fills as trials finish (see :meth:`SearchResult.observe`, ``wait``, ``stop``).
+        True runs the search in the calling thread and returns it finished. False runs
+        it on a :class:`~nbopt.live.Session` (a background thread) and returns the result
+        at once; it fills as trials finish (see :meth:`SearchResult.observe`, ``pause``,
+        ``play``, ``stop``, ``wait``, ``extend`` and ``session``).
     trial_timeout : float, optional
         Seconds after which a running trial is recorded as failed. Python cannot kill
         the call: it keeps its worker busy until it returns, and its result is dropped.
@@ -802,6 +1535,11 @@ def search(
         :meth:`SearchResult.observe`).
     searcher_kwargs : dict, optional
         Extra arguments of the searcher class (``{"resolution": 5}`` for ``"grid"``).
+    progress : bool, default True
+        Show how the search goes. In a script a blocking search writes one line to
+        stderr, rewritten in place a few times a second (trials done, failed, best
+        value, elapsed time) and ended by a newline; inside a Jupyter kernel the live
+        search dashboard is shown instead. False shows nothing.
 
     Returns
     -------
@@ -816,150 +1554,33 @@ def search(
     >>> def f(x, y):
     ...     return (x - 1) ** 2 + (y + 2) ** 2
     >>> r = search(f, {"x": space.Float(-5, 5), "y": space.Float(-5, 5)},
-    ...            method="random", n_trials=50, seed=0)
+    ...            method="random", n_trials=50, seed=0, progress=False)
     >>> len(r.trials), r.best_value < 2
     (50, True)
     """
-    if not callable(objective):
-        raise TypeError(f"objective must be callable, got {objective!r}")
-    sp = as_space(space)
-    if direction is not None and direction not in ("minimize", "maximize"):
-        raise ValueError(f"direction must be 'minimize' or 'maximize', got {direction!r}")
-    if isinstance(method, Searcher):
-        if direction is not None and direction != method.direction:
-            raise ValueError(
-                f"direction={direction!r} differs from the searcher's "
-                f"direction={method.direction!r}"
-            )
-        if method.space != sp:
-            raise ValueError(
-                "the searcher was created for another space than the one given to search()"
-            )
-    searcher = _make_searcher(
-        method, sp, seed, direction or "minimize", dict(searcher_kwargs or {})
-    )
-    if n_trials is not None:
-        if isinstance(n_trials, bool) or not isinstance(n_trials, numbers.Integral):
-            raise TypeError(f"n_trials must be an int or None, got {n_trials!r}")
-        if n_trials < 0:
-            raise ValueError(f"n_trials must be >= 0, got {n_trials}")
-        n_trials = int(n_trials)
-    for label, seconds in (("timeout", timeout), ("trial_timeout", trial_timeout)):
-        if seconds is not None and (
-            isinstance(seconds, bool) or not isinstance(seconds, numbers.Real) or seconds <= 0
-        ):
-            raise ValueError(f"{label} must be a positive number of seconds, got {seconds!r}")
-    if n_trials is None and timeout is None and type(searcher).__name__ != "GridSearch":
-        raise ValueError(
-            "n_trials=None runs until the searcher is exhausted, which only a grid search "
-            "is; pass n_trials= (or timeout= seconds)"
-        )
-    if n_workers is not None and (isinstance(n_workers, bool) or int(n_workers) < 1):
-        raise ValueError(f"n_workers must be a positive int, got {n_workers!r}")
-    if name is not None and storage is None:
-        raise ValueError("name= names a study in a storage; pass storage= too")
-
-    pool: Executor
-    if executor is None:
-        workers = 1 if n_workers is None else int(n_workers)
-        # Without a timeout or parallelism the objective runs in the calling thread, so
-        # Ctrl-C, debuggers and tracebacks behave as in a plain loop.
-        pool = (
-            _InlineExecutor()
-            if trial_timeout is None and workers == 1
-            else _ThreadPerCallExecutor()
-        )
-    else:
-        pool = _as_executor(executor)
-        workers = int(n_workers) if n_workers is not None else _n_workers(executor)
-        if isinstance(pool, ProcessPoolExecutor):
-            _check_picklable(objective)
-
-    callbacks = list(callbacks)
-    for cb in callbacks:
-        if not callable(cb):
-            raise TypeError(f"callbacks must be callables, got {cb!r}")
-
-    store: Storage | None = None
-    study_id = -1
-    reruns: list[Trial] = []
-    study_name = None
-    replayed: list[Trial] = []
-    if storage is not None:
-        from nbopt.searchers._storage import Storage
-
-        study_name = "default" if name is None else str(name)
-        store = Storage(storage)
-        try:
-            study_id = store.open_study(
-                study_name,
-                searcher.direction,
-                _space_definition(searcher.space),
-                method=type(searcher).__name__,
-            )
-            replayed, reruns = _replay(store, study_id, searcher)
-        except BaseException:
-            store.close()
-            raise
-
-    result = SearchResult(
-        searcher,
-        n_trials=n_trials,
-        name=study_name,
-        storage=None if storage is None else os.fspath(storage),
-    )
-    result._trials.extend(replayed)
-    for cb in callbacks:
-        result.observe(cb)
-    loop = _Loop(
-        objective=objective,
-        as_kwargs=_call_with_kwargs(objective, sp.names),
-        searcher=searcher,
-        result=result,
-        n_trials=n_trials,
-        executor=pool,
-        n_workers=workers,
-        timeout=timeout,
+    engine = SearchEngine(
+        objective,
+        space,
+        method,
+        n_trials,
+        seed,
+        direction,
+        executor,
+        storage,
+        name,
+        timeout,
         trial_timeout=trial_timeout,
-        storage=store,
-        study_id=study_id,
-        reruns=reruns,
-        started_count=len(replayed),
+        n_workers=n_workers,
+        callbacks=callbacks,
+        searcher_kwargs=searcher_kwargs,
     )
-
-    def run() -> None:
-        try:
-            loop.run()
-        except BaseException as exc:
-            result.error = exc
-            if block:
-                raise
-        finally:
-            if store is not None:
-                store.close()
-            result._done.set()
-
+    result = engine.result
+    result._progress = bool(progress)
     if block:
-        run()
+        observer = _live_display(result) if progress and _in_jupyter_kernel() else None
+        _drive_foreground(result, engine, show_progress=bool(progress), observer=observer)
         return result
-    thread = threading.Thread(target=run, name="nbopt-search", daemon=True)
-    result._thread = thread
-    thread.start()
+    # a background search shows its dashboard when the result is displayed
+    session = result._background()
+    session.play()
     return result
-
-
-def _replay(store: Storage, study_id: int, searcher: Searcher) -> tuple[list[Trial], list[Trial]]:
-    """Feed the stored finished trials to ``searcher``; return them and those to run again."""
-    finished: list[Trial] = []
-    reruns: list[Trial] = []
-    for trial in store.load_trials(study_id):
-        trial.params = {
-            name: _restore_value(searcher.space[name], value)
-            for name, value in trial.params.items()
-        }
-        if trial.state in ("complete", "failed"):
-            searcher.add_finished(trial)
-            finished.append(trial)
-        else:
-            reruns.append(trial)
-    return finished, reruns

@@ -1,5 +1,7 @@
-"""anywidget frontends of the engines: the live optimizer race (imports anywidget)."""
+"""anywidget frontends of the engines: the live optimizer race and the search dashboard."""
 
 from nbopt.widgets._race import OptimizerRace, optimize
+from nbopt.widgets._search import SearchDashboard
+from nbopt.widgets._stream import StreamWidget
 
-__all__ = ["OptimizerRace", "optimize"]
+__all__ = ["OptimizerRace", "SearchDashboard", "StreamWidget", "optimize"]

@@ -555,7 +555,7 @@ def _optimizer_from(name: str, spec: Any) -> Any:
     if isinstance(spec, optimizers.Optimizer):
         return spec
     if isinstance(spec, str):
-        from nbopt.magics import parse_spec
+        from nbopt.optimizers import parse_spec
 
         parsed = parse_spec(spec)
         if parsed.label is not None:

@@ -590,3 +590,27 @@ def test_an_observer_raising_a_base_exception_ends_the_run_as_failed() -> None:
     assert session.wait(TIMEOUT)
     assert session.state == "error" and isinstance(session.error, Abort)
     assert session.step_count == 10
+
+
+def test_play_on_a_finished_session_does_nothing_until_the_engine_can_go_on() -> None:
+    engine = Counter(total=3)
+    session = Session(engine)
+    events: list[int] = []
+    finals: list[str] = []
+
+    def collect(batch: EventBatch) -> None:
+        events.extend(batch.events)
+        if batch.final:
+            finals.append(batch.state)
+
+    session.observe(collect)
+    assert session.run() == "finished"
+    session.play()
+    assert session.wait(TIMEOUT)
+    assert session.state == "finished" and engine.n == 3 and finals == ["finished"]
+    # a budget raised after the end (what SearchResult.extend does): the run goes on
+    engine.total = 5
+    session.play()
+    assert session.wait(TIMEOUT)
+    assert session.state == "finished" and session.step_count == 5
+    assert events == [1, 2, 3, 4, 5] and finals == ["finished", "finished"]

@@ -425,10 +425,10 @@ def test_all_failed_repr_names_the_first_error() -> None:
     st.sampled_from(["minimize", "maximize"]),
 )
 def test_rank_orders_values_and_puts_failures_last(values: list[float], direction: str) -> None:
-    from nbopt.searchers._search import _rank
+    from nbopt.searchers._search import rank_values
 
     v = np.array(values, dtype=np.float64)
-    rank = _rank(v, direction)
+    rank = rank_values(v, direction)
     ok = ~np.isnan(v)
     sign = 1.0 if direction == "minimize" else -1.0
     for i in np.flatnonzero(ok):

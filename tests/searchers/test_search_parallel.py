@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from nbopt import space
-from nbopt.searchers._search import _n_workers, search
+from nbopt.searchers._search import search, worker_count
 
 DIMS = {"x": space.Float(-5.0, 5.0), "y": space.Float(-5.0, 5.0)}
 
@@ -89,7 +89,7 @@ def test_process_pool() -> None:
             assert t.state == "failed" and t.error == "ArithmeticError: negative x"
         else:
             assert t.state == "complete" and t.value == quadratic(**t.params)
-    assert _n_workers(pool) == 2
+    assert worker_count(pool) == 2
 
 
 def test_process_pool_with_an_unpicklable_objective_says_what_to_do() -> None:
@@ -109,7 +109,7 @@ def test_dask_distributed_client_and_its_executor() -> None:
         ) as cluster,
         distributed.Client(cluster) as client,
     ):
-        assert _n_workers(client) == 2
+        assert worker_count(client) == 2
         r = search(
             lambda x, y: quadratic(x, y) + offset,
             DIMS,
@@ -121,7 +121,7 @@ def test_dask_distributed_client_and_its_executor() -> None:
         assert [t.state for t in r.trials] == ["complete"] * 10
         assert all(t.value == quadratic(**t.params) + offset for t in r.trials)
         executor = client.get_executor()
-        assert _n_workers(executor) == 2
+        assert worker_count(executor) == 2
         r2 = search(
             fails_on_negative_x, DIMS, method="random", n_trials=6, seed=1, executor=executor
         )

@@ -6,78 +6,20 @@ and the view's reducer), run in node from a bundle of js/testing/replay.ts.
 
 from __future__ import annotations
 
-import json
 import math
-import shutil
-import subprocess
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
-import pytest
 
-from nbopt import problems
+import nbopt
+from nbopt import problems, space
 from nbopt.optimizers import SGD, Adam, GradientDescent, Race
-from nbopt.widgets import OptimizerRace
+from nbopt.widgets import OptimizerRace, SearchDashboard
 from nbopt.widgets._protocol import pack
 
 ROOT = Path(__file__).resolve().parents[2]
-RUNNER = """
-const fs = require("fs");
-const { replay } = require(process.argv[2]);
-const dir = process.argv[3];
-const spec = JSON.parse(fs.readFileSync(dir + "/spec.json", "utf8"));
-const read = (f) => new Uint8Array(fs.readFileSync(dir + "/" + f));
-const out = replay(spec.view, spec.stream.map(read), read(spec.fresh));
-process.stdout.write(JSON.stringify(out));
-"""
-
-
-@pytest.fixture(scope="module")
-def replayer(tmp_path_factory):
-    """Return ``replay(view, stream, fresh)`` running the frontend's reducers in node."""
-    node = shutil.which("node")
-    esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
-    if node is None or not esbuild.exists():
-        pytest.fail("node and node_modules are needed: run `npm ci` (make test does)")
-    out = tmp_path_factory.mktemp("replay")
-    bundle = out / "replay.cjs"
-    subprocess.run(
-        [
-            str(esbuild),
-            str(ROOT / "js" / "testing" / "replay.ts"),
-            "--bundle",
-            "--platform=node",
-            "--format=cjs",
-            f"--outfile={bundle}",
-            "--log-level=warning",
-        ],
-        check=True,
-        cwd=ROOT,
-    )
-    runner = out / "runner.cjs"
-    runner.write_text(RUNNER)
-    counter = iter(range(10**6))
-
-    def replay(view, stream, fresh):
-        work = out / f"case{next(counter)}"
-        work.mkdir()
-        names = []
-        for i, packed in enumerate(stream):
-            (work / f"{i:05d}.bin").write_bytes(packed)
-            names.append(f"{i:05d}.bin")
-        (work / "fresh.bin").write_bytes(fresh)
-        (work / "spec.json").write_text(
-            json.dumps({"view": view, "stream": names, "fresh": "fresh.bin"})
-        )
-        done = subprocess.run(
-            [node, str(runner), str(bundle), str(work)], capture_output=True, text=True, timeout=120
-        )
-        assert done.returncode == 0, done.stderr
-        return json.loads(done.stdout)
-
-    return replay
 
 
 class Recorder:
@@ -133,7 +75,7 @@ def fresh_snapshot(widget) -> bytes:
 
 
 def check_contract(replayer, widget, stream):
-    out = replayer("race", stream, fresh_snapshot(widget))
+    out = replayer(widget._view, stream, fresh_snapshot(widget))
     assert not out["stale"], "the stream had a hole"
     assert_same(out["streamed"], out["fresh"])
     return out
@@ -213,3 +155,81 @@ def test_a_failing_objective_streams_the_error_and_the_step_to_every_view(replay
     trace = out["streamed"]["traces"][0]
     assert trace["status"] == "error" and trace["step"] == race.step_count > 0
     assert np.isfinite(trace["loss"])
+
+
+# ------------------------------------------------------------------ search dashboard
+
+DIMS = {
+    "lr": space.Float(1e-4, 1e-1, log=True),
+    "layers": space.Int(1, 4),
+    "act": space.Choice(["relu", "tanh", "<b>gelu</b>"]),
+}
+
+
+def objective(lr, layers, act):
+    if layers == 3 and act == "tanh":
+        raise ValueError("three tanh layers")
+    if act == "relu":
+        return {"value": (lr - 0.01) ** 2 * 1e4 + layers, "train": 0.5 * layers}
+    return (lr - 0.01) ** 2 * 1e4 + layers + 1
+
+
+def test_a_search_streams_what_a_fresh_snapshot_holds(replayer):
+    res = nbopt.search(objective, DIMS, method="random", n_trials=400, seed=0, block=False)
+    res.pause()
+    d = SearchDashboard(res)
+    rec = Recorder(d)
+    initial = bytes(d.snapshot)
+    res.play()
+    assert res.wait(timeout=120)
+    assert d.wait(timeout=60)
+    d.session.wait(timeout=60)
+    out = check_contract(replayer, d, [initial, *rec.all()])
+    rows = out["streamed"]["rows"]
+    assert len(rows) == 400 == len(res.trials)
+    assert out["streamed"]["meta"]["metric_names"] == ["train"]
+    assert any(r["state"] == 1 for r in rows)
+    assert out["streamed"]["meta"]["header"]["n_done"] == 400
+
+
+def test_a_dashboard_opened_mid_search_catches_up(replayer):
+    def slow(lr, layers, act):
+        time.sleep(0.002)
+        return objective(lr, layers, act)
+
+    res = nbopt.search(slow, DIMS, method="random", n_trials=300, seed=3, block=False)
+    d = SearchDashboard(res)
+    rec = Recorder(d)
+    deadline = time.monotonic() + 60
+    while len(res.trials) < 60 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    d._on_msg(d, {"type": "snapshot_request"}, [])
+    assert res.wait(timeout=120)
+    d.session.wait(timeout=60)
+    out = check_contract(replayer, d, rec.since_snapshot(0))
+    assert len(out["streamed"]["rows"]) == 300
+
+
+def test_a_maximized_search_with_a_pause_and_more_trials(replayer):
+    dims = {"x": space.Float(-2, 2), "kind": space.Choice(["a", "b"])}
+
+    def f(x, kind):
+        return -(x**2) + (kind == "b")
+
+    res = nbopt.search(
+        f, dims, method="random", n_trials=100, seed=1, direction="maximize", block=False
+    )
+    d = SearchDashboard(res)
+    rec = Recorder(d)
+    initial = bytes(d.snapshot)
+    assert res.wait(timeout=60)
+    d._on_msg(d, {"type": "more", "n": 50}, [])
+    deadline = time.monotonic() + 60
+    while len(res.trials) < 150 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert res.wait(timeout=60)
+    d.session.wait(timeout=60)
+    out = check_contract(replayer, d, [initial, *rec.all()])
+    assert len(out["streamed"]["rows"]) == 150
+    header = out["streamed"]["meta"]["header"]
+    assert header["direction"] == "maximize" and header["best_value"] == res.best_value

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import threading
 
 import numpy as np
 import pytest
+from widgethelpers import recording
 
 from nbopt import problems
 from nbopt.drawing import DEFAULT_MAX_POINTS, MAX_POINTS_PER_UPDATE, race_info
@@ -15,23 +15,7 @@ from nbopt.widgets import OptimizerRace, optimize
 from nbopt.widgets._protocol import decode_arrays, message, pack, unpack
 from nbopt.widgets._race import INTERACTIVE_BUDGET, encode_snapshot
 
-
-class Recording(OptimizerRace):
-    """The real widget, keeping a copy of every custom message it sends."""
-
-    def __init__(self, *args, **kwargs):
-        self.sent: list[tuple[dict, list[bytes]]] = []
-        self._sent_lock = threading.Lock()
-        super().__init__(*args, **kwargs)
-
-    def send(self, content, buffers=None):
-        with self._sent_lock:
-            self.sent.append((content, list(buffers or [])))
-        super().send(content, buffers)
-
-    def of_type(self, kind):
-        with self._sent_lock:
-            return [(c, b) for c, b in self.sent if c["type"] == kind]
+Recording = recording(OptimizerRace)
 
 
 def arrays(content, buffers):

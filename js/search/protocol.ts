@@ -1,0 +1,142 @@
+// Messages of the search dashboard (nbopt/widgets/_search.py: AxisMeta, HeaderMeta,
+// SearchSnapshotMeta, SearchAppendMeta, control_handlers).
+import {
+  type Arrays,
+  type BaseControl,
+  type BaseModel,
+  isObject,
+  list,
+  num,
+  ProtocolError,
+  type StreamMsg,
+  str,
+} from "../core/protocol";
+
+/** Traits of `nbopt.widgets.SearchDashboard` the frontend reads. */
+export type Model = BaseModel;
+
+/** An axis of the dashboard (nbopt.drawing.Axis). */
+export interface AxisMeta {
+  name: string;
+  kind: "float" | "int" | "choice" | "value";
+  log: boolean;
+  lo: number;
+  hi: number;
+  offset: number;
+  ticks: number[];
+  tick_labels: string[];
+  categories: string[];
+}
+
+/** The header's numbers (nbopt.drawing.HeaderInfo). */
+export interface HeaderMeta {
+  method: string;
+  direction: string;
+  status: string;
+  error: string | null;
+  n_done: number;
+  n_total: number | null;
+  n_complete: number;
+  n_failed: number;
+  n_pruned: number;
+  n_running: number;
+  best_number: number | null;
+  best_value: number | null;
+  best_params: [string, string][];
+  elapsed: number | null;
+  remaining: number | null;
+  ask_seconds: number | null;
+  trial_seconds: number | null;
+  overhead: number | null;
+}
+
+export interface SearchSnapshotMeta {
+  title: string;
+  direction: "minimize" | "maximize";
+  state: string;
+  error: string | null;
+  params: AxisMeta[];
+  value_axis: AxisMeta;
+  metric_names: string[];
+  header: HeaderMeta;
+  /** numbers of the trials running now */
+  running: number[];
+  /** why failed trials failed: [number, "Type: message"] */
+  errors: [number, string][];
+  /** the two parameters the 2-D view shows first (indices into `params`) */
+  pair: [number, number];
+}
+
+export interface SearchAppendMeta {
+  state: string;
+  error: string | null;
+  value_axis: AxisMeta;
+  metric_names: string[];
+  header: HeaderMeta;
+  running: number[];
+  errors: [number, string][];
+}
+
+export interface SnapshotMsg {
+  type: "snapshot";
+  epoch: number;
+  seq: number;
+  meta: SearchSnapshotMeta;
+  arrays: Arrays;
+}
+
+export interface AppendMsg {
+  type: "append";
+  epoch: number;
+  seq: number;
+  meta: SearchAppendMeta;
+  arrays: Arrays;
+}
+
+export type ControlMsg = BaseControl | { type: "more"; n: number };
+
+function checkAxis(x: unknown, what: string): void {
+  if (!isObject(x)) throw new ProtocolError(`${what} must be an object`);
+  str(x.name, `${what}.name`);
+  const kind = str(x.kind, `${what}.kind`);
+  if (!["float", "int", "choice", "value"].includes(kind))
+    throw new ProtocolError(`${what}.kind must be float, int, choice or value`);
+  num(x.lo, `${what}.lo`);
+  num(x.hi, `${what}.hi`);
+  num(x.offset, `${what}.offset`);
+  for (const t of list(x.ticks, `${what}.ticks`)) num(t, `${what}.ticks[i]`);
+  for (const t of list(x.tick_labels, `${what}.tick_labels`)) str(t, `${what}.tick_labels[i]`);
+  for (const t of list(x.categories, `${what}.categories`)) str(t, `${what}.categories[i]`);
+}
+
+function checkCommon(meta: Record<string, unknown>): void {
+  str(meta.state, "meta.state");
+  checkAxis(meta.value_axis, "meta.value_axis");
+  if (!isObject(meta.header)) throw new ProtocolError("meta.header must be an object");
+  num(meta.header.n_done, "meta.header.n_done");
+  for (const n of list(meta.running, "meta.running")) num(n, "meta.running[i]");
+  for (const e of list(meta.errors, "meta.errors")) {
+    const pair = list(e, "meta.errors[i]");
+    num(pair[0], "meta.errors[i][0]");
+    str(pair[1], "meta.errors[i][1]");
+  }
+  for (const m of list(meta.metric_names, "meta.metric_names")) str(m, "meta.metric_names[i]");
+}
+
+/** Check a search snapshot's meta; throws ProtocolError. */
+export function asSnapshot(msg: StreamMsg): SnapshotMsg {
+  const meta = msg.meta as Record<string, unknown>;
+  checkCommon(meta);
+  str(meta.title, "meta.title");
+  const params = list(meta.params, "meta.params");
+  for (const [i, a] of params.entries()) checkAxis(a, `meta.params[${i}]`);
+  const pair = list(meta.pair, "meta.pair");
+  if (pair.length !== 2) throw new ProtocolError("meta.pair must be two parameter indices");
+  return { ...msg, type: "snapshot", meta: meta as unknown as SearchSnapshotMeta };
+}
+
+/** Check a search append's meta; throws ProtocolError. */
+export function asAppend(msg: StreamMsg): AppendMsg {
+  checkCommon(msg.meta as Record<string, unknown>);
+  return { ...msg, type: "append", meta: msg.meta as unknown as SearchAppendMeta };
+}

@@ -1,0 +1,200 @@
+import { describe, expect, it } from "vitest";
+import type { Arrays } from "../core/protocol";
+import type { AxisMeta, HeaderMeta, SearchSnapshotMeta } from "./protocol";
+import {
+  bestFractionMask,
+  bestSoFar,
+  brushMask,
+  fromUnit,
+  rankedRows,
+  searchStore,
+  toUnit,
+} from "./store";
+
+const lr: AxisMeta = {
+  name: "lr",
+  kind: "float",
+  log: true,
+  lo: 1e-4,
+  hi: 1e-1,
+  offset: 0,
+  ticks: [],
+  tick_labels: [],
+  categories: [],
+};
+const act: AxisMeta = {
+  ...lr,
+  name: "act",
+  kind: "choice",
+  log: false,
+  lo: 0,
+  hi: 2,
+  categories: ["a", "b", "c"],
+};
+const value: AxisMeta = { ...lr, name: "value", kind: "value", log: false, lo: 1, hi: 5 };
+
+const header: HeaderMeta = {
+  method: "RandomSearch",
+  direction: "minimize",
+  status: "running",
+  error: null,
+  n_done: 0,
+  n_total: 10,
+  n_complete: 0,
+  n_failed: 0,
+  n_pruned: 0,
+  n_running: 0,
+  best_number: null,
+  best_value: null,
+  best_params: [],
+  elapsed: null,
+  remaining: null,
+  ask_seconds: null,
+  trial_seconds: null,
+  overhead: null,
+};
+
+function rows(
+  numbers: number[],
+  values: number[],
+  states: number[],
+  lrs: number[],
+  acts: number[],
+): Arrays {
+  const m: Arrays = new Map();
+  const n = numbers.length;
+  const put = (
+    k: string,
+    data: Float64Array | Int32Array | Uint8Array | Float32Array,
+    shape: number[],
+  ) => m.set(k, { data, dtype: "float64", shape });
+  put("number", Int32Array.from(numbers), [n]);
+  put("state", Uint8Array.from(states), [n]);
+  put("value", Float64Array.from(values), [n]);
+  put("duration", new Float64Array(n).fill(0.5), [n]);
+  put("ask_seconds", new Float64Array(n).fill(0.01), [n]);
+  const params = new Float64Array(n * 2);
+  const unit = new Float32Array(n * 2);
+  for (let i = 0; i < n; i++) {
+    params[2 * i] = lrs[i];
+    params[2 * i + 1] = acts[i];
+    unit[2 * i] = toUnit(lr, lrs[i]);
+    unit[2 * i + 1] = toUnit(act, acts[i]);
+  }
+  put("params", params, [n, 2]);
+  put("unit", unit, [n, 2]);
+  put("metrics", new Float64Array(0), [n, 0]);
+  return m;
+}
+
+function meta(direction: "minimize" | "maximize" = "minimize"): SearchSnapshotMeta {
+  return {
+    title: "t",
+    direction,
+    state: "running",
+    error: null,
+    params: [lr, act],
+    value_axis: value,
+    metric_names: [],
+    header,
+    running: [5],
+    errors: [[1, "ValueError: <b>no</b>"]],
+    pair: [0, 1],
+  };
+}
+
+function snapshot(direction: "minimize" | "maximize" = "minimize") {
+  return {
+    type: "snapshot" as const,
+    epoch: 0,
+    seq: 0,
+    meta: meta(direction),
+    arrays: rows(
+      [0, 1, 2, 3],
+      [4, Number.NaN, 1, 2],
+      [0, 1, 0, 0],
+      [1e-3, 1e-2, 1e-4, 1e-1],
+      [0, 1, 2, 0],
+    ),
+  };
+}
+
+describe("axis positions", () => {
+  it("match nbopt.drawing.Axis.to_unit on log, linear and choice axes", () => {
+    expect(toUnit(lr, 1e-2)).toBeCloseTo(2 / 3, 12);
+    expect(toUnit(value, 2)).toBeCloseTo(0.25, 12);
+    expect(toUnit(act, 1)).toBeCloseTo(0.5, 12);
+    expect(Number.isNaN(toUnit(lr, Number.NaN))).toBe(true);
+    expect(fromUnit(lr, 2 / 3)).toBeCloseTo(1e-2, 12);
+    expect(fromUnit(act, 0.99)).toBe(2);
+    const offset = { ...value, log: true, lo: -1, hi: 9, offset: -1.1 };
+    expect(toUnit(offset, -1)).toBeCloseTo(0, 12);
+    expect(toUnit(offset, 9)).toBeCloseTo(1, 12);
+  });
+});
+
+describe("search store", () => {
+  it("builds columns, colours by value (1 = best) and appends idempotently", () => {
+    const store = searchStore();
+    store.handle(snapshot());
+    const st = store.state;
+    if (!st) throw new Error("no state");
+    expect(st.cols.n).toBe(4);
+    expect(st.errors.get(1)).toBe("ValueError: <b>no</b>");
+    expect(Array.from(st.cols.colour.slice(0, 4)).map((c) => (Number.isNaN(c) ? null : c))).toEqual(
+      [0, null, 1, expect.closeTo(2 / 3, 6)],
+    );
+    const append = {
+      type: "append" as const,
+      epoch: 0,
+      seq: 1,
+      meta: {
+        state: "running",
+        error: null,
+        value_axis: { ...value, lo: 0.5 },
+        metric_names: ["train"],
+        header: { ...header, n_done: 6 },
+        running: [],
+        errors: [],
+      },
+      arrays: rows([3, 5, 4], [2, 0.5, 3], [0, 0, 0], [1e-3, 1e-3, 1e-3], [1, 1, 1]),
+    };
+    store.handle(append);
+    expect(st.cols.n).toBe(6); // trial 3 was held already
+    expect(st.cols.lo).toBe(0.5);
+    expect(st.cols.m).toBe(1);
+    expect(st.colourVersion).toBe(1);
+    expect(st.cols.colour[st.cols.rowOf.get(5) ?? -1]).toBe(1);
+    expect(st.running.size).toBe(0);
+  });
+
+  it("ranks, brushes, keeps the best fraction and draws the best-so-far line", () => {
+    for (const direction of ["minimize", "maximize"] as const) {
+      const store = searchStore();
+      store.handle(snapshot(direction));
+      const st = store.state;
+      if (!st) throw new Error("no state");
+      const ranked = Array.from(rankedRows(st)).map((r) => st.cols.number[r]);
+      expect(ranked).toEqual(direction === "minimize" ? [2, 3, 0] : [0, 3, 2]);
+      const best = bestFractionMask(st, 0.3);
+      expect(Array.from(best)).toEqual(direction === "minimize" ? [0, 0, 1, 0] : [1, 0, 0, 0]);
+      const line = bestSoFar(st);
+      expect(line.x).toEqual(direction === "minimize" ? [0, 2, 3] : [0, 3]);
+      expect(line.y).toEqual(direction === "minimize" ? [4, 1, 1] : [4, 4]);
+    }
+    const store = searchStore();
+    store.handle(snapshot());
+    const st = store.state;
+    if (!st) throw new Error("no state");
+    // lr in [1e-4, 1e-2]: trials 0, 1, 2; act "a" or "c" (bands centred at 1/6 and 5/6)
+    const mask = brushMask(
+      st,
+      new Map([
+        [0, [0, 2 / 3 + 1e-9]],
+        [1, [0, 0.2]],
+      ]),
+    );
+    expect(Array.from(mask)).toEqual([1, 0, 0, 0]);
+    expect(Array.from(brushMask(st, new Map([[-1, [0, 0.5]]])))).toEqual([0, 0, 1, 1]);
+  });
+});

@@ -1,0 +1,521 @@
+// The live search dashboard: header, controls, history, 2-D view, parallel coordinates with
+// brushing, the trial table. Every view draws from the one store; the brush filters all.
+import type { AnyModel } from "@anywidget/types";
+import { ControlBar } from "../core/controls";
+import {
+  FrameScheduler,
+  h,
+  readTheme,
+  setData,
+  setText,
+  type Theme,
+  viewRoot,
+  watchTheme,
+} from "../core/draw";
+import { fmt } from "../core/maths";
+import {
+  axisAt,
+  drawColourKey,
+  drawHistory,
+  drawParallel,
+  drawScatter,
+  historyLog,
+  linesToDraw,
+  type ParallelLayout,
+  parallelLayout,
+  unitAt,
+} from "./panels";
+import type { ControlMsg, HeaderMeta, Model } from "./protocol";
+import {
+  type Brush,
+  bestFractionMask,
+  bestSoFar,
+  brushMask,
+  COMPLETE,
+  FAILED,
+  PRUNED,
+  rankedRows,
+  type SearchState,
+  type SearchStore,
+} from "./store";
+import { TrialTable } from "./table";
+
+const HISTORY = { w: 470, h: 280 };
+const SCATTER = { w: 420, h: 280 };
+const PARALLEL = { w: 900, h: 300 };
+/** While trials stream in, the canvases are redrawn at most this often (ms). */
+const DRAW_INTERVAL = 100;
+const FRACTIONS: [string, number | null][] = [
+  ["all trials", null],
+  ["best 50 %", 0.5],
+  ["best 20 %", 0.2],
+  ["best 10 %", 0.1],
+  ["best 5 %", 0.05],
+  ["best 1 %", 0.01],
+];
+
+function duration(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return "–";
+  if (s < 1) return `${fmt(s * 1e3)} ms`;
+  if (s < 90) return `${s.toFixed(1)} s`;
+  if (s < 5400) return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
+function perCall(s: number | null): string {
+  if (s === null || !Number.isFinite(s)) return "–";
+  if (s < 1e-3) return `${fmt(s * 1e6)} µs`;
+  if (s < 1) return `${fmt(s * 1e3)} ms`;
+  return `${fmt(s)} s`;
+}
+
+function select(label: string, options: [string, string][], aria: string): HTMLSelectElement {
+  const s = h("select");
+  s.setAttribute("aria-label", aria);
+  for (const [value, text] of options) {
+    const o = h("option", "", text);
+    o.value = value;
+    s.append(o);
+  }
+  s.title = label;
+  return s;
+}
+
+export class SearchView {
+  readonly root: HTMLDivElement;
+  private title: HTMLSpanElement;
+  private status: HTMLSpanElement;
+  private best: HTMLDivElement;
+  private meterBar: HTMLSpanElement;
+  private meterText: HTMLSpanElement;
+  private errorLine: HTMLDivElement;
+  private controls: ControlBar;
+  private moreInput: HTMLInputElement;
+  private moreBtn: HTMLButtonElement;
+  private history: HTMLCanvasElement;
+  private logBox: HTMLInputElement;
+  private scatter: HTMLCanvasElement;
+  private xSel: HTMLSelectElement;
+  private ySel: HTMLSelectElement;
+  private parallel: HTMLCanvasElement;
+  private parallelCaption: HTMLSpanElement;
+  private fraction: HTMLSelectElement;
+  private clearBrush: HTMLButtonElement;
+  private key: HTMLCanvasElement;
+  private table: TrialTable;
+  private theme: Theme;
+  private frames = new FrameScheduler(() => this.draw());
+  private cleanups: (() => void)[] = [];
+  private brush: Brush = new Map();
+  private brushVersion = 0;
+  private pair: [number, number] | null = null;
+  private pairKey = "";
+  private layout: ParallelLayout | null = null;
+  private drag: { column: number; from: number } | null = null;
+  private drawnKey = "";
+  private drawnAt = Number.NEGATIVE_INFINITY;
+  private drawTimer = 0;
+
+  constructor(
+    el: HTMLElement,
+    private model: AnyModel<Model>,
+    private store: SearchStore,
+  ) {
+    const top = viewRoot(el, "nbopt-search");
+    this.root = top.root;
+    this.title = top.title;
+    this.status = top.status;
+    const head = top.head;
+    this.best = h("div", "nbopt-best");
+    const meter = h("div", "nbopt-meter");
+    const track = h("span", "nbopt-meter-track");
+    this.meterBar = h("span", "nbopt-meter-bar");
+    track.append(this.meterBar);
+    track.title =
+      "the searcher's share of the time: time per ask / (time per ask + time per trial)";
+    this.meterText = h("span", "nbopt-meter-text");
+    meter.append(track, this.meterText);
+
+    this.controls = new ControlBar(model, (msg) => this.send(msg), {
+      step: false,
+      reset: false,
+      speed: false,
+      stop: true,
+      playLabel: "Resume",
+    });
+    const more = h("span", "nbopt-more");
+    this.moreInput = h("input");
+    this.moreInput.type = "number";
+    this.moreInput.min = "1";
+    this.moreInput.value = "20";
+    this.moreInput.setAttribute("aria-label", "number of trials to run more");
+    this.moreBtn = h("button", "nbopt-btn", "Run more");
+    this.moreBtn.type = "button";
+    this.moreBtn.title = "run this many more trials";
+    more.append(this.moreInput, this.moreBtn);
+    this.controls.el.append(more);
+
+    this.errorLine = h("div", "nbopt-error");
+    this.errorLine.hidden = true;
+
+    const panels = h("div", "nbopt-panels");
+    const histBox = h("div", "nbopt-panel");
+    const histBar = h("div", "nbopt-panel-bar");
+    const logLabel = h("label");
+    this.logBox = h("input");
+    this.logBox.type = "checkbox";
+    logLabel.append(this.logBox, document.createTextNode(" log scale"));
+    histBar.append(h("span", "nbopt-panel-title", "value of every trial"), logLabel);
+    this.history = h("canvas");
+    this.history.setAttribute("role", "img");
+    this.history.setAttribute("aria-label", "value of every trial against its number");
+    histBox.append(histBar, this.history);
+
+    const scatterBox = h("div", "nbopt-panel");
+    const scatterBar = h("div", "nbopt-panel-bar");
+    this.xSel = select("x axis", [], "parameter on the x axis");
+    this.ySel = select("y axis", [], "parameter on the y axis");
+    scatterBar.append(
+      h("span", "nbopt-panel-title", "trials over "),
+      this.xSel,
+      document.createTextNode(" and "),
+      this.ySel,
+    );
+    this.scatter = h("canvas");
+    this.scatter.setAttribute("role", "img");
+    this.scatter.setAttribute("aria-label", "trials over two chosen parameters");
+    scatterBox.append(scatterBar, this.scatter);
+    panels.append(histBox, scatterBox);
+
+    const parBox = h("div", "nbopt-panel nbopt-parallel-box");
+    const parBar = h("div", "nbopt-panel-bar");
+    this.fraction = select(
+      "trials drawn",
+      FRACTIONS.map(([t], i) => [String(i), t]),
+      "which trials the parallel coordinates draw",
+    );
+    this.clearBrush = h("button", "nbopt-btn nbopt-small", "Clear filter");
+    this.clearBrush.type = "button";
+    this.clearBrush.title = "remove every brushed range";
+    this.parallelCaption = h("span", "nbopt-caption");
+    parBar.append(
+      h("span", "nbopt-panel-title", "parallel coordinates"),
+      this.fraction,
+      this.clearBrush,
+      this.parallelCaption,
+    );
+    this.parallel = h("canvas", "nbopt-brushable");
+    this.parallel.setAttribute("role", "img");
+    this.parallel.setAttribute(
+      "aria-label",
+      "parallel coordinates: drag along an axis to filter the trials, click an axis to clear it",
+    );
+    this.key = h("canvas");
+    parBox.append(parBar, this.parallel, this.key);
+
+    this.table = new TrialTable(() => this.schedule(true));
+
+    this.root.append(
+      head,
+      this.best,
+      meter,
+      this.controls.el,
+      this.errorLine,
+      panels,
+      parBox,
+      this.table.el,
+    );
+    this.theme = readTheme(this.root);
+    this.bind();
+    this.schedule(true);
+  }
+
+  private send(msg: ControlMsg): void {
+    this.model.send(msg);
+  }
+
+  private bind(): void {
+    const on = <E extends Event>(t: EventTarget, ev: string, fn: (e: E) => void) => {
+      t.addEventListener(ev, fn as EventListener);
+      this.cleanups.push(() => t.removeEventListener(ev, fn as EventListener));
+    };
+    on(this.moreBtn, "click", () => {
+      const n = Math.floor(Number(this.moreInput.value));
+      if (Number.isFinite(n) && n > 0) this.send({ type: "more", n });
+    });
+    const redraw = () => this.schedule(true);
+    on(this.logBox, "change", redraw);
+    on(this.fraction, "change", redraw);
+    on(this.xSel, "change", () => this.choosePair());
+    on(this.ySel, "change", () => this.choosePair());
+    on(this.clearBrush, "click", () => {
+      this.brush.clear();
+      this.brushVersion++;
+      this.schedule(true);
+    });
+    on<MouseEvent>(this.parallel, "mousedown", (e) => this.brushStart(e));
+    on<MouseEvent>(window, "mousemove", (e) => this.brushMove(e));
+    on<MouseEvent>(window, "mouseup", (e) => this.brushEnd(e));
+    this.controls.trapKeys(this.root);
+    this.cleanups.push(this.store.subscribe(() => this.schedule(false)));
+    this.cleanups.push(watchTheme(() => this.recheckTheme()));
+  }
+
+  private recheckTheme(): void {
+    const t = readTheme(this.root);
+    if (t.key !== this.theme.key) {
+      this.theme = t;
+      this.schedule(true);
+    }
+  }
+
+  private choosePair(): void {
+    this.pair = [Number(this.xSel.value), Number(this.ySel.value)];
+    this.schedule(true);
+  }
+
+  private canvasPoint(e: MouseEvent): { x: number; y: number } {
+    const r = this.parallel.getBoundingClientRect();
+    return {
+      x: ((e.clientX - r.left) * PARALLEL.w) / r.width,
+      y: ((e.clientY - r.top) * PARALLEL.h) / r.height,
+    };
+  }
+
+  private brushStart(e: MouseEvent): void {
+    if (!this.layout) return;
+    const p = this.canvasPoint(e);
+    const column = axisAt(this.layout, p.x);
+    if (column < 0) return;
+    e.preventDefault();
+    this.drag = { column, from: unitAt(this.layout, p.y) };
+  }
+
+  private brushMove(e: MouseEvent): void {
+    if (!this.drag || !this.layout) return;
+    const u = unitAt(this.layout, this.canvasPoint(e).y);
+    const j = this.layout.axes[this.drag.column];
+    if (Math.abs(u - this.drag.from) < 0.01) return;
+    this.brush.set(j, [Math.min(u, this.drag.from), Math.max(u, this.drag.from)]);
+    this.brushVersion++;
+    this.schedule(true);
+  }
+
+  private brushEnd(e: MouseEvent): void {
+    if (!this.drag || !this.layout) return;
+    const u = unitAt(this.layout, this.canvasPoint(e).y);
+    const j = this.layout.axes[this.drag.column];
+    if (Math.abs(u - this.drag.from) < 0.01)
+      this.brush.delete(j); // a click clears the axis
+    else this.brush.set(j, [Math.min(u, this.drag.from), Math.max(u, this.drag.from)]);
+    this.drag = null;
+    this.brushVersion++;
+    this.schedule(true);
+  }
+
+  /** Redraw in the next frame; `now` skips the streaming throttle (a user action). */
+  schedule(now: boolean): void {
+    if (now) {
+      this.drawnAt = Number.NEGATIVE_INFINITY;
+      window.clearTimeout(this.drawTimer);
+      this.drawTimer = 0;
+    }
+    this.frames.schedule();
+  }
+
+  destroy(): void {
+    this.frames.cancel();
+    window.clearTimeout(this.drawTimer);
+    this.controls.destroy();
+    this.table.destroy();
+    for (const c of this.cleanups) c();
+    this.root.remove();
+  }
+
+  private updateSelects(st: SearchState): void {
+    const names = st.meta.params.map((a) => a.name);
+    const key = [...names, st.meta.value_axis.name].join("\u0000");
+    if (key === this.pairKey) return;
+    this.pairKey = key;
+    const options: [string, string][] = [
+      ...names.map((n, j) => [String(j), n] as [string, string]),
+      ["-1", st.meta.value_axis.name],
+    ];
+    for (const sel of [this.xSel, this.ySel]) {
+      sel.replaceChildren(
+        ...options.map(([v, t]) => {
+          const o = h("option", "", t);
+          o.value = v;
+          return o;
+        }),
+      );
+    }
+    const d = names.length;
+    const pair = this.pair ?? [Math.min(st.meta.pair[0], d - 1), d > 1 ? st.meta.pair[1] : -1];
+    this.pair = pair as [number, number];
+    this.xSel.value = String(pair[0]);
+    this.ySel.value = String(pair[1]);
+  }
+
+  private headerText(hd: HeaderMeta, state: string): string {
+    const total = hd.n_total === null ? "" : ` / ${hd.n_total.toLocaleString("en-US")}`;
+    const parts = [
+      state,
+      `${hd.n_done.toLocaleString("en-US")}${total} trials`,
+      `${hd.n_running} running`,
+      `${hd.n_failed} failed`,
+    ];
+    if (hd.n_pruned) parts.push(`${hd.n_pruned} pruned`);
+    parts.push(`elapsed ${duration(hd.elapsed)}`);
+    if (hd.remaining !== null && state === "running") parts.push(`~${duration(hd.remaining)} left`);
+    return parts.join(" · ");
+  }
+
+  // ------------------------------------------------------------------ drawing
+
+  private draw(): void {
+    const st = this.store.state;
+    if (!st) {
+      setText(this.title, "nbopt search");
+      setText(this.status, this.store.lastError ?? "waiting for the kernel…");
+      return;
+    }
+    const m = st.meta;
+    const hd = m.header;
+    setText(this.title, m.title);
+    setText(this.status, this.headerText(hd, m.state));
+    if (hd.best_number === null) setText(this.best, "best: no complete trial yet");
+    else {
+      const params = hd.best_params.map(([k, v]) => `${k} = ${v}`).join(", ");
+      setText(this.best, `best ${fmt(hd.best_value)} at trial ${hd.best_number}: ${params}`);
+    }
+    const share = hd.overhead ?? 0;
+    this.meterBar.style.width = `${Math.round(Math.max(0, Math.min(1, share)) * 100)}%`;
+    setText(
+      this.meterText,
+      `searcher ${perCall(hd.ask_seconds)} per ask · objective ${perCall(hd.trial_seconds)} per trial` +
+        (hd.overhead === null ? "" : ` · searcher share ${(100 * hd.overhead).toFixed(1)} %`),
+    );
+    const err = m.error ?? this.store.lastError;
+    if (this.errorLine.hidden !== !err) this.errorLine.hidden = !err;
+    setText(this.errorLine, err ? `error: ${err}` : "");
+    const over = ["finished", "stopped", "error"].includes(m.state);
+    this.controls.update(m.state, over);
+    if (this.moreBtn.disabled !== (m.state === "running"))
+      this.moreBtn.disabled = m.state === "running";
+    this.updateSelects(st);
+    const { possible } = historyLog(st);
+    if (this.logBox.disabled !== !possible) this.logBox.disabled = !possible;
+
+    // canvases: at most every DRAW_INTERVAL ms while trials stream in
+    const key = [
+      this.store.version,
+      this.brushVersion,
+      this.theme.key,
+      this.logBox.checked,
+      this.fraction.value,
+      this.pair?.join(","),
+    ].join("|");
+    const now = performance.now();
+    if (key !== this.drawnKey) {
+      if (m.state === "running" && now - this.drawnAt < DRAW_INTERVAL) {
+        if (!this.drawTimer)
+          this.drawTimer = window.setTimeout(
+            () => {
+              this.drawTimer = 0;
+              this.frames.schedule();
+            },
+            DRAW_INTERVAL - (now - this.drawnAt),
+          );
+      } else {
+        this.drawnKey = key;
+        this.drawnAt = now;
+        this.drawPanels(st, `${this.store.version}|${this.brushVersion}`);
+      }
+    }
+    this.table.update(
+      st,
+      this.lastMask(st),
+      `${this.store.version}|${this.brushVersion}`,
+      hd.best_number,
+    );
+    const root = this.root;
+    setData(root, "theme", this.theme.dark ? "dark" : "light");
+    setData(root, "state", m.state);
+    setData(root, "trials", String(st.cols.n));
+    setData(root, "done", String(hd.n_done));
+    setData(root, "failed", String(count(st, FAILED)));
+    setData(root, "complete", String(count(st, COMPLETE)));
+    setData(root, "shown", String(this.table.shown));
+    setData(root, "brushed", String(this.brush.size));
+    setData(root, "best", String(hd.best_number ?? ""));
+    setData(root, "seq", `${this.store.baseSeq}/${this.store.seq}`);
+    setData(root, "running", String(st.running.size));
+    setData(
+      root,
+      "axes",
+      [...m.params, m.value_axis].map((a) => `${a.name}:${a.kind}${a.log ? ":log" : ""}`).join("|"),
+    );
+  }
+
+  private maskCache: { key: string; mask: Uint8Array } = { key: "", mask: new Uint8Array(0) };
+
+  private lastMask(st: SearchState): Uint8Array {
+    const key = `${this.store.version}|${this.brushVersion}`;
+    if (this.maskCache.key !== key) {
+      this.maskCache = { key, mask: brushMask(st, this.brush) };
+    }
+    return this.maskCache.mask;
+  }
+
+  private drawPanels(st: SearchState, _version: string): void {
+    const mask = this.lastMask(st);
+    const theme = this.theme;
+    drawHistory(
+      this.history,
+      st,
+      theme,
+      HISTORY,
+      { log: this.logBox.checked, mask },
+      bestSoFar(st),
+    );
+    const fraction = FRACTIONS[Number(this.fraction.value)]?.[1] ?? null;
+    const keep = bestFractionMask(st, fraction);
+    const both = new Uint8Array(st.cols.n);
+    for (let r = 0; r < st.cols.n; r++) both[r] = mask[r] & keep[r];
+    const ranked = rankedRows(st);
+    const bestRow = ranked.length ? ranked[0] : null;
+    drawScatter(
+      this.scatter,
+      st,
+      theme,
+      SCATTER,
+      this.pair ?? [0, -1],
+      fraction === null ? mask : both,
+      bestRow,
+    );
+    this.layout = parallelLayout(st, PARALLEL);
+    const { rows, all } = linesToDraw(ranked, both);
+    const failed: number[] = [];
+    if (fraction === null) {
+      for (let r = 0; r < st.cols.n; r++) {
+        if (mask[r] && (st.cols.state[r] === FAILED || st.cols.state[r] === PRUNED)) failed.push(r);
+      }
+    }
+    drawParallel(this.parallel, st, theme, PARALLEL, this.layout, rows, failed, this.brush);
+    const complete = count(st, COMPLETE);
+    setText(
+      this.parallelCaption,
+      rows.length < all
+        ? `${rows.length.toLocaleString("en-US")} lines drawn of ${all.toLocaleString("en-US")} (the best half and an even sample of the rest)`
+        : `${all.toLocaleString("en-US")} of ${complete.toLocaleString("en-US")} complete trials`,
+    );
+    drawColourKey(this.key, st, theme, PARALLEL.w);
+  }
+}
+
+function count(st: SearchState, code: number): number {
+  let n = 0;
+  for (let r = 0; r < st.cols.n; r++) if (st.cols.state[r] === code) n++;
+  return n;
+}

@@ -1,0 +1,463 @@
+"""The live search dashboard (anywidget): header, history, parallel coordinates, 2-D view, table."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from typing import Any, TypedDict
+
+import numpy as np
+import traitlets
+
+from nbopt.drawing import (
+    Axis,
+    HeaderInfo,
+    SearchFeed,
+    SearchInfo,
+    TrialColumns,
+    search_info,
+)
+from nbopt.live import EventBatch, Session
+from nbopt.widgets._protocol import ControlMessage, finite_or_none
+from nbopt.widgets._stream import Arrays, ControlHandler, StreamWidget
+
+__all__ = ["SearchDashboard"]
+
+#: Longest error text sent per failed trial (the full text stays in ``result.trials``).
+MAX_ERROR_CHARS = 600
+
+
+# ------------------------------------------------------------------ messages
+
+
+class AxisMeta(TypedDict):
+    """One axis (``js/search/protocol.ts`` AxisMeta; :class:`nbopt.drawing.Axis`)."""
+
+    name: str
+    kind: str
+    log: bool
+    lo: float
+    hi: float
+    offset: float
+    ticks: list[float]
+    tick_labels: list[str]
+    categories: list[str]
+
+
+class SearchSnapshotMeta(TypedDict):
+    """``meta`` of a dashboard snapshot."""
+
+    title: str
+    direction: str
+    state: str
+    error: str | None
+    params: list[AxisMeta]
+    value_axis: AxisMeta
+    metric_names: list[str]
+    header: dict[str, Any]
+    running: list[int]
+    errors: list[list[Any]]
+    pair: list[int]
+
+
+class SearchAppendMeta(TypedDict):
+    """``meta`` of a dashboard append."""
+
+    state: str
+    error: str | None
+    value_axis: AxisMeta
+    metric_names: list[str]
+    header: dict[str, Any]
+    running: list[int]
+    errors: list[list[Any]]
+
+
+def axis_meta(axis: Axis) -> AxisMeta:
+    """Encode an :class:`~nbopt.drawing.Axis` for the frontend."""
+    return {
+        "name": axis.name,
+        "kind": axis.kind,
+        "log": bool(axis.log),
+        "lo": float(axis.lo),
+        "hi": float(axis.hi),
+        "offset": float(axis.offset),
+        "ticks": [float(t) for t in axis.ticks],
+        "tick_labels": list(axis.tick_labels),
+        "categories": list(axis.categories),
+    }
+
+
+def header_meta(h: HeaderInfo) -> dict[str, Any]:
+    """Encode a :class:`~nbopt.drawing.HeaderInfo` (non-finite numbers become None)."""
+    return {
+        "method": h.method,
+        "direction": h.direction,
+        "status": h.status,
+        "error": h.error,
+        "n_done": h.n_done,
+        "n_total": h.n_total,
+        "n_complete": h.n_complete,
+        "n_failed": h.n_failed,
+        "n_pruned": h.n_pruned,
+        "n_running": h.n_running,
+        "best_number": h.best_number,
+        "best_value": finite_or_none(h.best_value),
+        "best_params": [[k, v] for k, v in h.best_params],
+        "elapsed": finite_or_none(h.elapsed),
+        "remaining": finite_or_none(h.remaining),
+        "ask_seconds": finite_or_none(h.ask_seconds),
+        "trial_seconds": finite_or_none(h.trial_seconds),
+        "overhead": finite_or_none(h.overhead),
+    }
+
+
+def _rows(columns: TrialColumns, rows: np.ndarray, metrics: np.ndarray | None = None) -> Arrays:
+    """Return the columns of ``rows`` as arrays (one naming for snapshots and appends)."""
+    m = columns.metrics if metrics is None else metrics
+    d = len(columns.names)
+    return [
+        ("number", columns.number[rows].astype(np.int32)),
+        ("state", columns.state[rows]),
+        ("value", columns.value[rows]),
+        ("duration", columns.duration[rows]),
+        ("ask_seconds", columns.ask_seconds[rows]),
+        ("params", columns.params[rows].reshape(len(rows), d)),
+        ("unit", columns.unit[rows].astype(np.float32).reshape(len(rows), d)),
+        ("metrics", m[rows].reshape(len(rows), m.shape[1] if m.ndim == 2 else 0)),
+    ]
+
+
+def _errors(columns: TrialColumns, rows: np.ndarray) -> list[list[Any]]:
+    return [
+        [int(columns.number[r]), columns.error[r][:MAX_ERROR_CHARS]]
+        for r in rows
+        if columns.error[r]
+    ]
+
+
+def encode_snapshot(
+    info: SearchInfo, *, title: str, state: str, error: str | None = None
+) -> tuple[SearchSnapshotMeta, Arrays]:
+    """Encode a search's whole drawable state (its finished trials) as ``(meta, arrays)``.
+
+    ``error`` (what ended the search) replaces the header's.
+    """
+    cols = info.columns
+    rows = np.flatnonzero(cols.state != 2)
+    running = [int(n) for n in cols.number[cols.state == 2]]
+    names = list(cols.names)
+    pair = [names.index(p) if p in names else -1 for p in info.pair]
+    meta: SearchSnapshotMeta = {
+        "title": title,
+        "direction": cols.direction,
+        "state": state,
+        "error": info.header.error if error is None else error,
+        "params": [axis_meta(a) for a in cols.axes],
+        "value_axis": axis_meta(cols.value_axis),
+        "metric_names": list(cols.metric_names),
+        "header": {**header_meta(info.header), **({} if error is None else {"error": error})},
+        "running": running,
+        "errors": _errors(cols, rows),
+        "pair": pair,
+    }
+    return meta, _rows(cols, rows)
+
+
+# ------------------------------------------------------------------ engine views
+
+
+class _Finished:
+    """The engine of a dashboard over a search that no longer runs: nothing to step."""
+
+    finished = True
+
+    def step(self) -> None:
+        raise RuntimeError("this search has ended; start a new one with nbopt.search")
+
+    def reset(self, *args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("a search cannot be reset; start a new one with nbopt.search")
+
+
+def _flatten(events: Sequence[Any]) -> list[Any]:
+    out: list[Any] = []
+    for e in events:
+        if isinstance(e, (list, tuple)):
+            out.extend(e)
+        elif e is not None:
+            out.append(e)
+    return out
+
+
+class SearchDashboard(StreamWidget):
+    """Live dashboard of a hyperparameter search.
+
+    Shows how far the search is, the best trial so far, what failed and why, and what the
+    searcher costs next to the objective; the value of every trial, parallel coordinates
+    (brushing on any axis filters every view and the table), a 2-D view over any two
+    parameters and a sortable, virtualized table of every trial. Controls: pause (running
+    trials finish and are recorded, none starts), resume, stop, run more trials.
+
+    Parameters
+    ----------
+    source : SearchResult or Searcher
+        A search (running, e.g. from ``nbopt.search(..., block=False)``, or finished), or
+        a searcher whose trials to show.
+    foreground : bool
+        The search runs in the kernel's own thread (a blocking ``nbopt.search`` in a
+        notebook): it feeds :meth:`observe_foreground`, and the page, whose requests
+        the busy kernel cannot answer, gets a fresh snapshot now and then.
+
+    Examples
+    --------
+    >>> import nbopt
+    >>> from nbopt import space
+    >>> res = nbopt.search(lambda x: x**2, {"x": space.Float(-1, 1)}, method="random",
+    ...                    n_trials=10, seed=0, progress=False)
+    >>> d = SearchDashboard(res)
+    >>> d.n_done, d.state
+    (10, 'finished')
+    """
+
+    n_done = traitlets.Int(0)
+    best_value = traitlets.Float(None, allow_none=True)
+
+    def __init__(self, source: Any, *, foreground: bool = False, **kwargs: Any) -> None:
+        from nbopt.searchers import Searcher, SearchResult
+
+        if isinstance(source, SearchResult):
+            self._result: Any = source
+            self._searcher = source.searcher
+            space, direction = source.space, source.direction
+            self._method = source.method
+            self._n_total = source.n_trials
+            session = getattr(source, "session", None)
+        elif isinstance(source, Searcher):
+            self._result = None
+            self._searcher = source
+            space, direction = source.space, source.direction
+            self._method = type(source).__name__
+            self._n_total = None
+            session = None
+        else:
+            raise TypeError(
+                "SearchDashboard: expected a SearchResult (from nbopt.search) or a Searcher, "
+                f"got {type(source).__name__}"
+            )
+        self._source = source
+        self._feed = SearchFeed(space, direction)
+        self._feed_lock = threading.Lock()
+        self._foreground = bool(foreground)
+        self._stored_at = time.monotonic()
+        self._store_cost = 0.0
+        if session is None:
+            # a finished or foreground search: the session only answers controls
+            session = Session(_Finished())
+        super().__init__(session, view="search", **kwargs)
+        self.sync_traits()
+        self.store_snapshot()
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def foreground(self) -> bool:
+        """True when the search runs (ran) in the kernel's own thread, drawn as it went."""
+        return self._foreground
+
+    @property
+    def result(self) -> Any:
+        """The :class:`~nbopt.searchers.SearchResult` shown (None for a bare searcher)."""
+        return self._result
+
+    def info(self, **view: Any) -> SearchInfo:
+        """Drawing info now (see :func:`nbopt.drawing.search_info`; ``brush=``... allowed)."""
+        return search_info(self._source, status=self.display_state(), **view)
+
+    def play(self) -> None:
+        """Resume a paused search."""
+        if self._result is not None and hasattr(self._result, "play"):
+            self._result.play()
+
+    def pause(self) -> None:
+        """Pause: running trials finish and are recorded, no new trial starts."""
+        if self._result is not None and hasattr(self._result, "pause"):
+            self._result.pause()
+
+    def stop(self) -> None:
+        """Stop for good: no new trial starts; running ones finish and are kept."""
+        if self._result is not None:
+            self._result.stop()
+
+    def step_once(self, n: int = 1) -> None:
+        """Run ``n`` more trials (a search's step is a trial)."""
+        self.more(n)
+
+    def reset(self) -> None:
+        """Refuse: a search cannot start over (the error says what to do instead)."""
+        raise RuntimeError("a search cannot be reset; start a new one with nbopt.search")
+
+    def more(self, n: int) -> None:
+        """Run ``n`` more trials in the background (after the budget, or while running)."""
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"more: n must be a positive int, got {n!r}")
+        if self._result is None:
+            raise RuntimeError("this dashboard shows a searcher, not a search it can extend")
+        self._result.extend(n, block=False)
+        session = getattr(self._result, "session", None)
+        if session is not None and session is not self._session:
+            # the search now runs on a session of its own: follow it
+            self._follow(session)
+
+    def observe_foreground(self, batch: EventBatch) -> None:
+        """Stream one batch of a search that runs in the kernel's own thread.
+
+        The page cannot ask the busy kernel for a snapshot when it misses a message (the
+        first ones may arrive before the page is ready), so the ``snapshot`` trait is
+        refreshed now and then, at a cost kept under 5 % of the time.
+        """
+        self._on_batch(batch)
+        if batch.final or batch.reset:
+            return
+        now = time.monotonic()
+        if now - self._stored_at >= max(1.0, 20.0 * self._store_cost):
+            self.store_snapshot()
+            self._store_cost = time.monotonic() - now
+            self._stored_at = time.monotonic()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the search ends; False if ``timeout`` passed first."""
+        if self._result is not None:
+            return bool(self._result.wait(timeout))
+        return True
+
+    def __repr__(self) -> str:
+        return f"SearchDashboard({self._method}, {self.n_done} trials, {self.state})"
+
+    # ------------------------------------------------------------------ hooks
+    def control_handlers(self) -> Mapping[str, ControlHandler]:
+        """Return the base controls plus ``more`` (run N more trials)."""
+        return {**super().control_handlers(), "more": self._more_control}
+
+    def display_state(self) -> str:
+        """Return the search's state: running, paused, finished, stopped or error."""
+        r = self._result
+        if r is None:
+            return "finished"
+        if getattr(r, "error", None) is not None:
+            return "error"
+        if r.done:
+            return "stopped" if r.interrupted else "finished"
+        state = str(self._session.state)
+        return "paused" if state == "paused" else "running"
+
+    def error_text(self) -> str | None:
+        """Return ``"Type: message"`` of what ended the search abnormally, or None."""
+        err = getattr(self._result, "error", None) or self._session.error
+        return None if err is None else f"{type(err).__name__}: {err}"
+
+    def build_snapshot(self) -> tuple[dict[str, Any], Arrays]:
+        """Encode every finished trial (and restart the feed after them).
+
+        The trials are read once: the snapshot and the feed's starting point agree even
+        while trials finish on another thread.
+        """
+        state = self.display_state()
+        finished = [t for t in self._all_trials() if t.state != "running"]
+        trials = finished + self._running()
+        info = search_info(
+            trials,
+            space=self._feed.space,
+            direction=self._feed.direction,
+            status=state,
+            method=self._method,
+            n_total=self._total(),
+        )
+        with self._feed_lock:
+            self._feed.rebase(finished)
+        title = f"{self._method} · {info.columns.direction}"
+        meta, arrays = encode_snapshot(info, title=title, state=state, error=self.error_text())
+        return dict(meta), arrays
+
+    def build_append(self, batch: EventBatch) -> tuple[dict[str, Any], Arrays] | None:
+        """Encode the trials that finished in ``batch`` (a cost that does not grow with n)."""
+        trials = _flatten(batch.events)
+        if batch.final and self._result is not None:
+            # a stop or an error can record trials that no step reported
+            trials = list(self._result.trials)
+        trials = [t for t in trials if getattr(t, "state", "running") != "running"]
+        state = self.display_state() if not batch.final else self._final_state(batch)
+        with self._feed_lock:
+            update = self._feed.update(
+                trials,
+                method=self._method,
+                status=state,
+                error=self.error_text(),
+                n_total=self._total(),
+                now=datetime.now(timezone.utc),
+                running=self._running(),
+            )
+        cols = update.columns
+        rows = np.arange(cols.n)
+        meta: SearchAppendMeta = {
+            "state": state,
+            "error": update.header.error,
+            "value_axis": axis_meta(update.value_axis),
+            "metric_names": list(update.metric_names),
+            "header": header_meta(update.header),
+            "running": list(update.running),
+            "errors": _errors(cols, rows),
+        }
+        return dict(meta), _rows(cols, rows, update.metrics)
+
+    def sync_traits(self) -> None:
+        """Refresh ``state``, ``error``, ``n_done`` and ``best_value``."""
+        r = self._result
+        with self._lock, self.hold_sync():
+            self.state = self.display_state()
+            self.error = self.error_text()
+            trials = self._all_trials()
+            self.n_done = sum(t.state != "running" for t in trials)
+            best = r.best_value if r is not None else self._searcher_of().best_value
+            self.best_value = None if best is None else float(best)
+
+    def static_png(self) -> bytes | None:
+        """Return the dashboard drawn by matplotlib (:func:`nbopt.export.search_png`)."""
+        from nbopt.export import search_png
+
+        return bytes(search_png(self.info()))
+
+    # ------------------------------------------------------------------ internals
+    def _total(self) -> int | None:
+        r = self._result
+        total = getattr(r, "n_trials", None) if r is not None else None
+        return None if total is None else int(total)
+
+    def _final_state(self, batch: EventBatch) -> str:
+        if batch.state == "error":
+            return "error"
+        return self.display_state()
+
+    def _searcher_of(self) -> Any:
+        if self._searcher is None:
+            raise RuntimeError("this search result has no searcher (it was restored by pickle)")
+        return self._searcher
+
+    def _all_trials(self) -> list[Any]:
+        r = self._result
+        return list(r.trials) if r is not None else list(self._searcher_of().trials)
+
+    def _running(self) -> list[Any]:
+        engine = getattr(self._result, "engine", None)
+        if engine is None or getattr(self._result, "done", True):
+            return []
+        return list(engine.running_trials)
+
+    def _follow(self, session: Session) -> None:
+        """Observe ``session`` instead of the current one (a search that moved on to one)."""
+        self._unobserve()
+        self._session = session
+        self._unobserve = session.observe(self._on_batch)
+
+    def _more_control(self, content: ControlMessage) -> None:
+        n = content.get("n", 0)
+        self.more(int(n) if isinstance(n, int) and not isinstance(n, bool) else 0)
