@@ -159,13 +159,13 @@ export function fromUnit(axis: AxisMeta, u: number): number {
  * Value positions and colour positions of every row (nbopt.drawing's colour rule: 1 =
  * best, 0 = worst over the complete values, along the value axis).
  */
-export function recolour(cols: Columns, axis: AxisMeta, direction: string): void {
+export function recolour(cols: Columns, axis: AxisMeta, direction: string, from = 0): void {
   const minimize = direction !== "maximize";
   const best = minimize ? cols.lo : cols.hi;
   const worst = minimize ? cols.hi : cols.lo;
   const ub = toUnit(axis, best);
   const uw = toUnit(axis, worst);
-  for (let r = 0; r < cols.n; r++) {
+  for (let r = from; r < cols.n; r++) {
     const v = cols.value[r];
     if (cols.state[r] !== COMPLETE || !Number.isFinite(v)) {
       cols.valueUnit[r] = Number.NaN;
@@ -213,6 +213,8 @@ export function searchFromSnapshot(msg: SnapshotMsg): SearchState {
 export function searchAppend(st: SearchState, msg: AppendMsg): boolean {
   const m = msg.meta;
   const before = axisKey(st.meta.value_axis);
+  const { lo, hi } = st.cols;
+  const first = st.cols.n;
   st.cols.widenMetrics(m.metric_names.length);
   const added = st.cols.add(msg.arrays);
   st.meta = {
@@ -227,10 +229,12 @@ export function searchAppend(st: SearchState, msg: AppendMsg): boolean {
   for (const [n, e] of m.errors) st.errors.set(n, e);
   st.running = new Set(m.running);
   const changed = axisKey(m.value_axis) !== before;
-  if (changed || added.length) {
+  if (changed || st.cols.lo !== lo || st.cols.hi !== hi) {
     // the colour scale spans the complete values: a new extreme moves every colour
     recolour(st.cols, m.value_axis, st.meta.direction);
     st.colourVersion++;
+  } else if (added.length) {
+    recolour(st.cols, m.value_axis, st.meta.direction, first);
   }
   return changed;
 }
@@ -279,32 +283,46 @@ export function brushMask(st: SearchState, brush: Brush): Uint8Array {
 export function rankedRows(st: SearchState): Int32Array {
   const { cols } = st;
   const sign = st.meta.direction === "maximize" ? -1 : 1;
-  const rows: number[] = [];
-  for (let r = 0; r < cols.n; r++) if (cols.state[r] === COMPLETE) rows.push(r);
-  rows.sort((a, b) => sign * (cols.value[a] - cols.value[b]) || cols.number[a] - cols.number[b]);
-  return Int32Array.from(rows);
+  let k = 0;
+  const rows = new Int32Array(cols.n);
+  for (let r = 0; r < cols.n; r++) if (cols.state[r] === COMPLETE) rows[k++] = r;
+  const out = rows.subarray(0, k);
+  const value = cols.value;
+  const number = cols.number;
+  out.sort((a, b) => sign * (value[a] - value[b]) || number[a] - number[b]);
+  return out;
 }
 
-/** Rows of the best `fraction` of the complete trials (nbopt.drawing's best_fraction). */
-export function bestFractionMask(st: SearchState, fraction: number | null): Uint8Array {
-  const { cols } = st;
-  const out = new Uint8Array(cols.n);
-  if (fraction === null) {
-    for (let r = 0; r < cols.n; r++) out[r] = 1;
-    return out;
-  }
-  const ranked = rankedRows(st);
+/** Rows of the best `fraction` of `ranked` (rankedRows), all rows when `fraction` is null. */
+export function bestFraction(n: number, ranked: Int32Array, fraction: number | null): Uint8Array {
+  const out = new Uint8Array(n);
+  if (fraction === null) return out.fill(1);
   const keep = Math.ceil(fraction * ranked.length - 1e-9);
   for (let i = 0; i < keep; i++) out[ranked[i]] = 1;
   return out;
 }
 
+/** Rows of the best `fraction` of the complete trials (nbopt.drawing's best_fraction). */
+export function bestFractionMask(st: SearchState, fraction: number | null): Uint8Array {
+  return bestFraction(st.cols.n, fraction === null ? new Int32Array(0) : rankedRows(st), fraction);
+}
+
+/** Complete rows in trial-number order (numbers are unique: a pass over them, no sort). */
+export function rowsByNumber(st: SearchState): Int32Array {
+  const { cols } = st;
+  let max = -1;
+  for (let r = 0; r < cols.n; r++) if (cols.number[r] > max) max = cols.number[r];
+  const slot = new Int32Array(max + 1).fill(-1);
+  for (let r = 0; r < cols.n; r++) if (cols.state[r] === COMPLETE) slot[cols.number[r]] = r;
+  let k = 0;
+  for (let i = 0; i <= max; i++) if (slot[i] >= 0) slot[k++] = slot[i];
+  return slot.subarray(0, k);
+}
+
 /** The best-so-far step line over the complete rows, by trial number. */
 export function bestSoFar(st: SearchState): { x: number[]; y: number[] } {
   const { cols } = st;
-  const rows: number[] = [];
-  for (let r = 0; r < cols.n; r++) if (cols.state[r] === COMPLETE) rows.push(r);
-  rows.sort((a, b) => cols.number[a] - cols.number[b]);
+  const rows = rowsByNumber(st);
   const sign = st.meta.direction === "maximize" ? -1 : 1;
   const x: number[] = [];
   const y: number[] = [];

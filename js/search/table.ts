@@ -7,6 +7,8 @@ import { type SearchState, STATE_NAMES } from "./store";
 
 const ROW_H = 22;
 const VIEW_ROWS = 12;
+/** While trials stream in, the rows are filtered and sorted again at most this often (ms). */
+const ORDER_INTERVAL = 250;
 
 export type StateFilter = "all" | "complete" | "failed" | "pruned";
 
@@ -108,6 +110,8 @@ export class TrialTable {
   private order = new Int32Array(0);
   private rowEls: HTMLDivElement[] = [];
   private orderKey = "";
+  private orderedAt = Number.NEGATIVE_INFINITY;
+  private orderTimer = 0;
   private cleanups: (() => void)[] = [];
 
   constructor(private readonly onChange: () => void) {
@@ -190,11 +194,30 @@ export class TrialTable {
     this.orderKey = "";
   }
 
-  /** Recompute which rows are shown and their order (when the data, filter or sort moved). */
-  private reorder(st: SearchState, mask: Uint8Array, version: string): void {
-    const key = `${version}|${this.filter.value}|${this.sortBy}|${this.descending}`;
+  /**
+   * Recompute which rows are shown and their order (when the data, filter or sort moved);
+   * while trials stream in, at most every ORDER_INTERVAL ms (a sort of 50,000 rows is not
+   * free), with a last pass after the interval.
+   */
+  private reorder(st: SearchState, mask: Uint8Array, version: string, streaming: boolean): void {
+    const view = `${this.filter.value}|${this.sortBy}|${this.descending}`;
+    const key = `${version}|${view}`;
     if (key === this.orderKey) return;
+    const now = performance.now();
+    const sameView = this.orderKey.endsWith(`|${view}`);
+    if (streaming && sameView && now - this.orderedAt < ORDER_INTERVAL) {
+      if (!this.orderTimer)
+        this.orderTimer = window.setTimeout(
+          () => {
+            this.orderTimer = 0;
+            this.onChange();
+          },
+          ORDER_INTERVAL - (now - this.orderedAt),
+        );
+      return;
+    }
     this.orderKey = key;
+    this.orderedAt = now;
     const want = this.filter.value;
     const code = want === "all" ? -1 : STATE_NAMES.indexOf(want as (typeof STATE_NAMES)[number]);
     const rows: number[] = [];
@@ -227,9 +250,15 @@ export class TrialTable {
   }
 
   /** Draw the rows in view. `version` changes whenever the trials or the brush change. */
-  update(st: SearchState, mask: Uint8Array, version: string, best: number | null): void {
+  update(
+    st: SearchState,
+    mask: Uint8Array,
+    version: string,
+    best: number | null,
+    streaming = false,
+  ): void {
     this.buildHead(st);
-    this.reorder(st, mask, version);
+    this.reorder(st, mask, version, streaming);
     const total = this.order.length;
     this.spacer.style.height = `${total * ROW_H}px`;
     setText(
@@ -271,6 +300,7 @@ export class TrialTable {
   }
 
   destroy(): void {
+    window.clearTimeout(this.orderTimer);
     for (const c of this.cleanups) c();
   }
 }

@@ -28,7 +28,7 @@ import {
 import type { ControlMsg, HeaderMeta, Model } from "./protocol";
 import {
   type Brush,
-  bestFractionMask,
+  bestFraction,
   bestSoFar,
   brushMask,
   COMPLETE,
@@ -480,10 +480,10 @@ export class SearchView {
       bestSoFar(st),
     );
     const fraction = FRACTIONS[Number(this.fraction.value)]?.[1] ?? null;
-    const keep = bestFractionMask(st, fraction);
+    const ranked = rankedRows(st);
+    const keep = bestFraction(st.cols.n, ranked, fraction);
     const both = new Uint8Array(st.cols.n);
     for (let r = 0; r < st.cols.n; r++) both[r] = mask[r] & keep[r];
-    const ranked = rankedRows(st);
     const bestRow = ranked.length ? ranked[0] : null;
     drawScatter(
       this.scatter,
