@@ -223,12 +223,17 @@ class StreamWidget(anywidget.AnyWidget):  # type: ignore[misc]
         return message("snapshot", epoch, seq, meta, arrays)
 
     def send_snapshot(self, *, store: bool) -> None:
-        """Send a snapshot to every view (and keep it in the ``snapshot`` trait if ``store``)."""
+        """Give every view the current state, over one carrier only.
+
+        ``store``: in the ``snapshot`` trait (its sync reaches every view, and a saved
+        notebook keeps it); otherwise as a message (the answer to a view's request).
+        """
         content, buffers = self._session.call(self.snapshot_message)
-        self.send(content, buffers)
         if store:
             with self._lock:
                 self.snapshot = pack(content, buffers)
+        else:
+            self.send(content, buffers)
 
     def store_snapshot(self) -> None:
         """Keep the current state in the ``snapshot`` trait (saved with the notebook)."""

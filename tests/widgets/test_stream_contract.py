@@ -31,6 +31,12 @@ class Recorder:
         self._lock = threading.Lock()
         self._send = widget.send
         widget.send = self.send
+        # a stored snapshot reaches the views through the trait, in the same order
+        widget.observe(self._stored, names="snapshot")
+
+    def _stored(self, change):
+        with self._lock:
+            self.messages.append(("snapshot", bytes(change["new"])))
 
     def send(self, content, buffers=None):
         if content.get("type") in ("snapshot", "append"):

@@ -165,7 +165,7 @@ def test_control_messages_drive_the_session():
     assert w.race.step_count == before + 3  # a long run keeps its history
     w._on_msg(w, {"type": "reset"}, [])
     assert w.race.step_count == 0 and w.state == "idle"
-    assert w.of_type("snapshot")[-1][0]["meta"]["step"] == 0
+    assert unpack(w.snapshot)[0]["meta"]["step"] == 0  # the reset is in the trait
     w.stop()
 
 
@@ -199,9 +199,10 @@ def test_cheap_races_are_recomputed_at_once_when_the_lr_or_start_changes():
     expected.run_to_end()
     got = w.race.trajectories()["Adam"].positions
     np.testing.assert_array_equal(got, expected.trajectories()["Adam"].positions)
-    c, b = w.of_type("snapshot")[-1]
+    first_epoch = unpack(w.snapshot)[0]["epoch"]
+    c, b = unpack(w.snapshot)  # every view gets it through the trait (saved notebooks too)
     assert c["meta"]["traces"][1]["lr"] == 0.1 and c["meta"]["state"] == "finished"
-    assert unpack(w.snapshot)[0]["seq"] == c["seq"]  # stored for saved notebooks too
+    assert not w.of_type("snapshot")  # one carrier: no message besides the trait
     sgd_before = w.race.trajectories()["SGD"]
     w.set_lr("Adam", 0.2)  # finished: only Adam is replayed, SGD keeps its history
     expected = Race("rosenbrock", {"Adam": Adam(lr=0.2)}, start=(-1.5, 2.0), steps=300)
@@ -210,14 +211,14 @@ def test_cheap_races_are_recomputed_at_once_when_the_lr_or_start_changes():
     want = expected.trajectories()["Adam"].positions
     np.testing.assert_array_equal(trajs["Adam"].positions, want)
     np.testing.assert_array_equal(trajs["SGD"].positions, sgd_before.positions)
-    c, _ = w.of_type("snapshot")[-1]
+    c, _ = unpack(w.snapshot)
     assert c["meta"]["traces"][1]["lr"] == 0.2 and c["meta"]["step"] == 300
     w._on_msg(w, {"type": "set_start", "x": 0.5, "y": -0.5}, [])
     assert w._wait_tuned(30)
     assert w.race.start.tolist() == [0.5, -0.5] and w.state == "finished"
-    c, b = w.of_type("snapshot")[-1]
+    c, b = unpack(w.snapshot)
     assert arrays(c, b)["start"].tolist() == [[0.5, -0.5]]
-    assert c["epoch"] > w.of_type("snapshot")[0][0]["epoch"]
+    assert c["epoch"] > first_epoch
 
 
 def test_slider_moves_while_a_recompute_runs_are_coalesced_to_the_newest():
