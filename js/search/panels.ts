@@ -79,11 +79,52 @@ function cross(ctx: CanvasRenderingContext2D, x: number, y: number, s: number): 
   ctx.lineTo(x + s, y - s);
 }
 
+// ------------------------------------------------------------------ layers
+
+/**
+ * A canvas kept between frames. Trials only ever add rows, so a frame paints just the rows
+ * that arrived since the last one; everything is painted again when `key` (scales,
+ * colours, brush, theme, pixel ratio) changes.
+ */
+export class Layer {
+  readonly canvas = document.createElement("canvas");
+  private key = "";
+  private drawn = 0;
+
+  /** Size it; return the context and the first row to paint (0: paint everything). */
+  begin(key: string, size: { w: number; h: number }, dpr: number, n: number) {
+    const ctx = sizeCanvas(this.canvas, size.w, size.h, dpr);
+    const full = key !== this.key || n < this.drawn;
+    const from = full ? 0 : this.drawn;
+    this.key = key;
+    this.drawn = n;
+    return { ctx, full, from };
+  }
+}
+
+/** Copy a layer onto the visible canvas (in device pixels) and return its context. */
+function show(
+  canvas: HTMLCanvasElement,
+  layer: Layer,
+  size: { w: number; h: number },
+  dpr: number,
+): CanvasRenderingContext2D {
+  const ctx = sizeCanvas(canvas, size.w, size.h, dpr);
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.globalCompositeOperation = "copy";
+  ctx.drawImage(layer.canvas, 0, 0);
+  ctx.globalCompositeOperation = "source-over";
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  return ctx;
+}
+
 // ------------------------------------------------------------------ history
 
 export interface HistoryOptions {
   log: boolean;
   mask: Uint8Array;
+  /** changes whenever the mask of rows already drawn changes (the brush) */
+  maskVersion: number;
 }
 
 /** Whether the history can use a log axis, and the offset that keeps every value above it. */
@@ -98,6 +139,7 @@ export function historyLog(st: SearchState): { possible: boolean; offset: number
 /** The value of every complete trial against its number, failures below, best-so-far line. */
 export function drawHistory(
   canvas: HTMLCanvasElement,
+  layer: Layer,
   st: SearchState,
   theme: Theme,
   size: { w: number; h: number },
@@ -105,8 +147,6 @@ export function drawHistory(
   best: { x: number[]; y: number[] },
 ): void {
   const dpr = window.devicePixelRatio || 1;
-  const ctx = sizeCanvas(canvas, size.w, size.h, dpr);
-  clear(ctx, theme, size.w, size.h);
   const r: Rect = { x: 62, y: 14, w: size.w - 78, h: size.h - 14 - 58 };
   const { cols, meta } = st;
   // the trial axis grows with the search (in steps, so it moves now and then) up to the budget
@@ -135,72 +175,78 @@ export function drawHistory(
     r,
   ).sx;
   const yOf = (v: number) => sy(log ? v - offset : v);
-  ctx.strokeStyle = theme.border;
-  ctx.globalAlpha = 0.45;
-  const grid = log ? logTicks(sy, 5).map((t) => t.value) : sy.ticks(5);
-  for (const v of grid) line(ctx, r.x, Math.round(sy(v)) + 0.5, r.x + r.w, Math.round(sy(v)) + 0.5);
-  ctx.globalAlpha = 1;
-  frame(ctx, theme, r);
-  const label =
-    meta.value_axis.name +
-    (log ? (offset ? ` − (${fmt(offset)}) (log scale)` : " (log scale)") : "");
-  axes(ctx, theme, r, sx, sy, "trial", label, log, "~s");
+  const key = [theme.key, dpr, total, lo, hi, log, offset, st.colourVersion, opts.maskVersion];
+  const { ctx, full, from } = layer.begin(key.join("|"), size, dpr, cols.n);
+  const bandY = r.y + r.h + 46;
+  if (full) {
+    clear(ctx, theme, size.w, size.h);
+    ctx.strokeStyle = theme.border;
+    ctx.globalAlpha = 0.45;
+    const grid = log ? logTicks(sy, 5).map((t) => t.value) : sy.ticks(5);
+    for (const v of grid)
+      line(ctx, r.x, Math.round(sy(v)) + 0.5, r.x + r.w, Math.round(sy(v)) + 0.5);
+    ctx.globalAlpha = 1;
+    frame(ctx, theme, r);
+    const label =
+      meta.value_axis.name +
+      (log ? (offset ? ` − (${fmt(offset)}) (log scale)` : " (log scale)") : "");
+    axes(ctx, theme, r, sx, sy, "trial", label, log, "~s");
+    ctx.font = `10px ${theme.font}`;
+    ctx.fillStyle = theme.fg2;
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    ctx.fillText("failed", r.x - 6, bandY);
+  }
   ctx.save();
   ctx.beginPath();
   ctx.rect(r.x, r.y - 4, r.w, r.h + 8);
   ctx.clip();
   const pal = palette(theme.dark);
   const shown: number[] = [];
-  for (let i = 0; i < cols.n; i++) if (opts.mask[i]) shown.push(i);
-  const groups = byColour(st, shown);
+  for (let i = from; i < cols.n; i++) if (opts.mask[i]) shown.push(i);
   const s = cols.n > 5000 ? 2 : 3;
-  groups.forEach((rows, b) => {
+  byColour(st, shown).forEach((rows, b) => {
     if (!rows.length) return;
     ctx.fillStyle = pal[b];
     for (const row of rows) {
       ctx.fillRect(sx(cols.number[row]) - s / 2, yOf(cols.value[row]) - s / 2, s, s);
     }
   });
-  // the best-so-far step line
-  if (best.x.length) {
-    ctx.beginPath();
-    for (let i = 0; i < best.x.length; i++) {
-      const X = sx(best.x[i]);
-      const Y = yOf(best.y[i]);
-      if (i === 0) ctx.moveTo(X, Y);
-      else {
-        ctx.lineTo(X, yOf(best.y[i - 1]));
-        ctx.lineTo(X, Y);
-      }
-    }
-    ctx.strokeStyle = theme.fg;
-    ctx.lineWidth = 1.5;
-    ctx.stroke();
-  }
   ctx.restore();
   // failed and pruned trials: marks on a band under the plot, apart from the values
-  const bandY = r.y + r.h + 46;
-  ctx.font = `10px ${theme.font}`;
-  ctx.fillStyle = theme.fg2;
-  ctx.textAlign = "right";
-  ctx.textBaseline = "middle";
-  ctx.fillText("failed", r.x - 6, bandY);
   ctx.beginPath();
-  let pruned = false;
-  for (let i = 0; i < cols.n; i++) {
-    if (!opts.mask[i]) continue;
-    if (cols.state[i] === FAILED) cross(ctx, sx(cols.number[i]), bandY, 3);
-    if (cols.state[i] === PRUNED) pruned = true;
+  for (let i = from; i < cols.n; i++) {
+    if (opts.mask[i] && cols.state[i] === FAILED) cross(ctx, sx(cols.number[i]), bandY, 3);
   }
   ctx.strokeStyle = FAILED_COLOUR;
   ctx.lineWidth = 1.2;
   ctx.stroke();
-  if (pruned) {
-    ctx.fillStyle = theme.fg2;
-    for (let i = 0; i < cols.n; i++) {
-      if (opts.mask[i] && cols.state[i] === PRUNED)
-        ctx.fillRect(sx(cols.number[i]) - 1, bandY - 6, 2, 3);
+  ctx.fillStyle = theme.fg2;
+  for (let i = from; i < cols.n; i++) {
+    if (opts.mask[i] && cols.state[i] === PRUNED)
+      ctx.fillRect(sx(cols.number[i]) - 1, bandY - 6, 2, 3);
+  }
+  // the best-so-far step line, drawn on top of the kept layer in every frame
+  const out = show(canvas, layer, size, dpr);
+  if (best.x.length) {
+    out.save();
+    out.beginPath();
+    out.rect(r.x, r.y - 4, r.w, r.h + 8);
+    out.clip();
+    out.beginPath();
+    for (let i = 0; i < best.x.length; i++) {
+      const X = sx(best.x[i]);
+      const Y = yOf(best.y[i]);
+      if (i === 0) out.moveTo(X, Y);
+      else {
+        out.lineTo(X, yOf(best.y[i - 1]));
+        out.lineTo(X, Y);
+      }
     }
+    out.strokeStyle = theme.fg;
+    out.lineWidth = 1.5;
+    out.stroke();
+    out.restore();
   }
 }
 
@@ -463,32 +509,37 @@ function unitAxis(
 /** Trials over two chosen axes, coloured by value, failures as red crosses, the best starred. */
 export function drawScatter(
   canvas: HTMLCanvasElement,
+  layer: Layer,
   st: SearchState,
   theme: Theme,
   size: { w: number; h: number },
   pair: [number, number],
   mask: Uint8Array,
+  maskVersion: string,
   bestRow: number | null,
 ): void {
   const dpr = window.devicePixelRatio || 1;
-  const ctx = sizeCanvas(canvas, size.w, size.h, dpr);
-  clear(ctx, theme, size.w, size.h);
   const r: Rect = { x: 62, y: 12, w: size.w - 74, h: size.h - 12 - 44 };
   const [jx, jy] = pair;
   const X = (row: number) => r.x + scatterUnit(st, row, jx, 1) * r.w;
   const Y = (row: number) => r.y + (1 - scatterUnit(st, row, jy, 2)) * r.h;
-  ctx.fillStyle = theme.panel;
-  ctx.fillRect(r.x, r.y, r.w, r.h);
-  frame(ctx, theme, r);
-  unitAxis(ctx, theme, axisOf(st, jx), r, false);
-  unitAxis(ctx, theme, axisOf(st, jy), r, true);
+  const { cols } = st;
+  const key = [theme.key, dpr, jx, jy, st.colourVersion, maskVersion].join("|");
+  const { ctx, full, from } = layer.begin(key, size, dpr, cols.n);
+  if (full) {
+    clear(ctx, theme, size.w, size.h);
+    ctx.fillStyle = theme.panel;
+    ctx.fillRect(r.x, r.y, r.w, r.h);
+    frame(ctx, theme, r);
+    unitAxis(ctx, theme, axisOf(st, jx), r, false);
+    unitAxis(ctx, theme, axisOf(st, jy), r, true);
+  }
   ctx.save();
   ctx.beginPath();
   ctx.rect(r.x, r.y, r.w, r.h);
   ctx.clip();
-  const { cols } = st;
   ctx.beginPath();
-  for (let i = 0; i < cols.n; i++) {
+  for (let i = from; i < cols.n; i++) {
     if (!mask[i] || cols.state[i] !== FAILED) continue;
     const x = X(i);
     const y = jy < 0 ? r.y + r.h - 6 : Y(i);
@@ -499,7 +550,7 @@ export function drawScatter(
   ctx.stroke();
   const pal = palette(theme.dark);
   const shown: number[] = [];
-  for (let i = 0; i < cols.n; i++) if (mask[i] && cols.state[i] === COMPLETE) shown.push(i);
+  for (let i = from; i < cols.n; i++) if (mask[i] && cols.state[i] === COMPLETE) shown.push(i);
   const s = cols.n > 5000 ? 3 : 5;
   byColour(st, shown).forEach((rows, b) => {
     if (!rows.length) return;
@@ -510,8 +561,13 @@ export function drawScatter(
       if (Number.isFinite(x) && Number.isFinite(y)) ctx.fillRect(x - s / 2, y - s / 2, s, s);
     }
   });
-  if (bestRow !== null) star(ctx, X(bestRow), Y(bestRow), 8, "#ffd23f", "#3a3a3a", r);
   ctx.restore();
+  const out = show(canvas, layer, size, dpr);
+  if (bestRow !== null && mask[bestRow]) {
+    out.save();
+    star(out, X(bestRow), Y(bestRow), 8, "#ffd23f", "#3a3a3a", r);
+    out.restore();
+  }
 }
 
 /** A horizontal colour bar of the value scale: worse on the left, better on the right. */

@@ -95,6 +95,22 @@ function columnsOf(st: SearchState): Column[] {
   return cols;
 }
 
+/** `rows` in trial-number order (ascending, or descending). */
+function byNumber(st: SearchState, rows: number[], descending: boolean): Int32Array<ArrayBuffer> {
+  let max = -1;
+  for (const r of rows) if (st.cols.number[r] > max) max = st.cols.number[r];
+  const slot = new Int32Array(max + 1).fill(-1);
+  for (const r of rows) slot[st.cols.number[r]] = r;
+  const out = new Int32Array(rows.length);
+  let k = 0;
+  if (descending) {
+    for (let i = max; i >= 0; i--) if (slot[i] >= 0) out[k++] = slot[i];
+  } else {
+    for (let i = 0; i <= max; i++) if (slot[i] >= 0) out[k++] = slot[i];
+  }
+  return out;
+}
+
 export class TrialTable {
   readonly el: HTMLDivElement;
   private head: HTMLDivElement;
@@ -107,7 +123,7 @@ export class TrialTable {
   private columnsKey = "";
   private sortBy = 0;
   private descending = false;
-  private order = new Int32Array(0);
+  private order: Int32Array = new Int32Array(0);
   private rowEls: HTMLDivElement[] = [];
   private orderKey = "";
   private orderedAt = Number.NEGATIVE_INFINITY;
@@ -224,19 +240,24 @@ export class TrialTable {
     for (let r = 0; r < st.cols.n; r++) {
       if (mask[r] && (code < 0 || st.cols.state[r] === code)) rows.push(r);
     }
-    const col = this.columns[this.sortBy] ?? this.columns[0];
-    const keys = new Float64Array(st.cols.n);
-    for (const r of rows) keys[r] = col.key(st, r);
-    const sign = this.descending ? -1 : 1;
-    rows.sort((a, b) => {
-      const ka = keys[a];
-      const kb = keys[b];
-      const na = Number.isNaN(ka);
-      const nb = Number.isNaN(kb);
-      if (na || nb) return na === nb ? st.cols.number[a] - st.cols.number[b] : na ? 1 : -1;
-      return sign * (ka - kb) || st.cols.number[a] - st.cols.number[b];
-    });
-    this.order = Int32Array.from(rows);
+    if (this.sortBy === 0) {
+      // by trial number, the default: numbers are unique, so a pass over them, no sort
+      this.order = byNumber(st, rows, this.descending);
+    } else {
+      const col = this.columns[this.sortBy] ?? this.columns[0];
+      const keys = new Float64Array(st.cols.n);
+      for (const r of rows) keys[r] = col.key(st, r);
+      const sign = this.descending ? -1 : 1;
+      rows.sort((a, b) => {
+        const ka = keys[a];
+        const kb = keys[b];
+        const na = Number.isNaN(ka);
+        const nb = Number.isNaN(kb);
+        if (na || nb) return na === nb ? st.cols.number[a] - st.cols.number[b] : na ? 1 : -1;
+        return sign * (ka - kb) || st.cols.number[a] - st.cols.number[b];
+      });
+      this.order = Int32Array.from(rows);
+    }
     this.columns.forEach((c, i) => {
       const b = this.head.children[i] as HTMLElement | undefined;
       if (!b) return;

@@ -20,6 +20,7 @@ import {
   drawParallel,
   drawScatter,
   historyLog,
+  Layer,
   linesToDraw,
   type ParallelLayout,
   parallelLayout,
@@ -115,6 +116,10 @@ export class SearchView {
   private drawnKey = "";
   private drawnAt = Number.NEGATIVE_INFINITY;
   private drawTimer = 0;
+  private historyLayer = new Layer();
+  private scatterLayer = new Layer();
+  private parallelAt = Number.NEGATIVE_INFINITY;
+  private parallelTimer = 0;
 
   constructor(
     el: HTMLElement,
@@ -317,6 +322,7 @@ export class SearchView {
   schedule(now: boolean): void {
     if (now) {
       this.drawnAt = Number.NEGATIVE_INFINITY;
+      this.parallelAt = Number.NEGATIVE_INFINITY;
       window.clearTimeout(this.drawTimer);
       this.drawTimer = 0;
     }
@@ -326,6 +332,7 @@ export class SearchView {
   destroy(): void {
     this.frames.cancel();
     window.clearTimeout(this.drawTimer);
+    window.clearTimeout(this.parallelTimer);
     this.controls.destroy();
     this.table.destroy();
     for (const c of this.cleanups) c();
@@ -430,7 +437,7 @@ export class SearchView {
       } else {
         this.drawnKey = key;
         this.drawnAt = now;
-        this.drawPanels(st, `${this.store.version}|${this.brushVersion}`);
+        this.drawPanels(st, now, m.state === "running");
       }
     }
     this.table.update(
@@ -468,41 +475,80 @@ export class SearchView {
     return this.maskCache.mask;
   }
 
-  private drawPanels(st: SearchState, _version: string): void {
+  private drawPanels(st: SearchState, now: number, streaming: boolean): void {
     const mask = this.lastMask(st);
     const theme = this.theme;
     drawHistory(
       this.history,
+      this.historyLayer,
       st,
       theme,
       HISTORY,
-      { log: this.logBox.checked, mask },
+      { log: this.logBox.checked, mask, maskVersion: this.brushVersion },
       bestSoFar(st),
     );
     const fraction = FRACTIONS[Number(this.fraction.value)]?.[1] ?? null;
-    const ranked = rankedRows(st);
-    const keep = bestFraction(st.cols.n, ranked, fraction);
-    const both = new Uint8Array(st.cols.n);
-    for (let r = 0; r < st.cols.n; r++) both[r] = mask[r] & keep[r];
-    const bestRow = ranked.length ? ranked[0] : null;
+    const best = st.meta.header.best_number;
+    const bestRow = best === null ? null : (st.cols.rowOf.get(best) ?? null);
+    // ranking all trials is a sort: it is done only for what needs it (best k %, the lines)
+    const parallelDue =
+      !streaming || now - this.parallelAt >= Math.max(DRAW_INTERVAL, st.cols.n / 40);
+    const ranked = fraction !== null || parallelDue ? rankedRows(st) : null;
+    let shown = mask;
+    if (fraction !== null && ranked) {
+      const keep = bestFraction(st.cols.n, ranked, fraction);
+      shown = new Uint8Array(st.cols.n);
+      for (let r = 0; r < st.cols.n; r++) shown[r] = mask[r] & keep[r];
+    }
     drawScatter(
       this.scatter,
+      this.scatterLayer,
       st,
       theme,
       SCATTER,
       this.pair ?? [0, -1],
-      fraction === null ? mask : both,
+      shown,
+      `${this.brushVersion}|${fraction}|${fraction === null ? "" : this.store.version}`,
       bestRow,
     );
+    if (parallelDue && ranked) {
+      this.parallelAt = now;
+      this.drawParallelPanel(st, ranked, shown, mask, fraction);
+    } else if (!this.parallelTimer) {
+      // a last drawing once the interval has passed, so the lines never stay behind
+      this.parallelTimer = window.setTimeout(
+        () => {
+          this.parallelTimer = 0;
+          this.drawnKey = "";
+          this.frames.schedule();
+        },
+        Math.max(DRAW_INTERVAL, st.cols.n / 40),
+      );
+    }
+    drawColourKey(this.key, st, theme, PARALLEL.w);
+  }
+
+  /**
+   * The parallel coordinates: a full drawing of up to MAX_LINES lines. While trials stream
+   * in it is redrawn less often the more trials there are (every n / 40 ms: a second at
+   * 40,000 trials), since ranking them all costs a sort.
+   */
+  private drawParallelPanel(
+    st: SearchState,
+    ranked: Int32Array,
+    shown: Uint8Array,
+    mask: Uint8Array,
+    fraction: number | null,
+  ): void {
     this.layout = parallelLayout(st, PARALLEL);
-    const { rows, all } = linesToDraw(ranked, both);
+    const { rows, all } = linesToDraw(ranked, shown);
     const failed: number[] = [];
     if (fraction === null) {
       for (let r = 0; r < st.cols.n; r++) {
         if (mask[r] && (st.cols.state[r] === FAILED || st.cols.state[r] === PRUNED)) failed.push(r);
       }
     }
-    drawParallel(this.parallel, st, theme, PARALLEL, this.layout, rows, failed, this.brush);
+    drawParallel(this.parallel, st, this.theme, PARALLEL, this.layout, rows, failed, this.brush);
     const complete = count(st, COMPLETE);
     setText(
       this.parallelCaption,
@@ -510,7 +556,6 @@ export class SearchView {
         ? `${rows.length.toLocaleString("en-US")} lines drawn of ${all.toLocaleString("en-US")} (the best half and an even sample of the rest)`
         : `${all.toLocaleString("en-US")} of ${complete.toLocaleString("en-US")} complete trials`,
     );
-    drawColourKey(this.key, st, theme, PARALLEL.w);
   }
 }
 

@@ -36,6 +36,7 @@ import numpy.typing as npt
 from nbopt.space import Choice, Float, Int, Space, as_space
 
 __all__ = [
+    "MAX_LINES",
     "STATE_CODES",
     "STATE_NAMES",
     "VALUE_COLORMAP",
@@ -53,6 +54,7 @@ __all__ = [
     "TrialColumns",
     "filter_mask",
     "search_info",
+    "thin_lines",
     "trial_columns",
 ]
 
@@ -82,6 +84,8 @@ AxisKind = Literal["float", "int", "choice", "value"]
 ColumnKind = Literal["int", "float", "choice", "value", "state", "seconds", "text", "metric"]
 Brush = Mapping[str, Any]
 
+#: Most lines the parallel coordinates draw (the widget keeps the same rule).
+MAX_LINES = 4000
 _JITTER = 0.32  # half-width of a category's jitter band, as a fraction of the band
 
 # ------------------------------------------------------------------ axes
@@ -487,6 +491,8 @@ def trial_columns(
     direction: str = "minimize",
     *,
     value_log: bool | None = None,
+    axes: Sequence[Axis] | None = None,
+    value_axis: Axis | None = None,
 ) -> TrialColumns:
     """Build the columnar form of ``trials``: one pass over them, the rest vectorized.
 
@@ -500,6 +506,9 @@ def trial_columns(
         Whether smaller or larger values are better.
     value_log : bool, optional
         Log value axis; by default when every value is positive and they span two decades.
+    axes, value_axis : optional
+        The parameters' axes and the value axis, when the caller has them already (a
+        live feed: the value axis spans every trial so far, not just these).
 
     Examples
     --------
@@ -545,12 +554,15 @@ def trial_columns(
 
     params = np.full((n, len(names)), np.nan)
     plist = [t.params for t in items]
+    given = None if axes is None else tuple(axes)
+    if given is not None and len(given) != len(names):
+        raise ValueError(f"axes: need one per parameter ({len(names)}), got {len(given)}")
     axes = []
     for j, name in enumerate(names):
         dim = sp[name]
         column = [p.get(name) for p in plist]
         params[:, j] = _choice_indices(dim, column) if isinstance(dim, Choice) else _floats(column)
-        axes.append(Axis.of(name, dim))
+        axes.append(Axis.of(name, dim) if given is None else given[j])
     unit = np.empty_like(params)
     for j, axis in enumerate(axes):
         unit[:, j] = axis.to_unit(params[:, j])
@@ -564,7 +576,8 @@ def trial_columns(
     for j, key in enumerate(metric_names):
         metrics[:, j] = _floats([m.get(key) for m in mlist])
 
-    value_axis = Axis.for_values(_value_axis_name(names), value[complete], value_log)
+    if value_axis is None:
+        value_axis = Axis.for_values(_value_axis_name(names), value[complete], value_log)
     value_unit = value_axis.to_unit(value)
     sign = 1.0 if direction == "minimize" else -1.0
     colour = _colour_on(value_axis, value, value[complete], sign)
@@ -831,6 +844,10 @@ class ParallelInfo:
         Complete trials in the search (before brush and best fraction).
     best_fraction : float or None
         The fraction of best complete trials kept (None: all).
+    n_lines : int
+        Trials that pass the brush and the best fraction. Past :data:`MAX_LINES` of
+        them, ``rows`` holds the best ``MAX_LINES / 2`` and an even sample of the rest,
+        so that a figure of 50,000 trials stays readable and quick to draw.
     """
 
     axes: tuple[Axis, ...]
@@ -842,6 +859,7 @@ class ParallelInfo:
     best_row: int | None
     n_complete: int
     best_fraction: float | None
+    n_lines: int = 0
 
 
 @dataclass(frozen=True)
@@ -1093,10 +1111,33 @@ def _valueless(columns: TrialColumns, mask: np.ndarray, fraction: float | None) 
     return np.flatnonzero(mask & ((columns.state == _FAILED) | (columns.state == _PRUNED)))
 
 
+def thin_lines(ranked: np.ndarray, max_lines: int = MAX_LINES) -> np.ndarray:
+    """Pick the rows to draw of ``ranked`` (best first), returned worst first.
+
+    All of them when few; else the best half of the budget and an even sample of the rest.
+    The best come last, drawn on top.
+
+    The frontend's ``linesToDraw`` (js/search/panels.ts) keeps the same rows.
+
+    Examples
+    --------
+    >>> thin_lines(np.arange(10), max_lines=4).tolist()
+    [6, 2, 1, 0]
+    """
+    ranked = np.asarray(ranked, dtype=np.int64)
+    if len(ranked) <= max_lines:
+        return ranked[::-1].copy()
+    half = max_lines // 2
+    step = (len(ranked) - half) / half
+    sample = ranked[half + np.floor(np.arange(half) * step).astype(np.int64)]
+    return np.concatenate([sample[::-1], ranked[:half][::-1]])
+
+
 def _parallel(
     columns: TrialColumns, mask: np.ndarray, fraction: float | None, keep: np.ndarray
 ) -> ParallelInfo:
-    rows = _draw_order(columns, np.flatnonzero(mask & keep))
+    eligible = _draw_order(columns, np.flatnonzero(mask & keep))
+    rows = thin_lines(eligible[::-1])
     positions = np.column_stack([columns.unit[rows], columns.value_unit[rows]])
     failed = _valueless(columns, mask, fraction)
     return ParallelInfo(
@@ -1109,6 +1150,7 @@ def _parallel(
         best_row=int(rows[-1]) if len(rows) else None,
         n_complete=int((columns.rank > 0).sum()),
         best_fraction=fraction,
+        n_lines=len(eligible),
     )
 
 
@@ -1671,6 +1713,7 @@ class SearchFeed:
         self._direction = direction
         self._value_log = value_log
         self._name = _value_axis_name(self._space.names)
+        self._axes = tuple(Axis.of(name, self._space[name]) for name in self._space.names)
         self.rebase(())
 
     @property
@@ -1732,17 +1775,20 @@ class SearchFeed:
         """
         finished = [t for t in trials if t.state != "running" and int(t.number) not in self._taken]
         self._taken.update(int(t.number) for t in finished)
-        columns = trial_columns(finished, self._space, self._direction)
-        self._take(columns, finished)
+        # the value axis spans every trial so far: its extremes first, then one pass
+        for t in finished:
+            v = t.value
+            if t.state == "complete" and v is not None and math.isfinite(v):
+                self._lo = min(self._lo, float(v))
+                self._hi = max(self._hi, float(v))
         axis = self.value_axis
+        columns = trial_columns(
+            finished, self._space, self._direction, axes=self._axes, value_axis=axis
+        )
+        self._take(columns, finished)
         sign = 1.0 if self._direction == "minimize" else -1.0
         scale = np.array([self._lo, self._hi]) if self._lo <= self._hi else np.zeros(0)
-        columns = replace(
-            columns,
-            value_axis=axis,
-            value_unit=axis.to_unit(columns.value),
-            colour=_colour_on(axis, columns.value, scale, sign),
-        )
+        columns = replace(columns, colour=_colour_on(axis, columns.value, scale, sign))
         names = self.metric_names
         metrics = np.full((columns.n, len(names)), np.nan)
         for j, name in enumerate(columns.metric_names):

@@ -437,7 +437,9 @@ def _draw_parallel(ax: Axes, info: SearchInfo, cmap: Colormap) -> None:
                 fontweight="bold" if axis.kind == "value" else "normal",
             )
         )
-    shown = f"{n} of {par.n_complete} complete trials"
+    shown = f"{par.n_lines} of {par.n_complete} complete trials"
+    if n < par.n_lines:
+        shown += f" ({n} lines drawn: the best half and an even sample of the rest)"
     if par.best_fraction is not None:
         shown += f" (the best {100 * par.best_fraction:.3g}%)"
     if info.brush:

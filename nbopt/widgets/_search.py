@@ -421,7 +421,14 @@ class SearchDashboard(StreamWidget):
             self.best_value = None if best is None else float(best)
 
     def static_png(self) -> bytes | None:
-        """Return the dashboard drawn by matplotlib (:func:`nbopt.export.search_png`)."""
+        """Return the dashboard drawn by matplotlib (:func:`nbopt.export.search_png`).
+
+        None while the search runs: drawing it would hold up the display of the live
+        dashboard, and a picture of the first trials says little (a saved notebook keeps
+        the final state in the widget's ``snapshot``).
+        """
+        if self.display_state() in ("running", "paused") and not self._foreground:
+            return None
         from nbopt.export import search_png
 
         return bytes(search_png(self.info()))
