@@ -326,6 +326,7 @@ export function drawParallel(
   rows: number[],
   failedRows: number[],
   brush: Brush,
+  focus: number | null = null,
 ): void {
   const dpr = window.devicePixelRatio || 1;
   const ctx = sizeCanvas(canvas, size.w, size.h, dpr);
@@ -388,9 +389,13 @@ export function drawParallel(
       ctx.strokeStyle = theme.dark ? "#8ab4ff" : "#1976d2";
       ctx.strokeRect(X - 9, yOf(range[1]), 18, yOf(range[0]) - yOf(range[1]));
     }
+    // the axis the keyboard brushes, while the canvas has the focus
+    const focused = focus === j;
+    ctx.strokeStyle = focused ? (theme.dark ? "#8ab4ff" : "#1976d2") : theme.fg2;
+    ctx.lineWidth = focused ? 3 : 1;
+    line(ctx, X, r.y, X, r.y + r.h);
     ctx.strokeStyle = theme.fg2;
     ctx.lineWidth = 1;
-    line(ctx, X, r.y, X, r.y + r.h);
     ctx.fillStyle = theme.fg2;
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";

@@ -113,6 +113,8 @@ export class SearchView {
   private pairKey = "";
   private layout: ParallelLayout | null = null;
   private drag: { column: number; from: number } | null = null;
+  /** the axis the keyboard brushes: a parameter index, or -1 for the value */
+  private keyAxis = 0;
   private drawnKey = "";
   private drawnAt = Number.NEGATIVE_INFINITY;
   private drawTimer = 0;
@@ -211,9 +213,12 @@ export class SearchView {
     );
     this.parallel = h("canvas", "nbopt-brushable");
     this.parallel.setAttribute("role", "img");
+    this.parallel.tabIndex = 0;
     this.parallel.setAttribute(
       "aria-label",
-      "parallel coordinates: drag along an axis to filter the trials, click an axis to clear it",
+      "parallel coordinates: drag along an axis to filter the trials, click an axis to clear " +
+        "it; with the keyboard, Left and Right pick an axis, Up and Down move the lower edge " +
+        "of its range, Page Up and Page Down the upper edge, Home clears it",
     );
     this.key = h("canvas");
     parBox.append(parBar, this.parallel, this.key);
@@ -259,6 +264,9 @@ export class SearchView {
       this.schedule(true);
     });
     on<MouseEvent>(this.parallel, "mousedown", (e) => this.brushStart(e));
+    on<KeyboardEvent>(this.parallel, "keydown", (e) => this.brushKey(e));
+    on(this.parallel, "focus", () => this.schedule(true));
+    on(this.parallel, "blur", () => this.schedule(true));
     on<MouseEvent>(window, "mousemove", (e) => this.brushMove(e));
     on<MouseEvent>(window, "mouseup", (e) => this.brushEnd(e));
     this.controls.trapKeys(this.root);
@@ -285,6 +293,51 @@ export class SearchView {
       x: ((e.clientX - r.left) * PARALLEL.w) / r.width,
       y: ((e.clientY - r.top) * PARALLEL.h) / r.height,
     };
+  }
+
+  /** Brushing from the keyboard: one axis at a time, its range moved in steps of 5 %. */
+  private brushKey(e: KeyboardEvent): void {
+    const st = this.store.state;
+    if (!st) return;
+    const columns = st.meta.params.length + 1;
+    const j = this.keyAxis < 0 ? -1 : this.keyAxis;
+    const range = this.brush.get(j) ?? [0, 1];
+    let [lo, hi] = range;
+    const step = 0.05;
+    switch (e.key) {
+      case "ArrowLeft":
+      case "ArrowRight": {
+        const col = this.keyAxis < 0 ? columns - 1 : this.keyAxis;
+        const next = (col + (e.key === "ArrowRight" ? 1 : columns - 1)) % columns;
+        this.keyAxis = next === columns - 1 ? -1 : next;
+        break;
+      }
+      case "ArrowUp":
+        lo = Math.min(hi - step, lo + step);
+        break;
+      case "ArrowDown":
+        lo = Math.max(0, lo - step);
+        break;
+      case "PageUp":
+        hi = Math.min(1, hi + step);
+        break;
+      case "PageDown":
+        hi = Math.max(lo + step, hi - step);
+        break;
+      case "Home":
+        this.brush.delete(j);
+        break;
+      default:
+        return;
+    }
+    e.preventDefault();
+    if (["ArrowUp", "ArrowDown", "PageUp", "PageDown"].includes(e.key)) {
+      // the whole axis is no filter at all
+      if (lo <= 0 && hi >= 1) this.brush.delete(j);
+      else this.brush.set(j, [lo, hi]);
+    }
+    this.brushVersion++;
+    this.schedule(true);
   }
 
   private brushStart(e: MouseEvent): void {
@@ -422,6 +475,7 @@ export class SearchView {
       this.logBox.checked,
       this.fraction.value,
       this.pair?.join(","),
+      document.activeElement === this.parallel ? this.keyAxis : "",
     ].join("|");
     const now = performance.now();
     if (key !== this.drawnKey) {
@@ -548,7 +602,18 @@ export class SearchView {
         if (mask[r] && (st.cols.state[r] === FAILED || st.cols.state[r] === PRUNED)) failed.push(r);
       }
     }
-    drawParallel(this.parallel, st, this.theme, PARALLEL, this.layout, rows, failed, this.brush);
+    const focus = document.activeElement === this.parallel ? this.keyAxis : null;
+    drawParallel(
+      this.parallel,
+      st,
+      this.theme,
+      PARALLEL,
+      this.layout,
+      rows,
+      failed,
+      this.brush,
+      focus,
+    );
     const complete = count(st, COMPLETE);
     setText(
       this.parallelCaption,

@@ -120,6 +120,14 @@ def test_dashboard_grows_pauses_resumes_stops_and_keeps_every_trial(page, jupyte
     )
     assert int(shown) > 0 and text.strip().startswith(f"{int(shown):,} of")
     shot(page, "search-brushed")
+    # the same from the keyboard: the next axis, its lower edge up twice, then cleared
+    canvas = root.locator("canvas.nbopt-brushable")
+    canvas.focus()
+    for key in ("ArrowRight", "ArrowUp", "ArrowUp"):
+        canvas.press(key)
+    wait_data(page, "d.brushed === '2'")
+    canvas.press("Home")
+    wait_data(page, "d.brushed === '1'")
 
     # a reload mid-search shows every trial so far
     page.evaluate("() => window.jupyterapp.commands.execute('docmanager:save')")
