@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from nbopt import live, optimizers, problems, searchers, space
-from nbopt.searchers import search
+from nbopt.searchers import Pruned, search
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Pruned",
     "SearchDashboard",
     "__version__",
     "live",

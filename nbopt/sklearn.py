@@ -13,6 +13,7 @@ try:
     from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone, is_classifier
     from sklearn.metrics import check_scoring
     from sklearn.model_selection import check_cv, cross_validate
+    from sklearn.utils import _safe_indexing
     from sklearn.utils.metaestimators import available_if
     from sklearn.utils.validation import check_is_fitted, indexable
 except ImportError as exc:  # scikit-learn is an optional dependency of nbopt
@@ -21,10 +22,17 @@ except ImportError as exc:  # scikit-learn is an optional dependency of nbopt
     ) from exc
 
 from nbopt.searchers._base import Searcher
+from nbopt.searchers._pruners import HyperbandPruner, Pruned, Pruner, SuccessiveHalvingPruner
 from nbopt.searchers._search import SearchResult, rank_values, results_table, search
 from nbopt.space import Dimension, Space, as_space
 
 __all__ = ["SearchCV"]
+
+RESOURCES = ("max_iter", "n_estimators", "n_samples")
+"""What ``SearchCV(resource=...)`` may grow trial by trial."""
+
+# The resource grows this many times between two reports (the default pruners' eta).
+_GROWTH = 3
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -102,6 +110,82 @@ class _CrossValidated:
         return row
 
 
+class _CrossValidatedByResource:
+    """The objective of one trial with a resource: fit on growing budgets, report, prune.
+
+    At each budget of ``schedule`` every fold's estimator is fitted with that much of
+    the resource (``max_iter`` or ``n_estimators`` set to it, or the first ``n`` of a
+    seeded shuffle of the training fold) and scored on its validation fold; the mean
+    score is reported at step = the budget. A module-level class so that process pools
+    can pickle it.
+    """
+
+    def __init__(
+        self,
+        estimator: Any,
+        X: Any,
+        y: Any,
+        splits: list[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]],
+        scorer: Any,
+        resource: str,
+        schedule: list[int],
+        orders: list[np.ndarray[Any, Any]],
+    ) -> None:
+        self.estimator = estimator
+        self.X = X
+        self.y = y
+        self.splits = splits
+        self.scorer = scorer
+        self.resource = resource
+        self.schedule = schedule
+        self.orders = orders
+
+    def __call__(self, params: dict[str, Any], trial: Any) -> dict[str, float]:
+        n = len(self.splits)
+        scores = np.empty(n)
+        fit_times = np.empty(n)
+        score_times = np.empty(n)
+        for budget in self.schedule:
+            for i, ((train, test), order) in enumerate(zip(self.splits, self.orders)):
+                estimator = clone(self.estimator).set_params(**params)
+                if self.resource == "n_samples":
+                    train = train[order[:budget]]
+                else:
+                    estimator.set_params(**{self.resource: budget})
+                start = time.perf_counter()
+                y_train = None if self.y is None else _safe_indexing(self.y, train)
+                estimator.fit(_safe_indexing(self.X, train), y_train)
+                fit_times[i] = time.perf_counter() - start
+                y_test = None if self.y is None else _safe_indexing(self.y, test)
+                scores[i] = self.scorer(estimator, _safe_indexing(self.X, test), y_test)
+                score_times[i] = time.perf_counter() - start - fit_times[i]
+            trial.report(float(scores.mean()), step=budget)
+            if trial.should_prune():
+                raise Pruned()
+        row = {f"split{i}_test_score": float(v) for i, v in enumerate(scores)}
+        row.update(
+            mean_test_score=float(scores.mean()),
+            std_test_score=float(scores.std()),
+            mean_fit_time=float(fit_times.mean()),
+            std_fit_time=float(fit_times.std()),
+            mean_score_time=float(score_times.mean()),
+            std_score_time=float(score_times.std()),
+        )
+        row["value"] = row["mean_test_score"]
+        return row
+
+
+def _schedule(min_resource: int, max_resource: int) -> list[int]:
+    """Budgets min_resource * 3**k below max_resource, then max_resource."""
+    out = []
+    budget = min_resource
+    while budget < max_resource:
+        out.append(budget)
+        budget *= _GROWTH
+    out.append(max_resource)
+    return out
+
+
 def _estimator_has(attr: str) -> Callable[[Any], bool]:
     def check(self: Any) -> bool:
         if hasattr(self, "best_estimator_"):
@@ -154,6 +238,23 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         As in :func:`nbopt.search`.
     searcher_kwargs : dict, optional
         Extra arguments of the searcher class.
+    pruner : {"median", "halving", "hyperband"}, Pruner or None
+        Stops poor trials early (needs ``resource``), as scikit-learn's
+        ``HalvingGridSearchCV`` / ``HalvingRandomSearchCV`` do with ``"halving"``.
+        ``"halving"`` and ``"hyperband"`` get their rungs from the resource budgets.
+        Pruned trials have NaN scores and the last rank.
+    resource : {"max_iter", "n_estimators", "n_samples"}, optional
+        What each trial grows: every trial is fitted and scored (on every fold) with the
+        budgets ``min_resource * 3**k`` up to ``max_resource``; the mean validation
+        score at each budget is reported to the ``pruner``. ``"max_iter"`` and
+        ``"n_estimators"`` set that estimator parameter (the estimator is refitted at
+        each budget); ``"n_samples"`` fits on that many samples of the training fold
+        (a shuffle seeded by ``seed``). Needs a single metric, and no fit params.
+    min_resource, max_resource : int, optional
+        The smallest and largest budget. By default ``max_resource`` is the estimator's
+        own ``max_iter`` / ``n_estimators``, or the smallest training fold;
+        ``min_resource`` is ``max_resource // 27`` (at least 1, or at least 10 samples
+        per class for ``"n_samples"`` with a classifier).
 
     Attributes
     ----------
@@ -162,7 +263,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         ``mean_test_score``, ``std_test_score``, ``rank_test_score``, the same for
         ``train``, ``mean_fit_time``, ``std_fit_time``, ``mean_score_time``,
         ``std_score_time`` (``_<metric>`` instead of ``_score`` with several metrics).
-        Failed trials have NaN scores and the last rank.
+        Failed trials have NaN scores and the last rank. With a ``resource``:
+        ``intermediate_test_score`` (per trial, a dict budget -> mean validation score),
+        ``n_resources`` (the last budget a trial reached) and ``state``
+        (``"complete"``, ``"pruned"`` or ``"failed"``).
     best_index_, best_params_, best_score_, best_estimator_, refit_time_, scorer_,
     n_splits_, multimetric_
         As in scikit-learn's ``GridSearchCV``.
@@ -211,6 +315,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         timeout: float | None = None,
         trial_timeout: float | None = None,
         searcher_kwargs: Mapping[str, Any] | None = None,
+        pruner: str | Pruner | None = None,
+        resource: str | None = None,
+        min_resource: int | None = None,
+        max_resource: int | None = None,
     ) -> None:
         self.estimator = estimator
         self.space = space
@@ -228,6 +336,10 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         self.timeout = timeout
         self.trial_timeout = trial_timeout
         self.searcher_kwargs = searcher_kwargs
+        self.pruner = pruner
+        self.resource = resource
+        self.min_resource = min_resource
+        self.max_resource = max_resource
 
     # ---- scikit-learn plumbing
 
@@ -297,19 +409,29 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         X, y, groups = indexable(X, y, groups)
         splitter = check_cv(self.cv, y, classifier=is_classifier(self.estimator))
         splits = list(splitter.split(X, y, groups))
-        objective = _CrossValidated(
-            self.estimator,
-            X,
-            y,
-            groups,
-            splits,
-            self.scoring,
-            metric,
-            multimetric,
-            self.return_train_score,
-            self.n_jobs,
-            fit_params,
-        )
+        objective: Callable[..., Any]
+        pruner: str | Pruner | None = self.pruner
+        if self.resource is None:
+            if pruner is not None:
+                raise ValueError(
+                    "pruner= needs resource= ('max_iter', 'n_estimators' or 'n_samples'): "
+                    "what a trial grows between two reports"
+                )
+            objective = _CrossValidated(
+                self.estimator,
+                X,
+                y,
+                groups,
+                splits,
+                self.scoring,
+                metric,
+                multimetric,
+                self.return_train_score,
+                self.n_jobs,
+                fit_params,
+            )
+        else:
+            objective, pruner = self._by_resource(sp, X, y, splits, multimetric, fit_params)
         method = self.method
         result = search(
             objective,
@@ -324,6 +446,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
             timeout=self.timeout,
             trial_timeout=self.trial_timeout,
             searcher_kwargs=self.searcher_kwargs,
+            pruner=pruner,
         )
         if result.direction != "maximize":
             raise ValueError("a searcher given as method= must have direction='maximize'")
@@ -363,6 +486,88 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
                     setattr(self, attr, getattr(estimator, attr))
         return self
 
+    def _by_resource(
+        self,
+        sp: Space,
+        X: Any,
+        y: Any,
+        splits: list[tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]],
+        multimetric: bool,
+        fit_params: dict[str, Any],
+    ) -> tuple[_CrossValidatedByResource, str | Pruner | None]:
+        """Check the resource settings; return the objective and the pruner to use."""
+        resource = self.resource
+        if resource not in RESOURCES:
+            raise ValueError(f"resource must be one of {list(RESOURCES)} or None, got {resource!r}")
+        if multimetric:
+            raise ValueError("resource= needs a single metric: pass one scoring name or None")
+        if fit_params:
+            raise ValueError(
+                f"resource= does not pass fit params (got {sorted(fit_params)}); set them on "
+                "the estimator, or search without resource="
+            )
+        if resource in sp.names:
+            raise ValueError(f"resource={resource!r} is also a dimension of the space")
+        params = self.estimator.get_params(deep=True)
+        if resource == "n_samples":
+            largest = min(len(train) for train, _ in splits)
+        else:
+            if resource not in params:
+                raise ValueError(
+                    f"resource={resource!r} is not a parameter of "
+                    f"{type(self.estimator).__name__}; use 'n_samples', or an estimator "
+                    f"with {resource}"
+                )
+            largest = params[resource]
+        if self.max_resource is None and (
+            isinstance(largest, bool) or not isinstance(largest, numbers.Integral) or largest < 1
+        ):
+            raise ValueError(
+                f"the estimator's {resource}={largest!r} is not a budget to grow to; "
+                "pass max_resource= (a positive int)"
+            )
+        max_resource = largest if self.max_resource is None else self.max_resource
+        for label, value in (("max_resource", max_resource), ("min_resource", self.min_resource)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1
+            ):
+                raise ValueError(f"{label} must be a positive int, got {value!r}")
+        max_resource = int(max_resource)
+        if resource == "n_samples" and max_resource > largest:
+            raise ValueError(
+                f"max_resource={max_resource} is more samples than the smallest training "
+                f"fold ({largest})"
+            )
+        min_resource = self.min_resource
+        if min_resource is None:
+            min_resource = max(1, max_resource // _GROWTH**3)
+            if resource == "n_samples" and is_classifier(self.estimator) and y is not None:
+                min_resource = min(max_resource, max(min_resource, 10 * len(np.unique(y))))
+        if min_resource > max_resource:
+            raise ValueError(
+                f"min_resource={min_resource} is larger than max_resource={max_resource}"
+            )
+        schedule = _schedule(int(min_resource), max_resource)
+        rng = np.random.default_rng(self.seed)
+        orders = [rng.permutation(len(train)) for train, _ in splits]
+        objective = _CrossValidatedByResource(
+            self.estimator,
+            X,
+            y,
+            splits,
+            check_scoring(self.estimator, scoring=self.scoring),
+            resource,
+            schedule,
+            orders,
+        )
+        pruner: str | Pruner | None = self.pruner
+        if pruner == "halving":
+            # no rung at the full budget: a trial that reached it has spent it all
+            pruner = SuccessiveHalvingPruner(schedule[0], _GROWTH, max_resource=max_resource)
+        elif pruner == "hyperband":
+            pruner = HyperbandPruner(schedule[0], max(max_resource, schedule[0]), _GROWTH)
+        return objective, pruner
+
     def _cv_results(self, result: SearchResult, metric: str) -> dict[str, Any]:
         trials = result.trials
         table = results_table(trials, result.space.names, "maximize")
@@ -397,6 +602,12 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
             out[f"mean_test_{metric}"] = nan
             out[f"std_test_{metric}"] = nan.copy()
             out[f"rank_test_{metric}"] = rank_values(nan, "maximize")
+        if self.resource is not None:
+            out["intermediate_test_score"] = table["intermediate_values"]
+            out["n_resources"] = np.array(
+                [max(t.intermediate_values, default=0) for t in trials], dtype=np.int64
+            )
+            out["state"] = table["state"]
         return out
 
     # ---- delegation to the refitted best estimator

@@ -176,3 +176,106 @@ def test_storage_resume_and_process_pool(tmp_path: Path) -> None:
     assert trials[:3] == first.search_result_.trials
     assert len(resumed.cv_results_["params"]) == 6
     assert resumed.best_score_ >= first.best_score_
+
+
+# ---- resources and pruning
+
+
+def _sgd_space() -> dict[str, Any]:
+    return {"alpha": space.Float(1e-6, 1e1, log=True), "eta0": space.Float(1e-4, 1.0, log=True)}
+
+
+def test_resource_max_iter_with_halving_prunes_and_keeps_the_curves(
+    cancer: tuple[np.ndarray, np.ndarray],
+) -> None:
+    from sklearn.linear_model import SGDClassifier
+
+    X, y = cancer
+    X = StandardScaler().fit_transform(X)
+    sgd = SGDClassifier(max_iter=27, tol=None, learning_rate="constant", random_state=0)
+    s = SearchCV(
+        sgd,
+        _sgd_space(),
+        method="random",
+        n_trials=12,
+        cv=3,
+        seed=0,
+        resource="max_iter",
+        pruner="halving",
+    ).fit(X, y)
+    res = s.cv_results_
+    states = list(res["state"])
+    assert set(states) == {"complete", "pruned"}
+    for curve, state, reached in zip(res["intermediate_test_score"], states, res["n_resources"]):
+        assert list(curve) == [1, 3, 9, 27][: len(curve)]
+        assert reached == max(curve)
+        assert (state == "complete") == (reached == 27)
+        assert all(0.0 <= v <= 1.0 for v in curve.values())
+    pruned = res["state"] == "pruned"
+    assert np.isnan(res["mean_test_score"][pruned]).all()
+    assert res["rank_test_score"][pruned].min() > res["rank_test_score"][~pruned].max()
+    complete = [c for c, st in zip(res["intermediate_test_score"], states) if st == "complete"]
+    # a complete trial's score is its score at the full budget
+    assert sorted(res["mean_test_score"][~pruned]) == sorted(c[27] for c in complete)
+    assert s.best_score_ == max(c[27] for c in complete)
+    # the trial at the full budget is the refitted one
+    assert s.best_estimator_.max_iter == 27
+
+
+def test_resource_n_samples_grows_the_training_set(
+    cancer: tuple[np.ndarray, np.ndarray],
+) -> None:
+    from sklearn.linear_model import SGDClassifier
+
+    X, y = cancer
+    X = StandardScaler().fit_transform(X)
+
+    def fit() -> SearchCV:
+        return SearchCV(
+            SGDClassifier(max_iter=20, tol=None, random_state=0),
+            {"alpha": space.Float(1e-6, 1e1, log=True)},
+            method="random",
+            n_trials=4,
+            cv=3,
+            seed=0,
+            resource="n_samples",
+            min_resource=30,
+            max_resource=270,
+        ).fit(X, y)
+
+    s = fit()
+    curves = list(s.cv_results_["intermediate_test_score"])
+    assert [list(c) for c in curves] == [[30, 90, 270]] * 4
+    assert list(s.cv_results_["state"]) == ["complete"] * 4
+    assert list(s.cv_results_["mean_test_score"]) == [c[270] for c in curves]
+    # the subsamples come from a shuffle seeded by seed=: the curves are reproducible
+    assert list(fit().cv_results_["intermediate_test_score"]) == curves
+
+
+def test_resource_and_pruner_errors_say_what_to_do(cancer: tuple[np.ndarray, np.ndarray]) -> None:
+    X, y = cancer
+    with pytest.raises(ValueError, match="pruner= needs resource="):
+        SearchCV(SVC(), {"C": space.Float(0.1, 1)}, n_trials=2, pruner="median").fit(X, y)
+    with pytest.raises(ValueError, match=r"resource must be one of \['max_iter'"):
+        SearchCV(SVC(), {"C": space.Float(0.1, 1)}, n_trials=2, resource="epochs").fit(X, y)
+    with pytest.raises(ValueError, match="'n_estimators' is not a parameter of SVC"):
+        SearchCV(SVC(), {"C": space.Float(0.1, 1)}, n_trials=2, resource="n_estimators").fit(X, y)
+    with pytest.raises(ValueError, match="more samples than the smallest training fold"):
+        SearchCV(
+            SVC(),
+            {"C": space.Float(0.1, 1)},
+            n_trials=2,
+            cv=3,
+            resource="n_samples",
+            max_resource=10_000,
+        ).fit(X, y)
+    with pytest.raises(ValueError, match="estimator's max_iter=-1 is not a budget"):
+        SearchCV(SVC(), {"C": space.Float(0.1, 1)}, n_trials=2, resource="max_iter").fit(X, y)
+    with pytest.raises(ValueError, match="unknown pruner 'fast'"):
+        SearchCV(
+            SVC(max_iter=10),
+            {"C": space.Float(0.1, 1)},
+            n_trials=2,
+            resource="max_iter",
+            pruner="fast",
+        ).fit(X, y)

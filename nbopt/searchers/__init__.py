@@ -14,11 +14,24 @@ from nbopt.searchers._genetic import (
     UniformCrossover,
 )
 from nbopt.searchers._grid import GridSearch
+from nbopt.searchers._pruners import (
+    PRUNERS,
+    HyperbandPruner,
+    MedianPruner,
+    Pruned,
+    PruneDecision,
+    Pruner,
+    StudyView,
+    SuccessiveHalvingPruner,
+    TrialCurve,
+)
 from nbopt.searchers._random import RandomSearch
 from nbopt.searchers._search import METHODS, SearchEngine, SearchResult, search
+from nbopt.searchers._trial_handle import TrialHandle
 
 __all__: list[str] = [
     "METHODS",
+    "PRUNERS",
     "BayesianSearch",
     "BlendCrossover",
     "Crossover",
@@ -26,14 +39,23 @@ __all__: list[str] = [
     "GaussianMutation",
     "GeneticSearch",
     "GridSearch",
+    "HyperbandPruner",
+    "MedianPruner",
     "Mutation",
+    "PruneDecision",
+    "Pruned",
+    "Pruner",
     "RandomSearch",
     "SBXCrossover",
     "SearchEngine",
     "SearchResult",
     "Searcher",
+    "StudyView",
+    "SuccessiveHalvingPruner",
     "SurrogateGrid",
     "Trial",
+    "TrialCurve",
+    "TrialHandle",
     "UniformCrossover",
     "search",
 ]

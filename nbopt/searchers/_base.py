@@ -17,8 +17,8 @@ from nbopt.space import Dimension, Space, as_space
 
 __all__ = ["Searcher", "Trial", "TrialState"]
 
-TrialState = Literal["running", "complete", "failed"]
-_STATES = ("running", "complete", "failed")
+TrialState = Literal["running", "complete", "failed", "pruned"]
+_STATES = ("running", "complete", "failed", "pruned")
 _DIRECTIONS = ("minimize", "maximize")
 
 
@@ -36,10 +36,13 @@ class Trial:
         Position in the searcher's history, from 0.
     params : dict
         Name -> value (float for Float, int for Int, the option object for Choice).
-    state : {"running", "complete", "failed"}
-        ``running`` between ask and tell.
+    state : {"running", "complete", "failed", "pruned"}
+        ``running`` between ask and tell; ``pruned`` when a pruner (or the objective)
+        stopped it early.
     value : float or None
-        The objective value of a complete trial.
+        The objective value of a complete trial (None for failed and pruned trials: a
+        pruned trial's last reported value is in `intermediate_values`, see
+        `last_intermediate`).
     error : str or None
         Why a failed trial failed (exception type and message, or a non-finite value).
     duration : float or None
@@ -48,9 +51,13 @@ class Trial:
         Extra numbers reported with the value (e.g. train score).
     info : dict
         What the searcher recorded about the proposal, e.g.
-        ``{"generation": 3, "parents": [12, 17]}``.
+        ``{"generation": 3, "parents": [12, 17]}``; for a pruned trial, ``"pruned"``
+        holds why (see :class:`~nbopt.searchers.PruneDecision`).
     datetime_start, datetime_complete : datetime or None
         UTC times of ask and tell.
+    intermediate_values : dict of int to float
+        The learning curve: step -> value reported with ``trial.report(value, step)``
+        while the objective ran (empty when it reported nothing).
     """
 
     number: int
@@ -63,11 +70,20 @@ class Trial:
     info: dict[str, Any] = field(default_factory=dict)
     datetime_start: datetime | None = None
     datetime_complete: datetime | None = None
+    intermediate_values: dict[int, float] = field(default_factory=dict)
 
     @property
     def finished(self) -> bool:
-        """Return True once the trial is complete or failed."""
+        """Return True once the trial is complete, failed or pruned."""
         return self.state != "running"
+
+    @property
+    def last_intermediate(self) -> tuple[int, float] | None:
+        """The last reported ``(step, value)`` (None when nothing was reported)."""
+        if not self.intermediate_values:
+            return None
+        step = max(self.intermediate_values)
+        return step, self.intermediate_values[step]
 
 
 def _check_seed(seed: object) -> np.random.Generator:
@@ -107,6 +123,33 @@ def _as_metrics(metrics: Mapping[str, Any] | None) -> dict[str, float]:
         except TypeError:
             raise TypeError(f"tell: metric {key!r} must be a real number, got {val!r}") from None
     return out
+
+
+def as_curve(values: Mapping[Any, Any], where: str) -> dict[int, float]:
+    """Check a learning curve (step -> value) and return it as ``{int: float}``, by step."""
+    if not isinstance(values, Mapping):
+        raise TypeError(
+            f"{where}: intermediate_values must be a dict step -> value, got {values!r}"
+        )
+    out: dict[int, float] = {}
+    for step, value in values.items():
+        if isinstance(step, (bool, np.bool_)) or not isinstance(step, numbers.Integral):
+            raise TypeError(f"{where}: a step must be an int >= 0, got {step!r}")
+        if step < 0:
+            raise ValueError(f"{where}: a step must be an int >= 0, got {step!r}")
+        try:
+            val = _as_value(value)
+        except TypeError:
+            raise TypeError(
+                f"{where}: intermediate value at step {int(step)} must be a real number, "
+                f"got {value!r}"
+            ) from None
+        if not math.isfinite(val):
+            raise ValueError(
+                f"{where}: intermediate value at step {int(step)} must be finite, got {val!r}"
+            )
+        out[int(step)] = val
+    return dict(sorted(out.items()))
 
 
 def _error_text(error: BaseException | str) -> str:
@@ -231,6 +274,8 @@ class Searcher:
         error: BaseException | str | None = None,
         metrics: Mapping[str, float] | None = None,
         duration: float | None = None,
+        pruned: bool = False,
+        intermediate_values: Mapping[int, float] | None = None,
     ) -> Trial:
         """Report the result of an asked trial and return it, finished.
 
@@ -246,11 +291,29 @@ class Searcher:
             Extra numbers to record.
         duration : float, optional
             Seconds the evaluation took; by default the time since `ask`.
+        pruned : bool, default False
+            The trial was stopped early (state ``"pruned"``): give neither a value nor
+            an error. A pruned trial has no final value and is never taken for a
+            complete one; a searcher that can use its curve reads it from
+            `Trial.intermediate_values`, the others model it as a failed trial.
+        intermediate_values : dict of int to float, optional
+            The trial's learning curve, step -> finite value (kept in every state).
 
         Raises
         ------
         ValueError
-            Unknown trial, trial already told, or neither/both of value and error.
+            Unknown trial, trial already told, neither/both of value and error (or
+            either with ``pruned=True``), or a curve with a negative step or a
+            non-finite value.
+
+        Examples
+        --------
+        >>> from nbopt import space
+        >>> from nbopt.searchers import RandomSearch
+        >>> s = RandomSearch({"x": space.Float(0.0, 1.0)}, seed=0)
+        >>> t = s.tell(s.ask(), pruned=True, intermediate_values={0: 0.9, 1: 0.8})
+        >>> t.state, t.value, t.last_intermediate
+        ('pruned', None, (1, 0.8))
         """
         if isinstance(trial_or_number, Trial):
             number = trial_or_number.number
@@ -260,13 +323,21 @@ class Searcher:
             number = int(trial_or_number)
         else:
             raise TypeError(f"tell: expected a Trial or a trial number, got {trial_or_number!r}")
-        if value is None and error is None:
+        if not isinstance(pruned, (bool, np.bool_)):
+            raise TypeError(f"tell: pruned must be True or False, got {pruned!r}")
+        if pruned and (value is not None or error is not None):
+            raise ValueError(
+                f"tell: trial {number} is pruned, so it has no final value nor error; "
+                "pass its reports as intermediate_values= instead"
+            )
+        if value is None and error is None and not pruned:
             raise ValueError(f"tell: trial {number} needs a value or an error")
         if value is not None and error is not None:
             raise ValueError(f"tell: trial {number} got both a value and an error; give one")
         val = _as_value(value) if value is not None else None
         err = _error_text(error) if error is not None else None
         mets = _as_metrics(metrics)
+        curve = None if intermediate_values is None else as_curve(intermediate_values, "tell")
         if duration is not None:
             duration = _as_value(duration)
             if not duration >= 0:
@@ -287,7 +358,12 @@ class Searcher:
                 duration = (trial.datetime_complete - trial.datetime_start).total_seconds()
             trial.duration = duration
             trial.metrics = mets
-            if val is not None and math.isfinite(val):
+            if curve is not None:
+                trial.intermediate_values = curve
+            if pruned:
+                trial.state = "pruned"
+                trial.value = None
+            elif val is not None and math.isfinite(val):
                 trial.state = "complete"
                 trial.value = val
             else:
@@ -317,7 +393,7 @@ class Searcher:
         if trial.state == "running":
             raise ValueError(
                 f"add_finished: trial {trial.number} is still running; "
-                "only complete or failed trials can be replayed"
+                "only complete, failed or pruned trials can be replayed"
             )
         if trial.state == "complete" and (trial.value is None or not math.isfinite(trial.value)):
             raise ValueError(
@@ -336,6 +412,7 @@ class Searcher:
                 value=None if trial.value is None else float(trial.value),
                 metrics=dict(trial.metrics),
                 info=dict(trial.info),
+                intermediate_values=as_curve(trial.intermediate_values, "add_finished"),
             )
             self._trials[copy.number] = copy
             self._next_number = max(self._next_number, copy.number + 1)

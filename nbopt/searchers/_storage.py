@@ -40,6 +40,13 @@ CREATE TABLE IF NOT EXISTS trials (
     datetime_complete TEXT,
     PRIMARY KEY (study_id, number)
 );
+CREATE TABLE IF NOT EXISTS intermediate_values (
+    study_id INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    step INTEGER NOT NULL,
+    value REAL NOT NULL,
+    PRIMARY KEY (study_id, number, step)
+);
 """
 
 
@@ -94,8 +101,11 @@ class Storage:
     """A SQLite file holding studies (named searches) and their trials.
 
     Each finished trial is written in its own transaction, so a process killed
-    mid-search loses at most the trials that were still running. The file is opened
-    in WAL mode; only the process driving the search writes to it.
+    mid-search loses at most the trials that were still running. Learning curves
+    (``Trial.intermediate_values``) are kept in their own table, one row per report:
+    a running trial's reports as the search commits them (:meth:`add_values`), a
+    finished trial's whole curve with it. The file is opened in WAL mode; only the
+    process driving the search writes to it.
 
     Parameters
     ----------
@@ -208,6 +218,13 @@ class Storage:
             "datetime_start, datetime_complete FROM trials WHERE study_id = ? ORDER BY number",
             (study_id,),
         ).fetchall()
+        curves: dict[int, dict[int, float]] = {}
+        for number, step, val in self._conn.execute(
+            "SELECT number, step, value FROM intermediate_values WHERE study_id = ? "
+            "ORDER BY number, step",
+            (study_id,),
+        ):
+            curves.setdefault(int(number), {})[int(step)] = float(val)
         trials = []
         for row in rows:
             value = None if row[3] is None else float(row[3])
@@ -226,12 +243,13 @@ class Storage:
                     info=json.loads(row[7]),
                     datetime_start=_parse_datetime(row[8]),
                     datetime_complete=_parse_datetime(row[9]),
+                    intermediate_values=curves.get(int(row[0]), {}),
                 )
             )
         return trials
 
     def save_trial(self, study_id: int, trial: Trial) -> None:
-        """Insert or replace one trial, committed before returning."""
+        """Insert or replace one trial and its whole curve, committed before returning."""
         value = trial.value
         if value is not None and not math.isfinite(value):
             value = None
@@ -255,12 +273,40 @@ class Storage:
                     _datetime_text(trial.datetime_complete),
                 ),
             )
+            self._conn.execute(
+                "DELETE FROM intermediate_values WHERE study_id = ? AND number = ?",
+                (study_id, int(trial.number)),
+            )
+            self._insert_values(
+                study_id,
+                [(int(trial.number), s, v) for s, v in trial.intermediate_values.items()],
+            )
+
+    def add_values(self, study_id: int, rows: list[tuple[int, int, float]]) -> None:
+        """Add reports ``(number, step, value)`` of running trials, in one transaction."""
+        with self._transaction():
+            self._insert_values(study_id, rows)
+
+    def _insert_values(self, study_id: int, rows: list[tuple[int, int, float]]) -> None:
+        self._conn.executemany(
+            "INSERT OR REPLACE INTO intermediate_values (study_id, number, step, value) "
+            "VALUES (?, ?, ?, ?)",
+            [
+                (study_id, int(n), int(step), float(v))
+                for n, step, v in rows
+                if math.isfinite(float(v))
+            ],
+        )
 
     def delete_trial(self, study_id: int, number: int) -> None:
-        """Remove one trial (an unfinished one that will not be run again)."""
+        """Remove one trial (an unfinished one that will not be run again) and its curve."""
         with self._transaction():
             self._conn.execute(
                 "DELETE FROM trials WHERE study_id = ? AND number = ?", (study_id, number)
+            )
+            self._conn.execute(
+                "DELETE FROM intermediate_values WHERE study_id = ? AND number = ?",
+                (study_id, number),
             )
 
     def _transaction(self) -> _Transaction:

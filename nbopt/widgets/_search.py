@@ -464,6 +464,10 @@ class SearchDashboard(StreamWidget):
         self._unobserve()
         self._session = session
         self._unobserve = session.observe(self._on_batch)
+        # the session may have run (or ended) before this observer joined: a snapshot
+        # now holds every trial so far, and the batches take over from it
+        self.sync_traits()
+        self.send_snapshot(store=True)
 
     def _more_control(self, content: ControlMessage) -> None:
         n = content.get("n", 0)

@@ -259,3 +259,32 @@ def test_ask_and_tell_from_several_threads(make_searcher: Any, mixed_space: Spac
     assert all(t.state == "complete" for t in searcher.trials)
     for trial in searcher.trials:
         check_params(mixed_space, trial.params)
+
+
+def test_pruned_trials_are_never_taken_for_complete(make_searcher: Any, mixed_space: Space) -> None:
+    searcher = make_searcher(mixed_space, seed=5)
+    # pruned trials reported values far better than any final value: none may win
+    curve = {0: -100.0, 3: -1000.0}
+    for i in range(30):
+        trial = searcher.ask()
+        check_params(mixed_space, trial.params)
+        if i % 3 == 0:
+            told = searcher.tell(trial, pruned=True, intermediate_values=curve)
+            assert (told.state, told.value, told.last_intermediate) == (
+                "pruned",
+                None,
+                (3, -1000.0),
+            )
+        else:
+            searcher.tell(trial, objective(trial.params))
+    pruned = [t for t in searcher.trials if t.state == "pruned"]
+    assert len(pruned) == 10 and all(t.finished for t in pruned)
+    assert all(t.intermediate_values == curve for t in pruned)
+    assert searcher.best_trial.state == "complete"
+    complete = [t.value for t in searcher.trials if t.state == "complete"]
+    assert searcher.best_value == min(v for v in complete if v is not None)
+    # a pruned trial replayed from storage is a pruned trial too
+    fresh = make_searcher(mixed_space, seed=5)
+    fresh.add_finished(pruned[0])
+    assert fresh.trials[0].state == "pruned" and fresh.trials[0].intermediate_values == curve
+    check_params(mixed_space, fresh.ask().params)
