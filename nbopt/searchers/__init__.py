@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
+from nbopt.searchers._auto import AutoSearch
 from nbopt.searchers._base import Searcher, Trial
 from nbopt.searchers._cmaes import EvolutionarySearch
 from nbopt.searchers._genetic import (
@@ -18,6 +19,7 @@ from nbopt.searchers._random import RandomSearch
 from nbopt.searchers._search import SearchResult, search
 
 __all__: list[str] = [
+    "AutoSearch",
     "BayesianSearch",
     "BlendCrossover",
     "Crossover",

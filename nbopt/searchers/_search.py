@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["METHODS", "SearchResult", "search"]
 
-METHODS = ("grid", "random", "genetic", "evolutionary", "bayesian")
+METHODS = ("grid", "random", "genetic", "evolutionary", "bayesian", "auto")
 """Names accepted by ``search(method=...)``."""
 
 _METHOD_CLASSES = {
@@ -39,6 +39,7 @@ _METHOD_CLASSES = {
     "genetic": ("nbopt.searchers._genetic", "GeneticSearch"),
     "evolutionary": ("nbopt.searchers._cmaes", "EvolutionarySearch"),
     "bayesian": ("nbopt.searchers._bayesian", "BayesianSearch"),
+    "auto": ("nbopt.searchers._auto", "AutoSearch"),
 }
 
 TrialCallback = Callable[["SearchResult", Trial], object]

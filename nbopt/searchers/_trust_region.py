@@ -13,6 +13,13 @@ __all__ = ["TrustRegion", "rank_correlation"]
 FloatArray = NDArray[np.float64]
 
 
+def _average_ranks(a: FloatArray) -> FloatArray:
+    """Ranks from 1, ties sharing their average rank."""
+    _, inverse, counts = np.unique(a, return_inverse=True, return_counts=True)
+    ends = np.cumsum(counts).astype(np.float64)
+    return np.asarray((ends - 0.5 * (counts - 1))[inverse], dtype=np.float64)
+
+
 def rank_correlation(a: FloatArray, b: FloatArray) -> float:
     """Spearman rank correlation of two equal-length vectors (0 when either is constant).
 
@@ -26,8 +33,8 @@ def rank_correlation(a: FloatArray, b: FloatArray) -> float:
     b = np.asarray(b, dtype=np.float64)
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError(f"expected two vectors of equal length, got {a.shape} and {b.shape}")
-    ra = np.argsort(np.argsort(a)).astype(np.float64)
-    rb = np.argsort(np.argsort(b)).astype(np.float64)
+    ra = _average_ranks(a)
+    rb = _average_ranks(b)
     ra -= ra.mean()
     rb -= rb.mean()
     denom = math.sqrt(float(ra @ ra) * float(rb @ rb))
