@@ -276,5 +276,21 @@ class AutoSearch(Searcher):
             )
         return bayes.surrogate_grid(x, y, resolution, **kwargs)  # type: ignore[attr-defined]
 
+    @property
+    def trust_region(self) -> Any:
+        """The Bayesian member's :attr:`BayesianSearch.trust_region` (for drawing).
+
+        Raises
+        ------
+        ValueError
+            When no Gaussian process is in use, or before a trial has completed.
+        """
+        bayes = self.members.get("bayesian")
+        if bayes is None:
+            raise ValueError(
+                f"trust_region: AutoSearch chose {self.choice!r}, which has no trust region"
+            )
+        return bayes.trust_region  # type: ignore[attr-defined]
+
     def __repr__(self) -> str:
         return super().__repr__()[:-1] + f", choice={self.choice!r})"

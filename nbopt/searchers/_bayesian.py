@@ -36,6 +36,8 @@ class _Proposer:
     # From this many encoded coordinates on, a global acquisition search is hopeless at a
     # few hundred trials (the model cannot cover the cube): always search locally.
     TRUST_REGION_FROM_DIM = 10
+    # Trials the trust region's model is conditioned on (the nearest to the incumbent).
+    LOCAL_MODEL_SIZE = 200
     # Smallest distance, in length scales, from a proposal to a pending trial.
     MIN_PENDING_GAP = 0.1
 
@@ -208,18 +210,24 @@ class _Proposer:
         # best value for a noise-free fit; when the fit explains part of the data as
         # noise (rugged objectives), EI measured against the luckiest observation would
         # only reward variance and the search would wander like random sampling.
-        fitted_mean = gp.predict(X).mean
+        fitted_mean = gp.fitted_mean()
         best = float(fitted_mean.min())
         loo_mean, _ = gp.leave_one_out()
         quality = rank_correlation(loo_mean, transform.y)
-        model = gp
-        if len(X_pending):
-            # Kriging believer: pending points are assumed to return the posterior mean,
-            # which removes their uncertainty so the next proposal goes elsewhere.
-            model = gp.condition_on(X_pending, gp.predict(X_pending).mean)
         incumbent = X[int(np.argmin(values))]
         scale = gp.params.lengthscales
         mode = self.choose_mode(quality)
+        model = gp
+        if mode == "trust_region" and len(X) > self.LOCAL_MODEL_SIZE:
+            # Inside the region only nearby trials inform the model: conditioning on the
+            # nearest ones (in length scales) keeps an ask cheap at hundreds of trials.
+            r2 = _gp._sqdist(X, incumbent[None, :], gp.params.inverse_squared_lengthscales)
+            near = np.argsort(r2[:, 0])[: self.LOCAL_MODEL_SIZE]
+            model = _gp.GaussianProcess(X[near], transform.y[near], gp.params)
+        if len(X_pending):
+            # Kriging believer: pending points are assumed to return the posterior mean,
+            # which removes their uncertainty so the next proposal goes elsewhere.
+            model = model.condition_on(X_pending, model.predict(X_pending).mean)
         if mode == "evolution":
             xs, vals = self._evolve(model, best, X, values)
         elif mode == "trust_region":

@@ -514,6 +514,14 @@ class GaussianProcess:
             np.vstack([self.X, X_new]), np.concatenate([self.y, np.ravel(y_new)]), self.params
         )
 
+    def fitted_mean(self) -> FloatArray:
+        """Posterior mean of the latent function at the training points.
+
+        ``K_f alpha = y - noise * alpha`` because ``(K_f + noise I) alpha = y``: no
+        kernel evaluation or solve needed.
+        """
+        return np.asarray(self.y - self.params.noise_var * self._alpha, dtype=np.float64)
+
     def leave_one_out(self) -> tuple[FloatArray, FloatArray]:
         """Leave-one-out predictive mean and standard deviation at every training point.
 

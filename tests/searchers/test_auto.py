@@ -80,6 +80,8 @@ def test_tiny_finite_space_is_searched_exhaustively() -> None:
     assert s.best_params["n"] == 1 and s.best_params["f"] == 0.0
     with pytest.raises(ValueError, match="no surrogate"):
         s.surrogate_grid("n", "f")
+    with pytest.raises(ValueError, match="no trust region"):
+        _ = s.trust_region
 
 
 def test_many_dimensions_use_cma_es() -> None:
@@ -118,6 +120,7 @@ def test_surrogate_grid_comes_from_the_bayesian_member() -> None:
     s = drive(AutoSearch(dims, seed=0), 12, lambda p: p["x"] ** 2 + p["y"] ** 2)
     grid = s.surrogate_grid("x", "y", resolution=6)
     assert grid.mean.shape == (6, 6)
+    assert s.trust_region.center == s.best_params
 
 
 def test_mixed_space_reproducible(mixed_space: Space) -> None:

@@ -183,3 +183,27 @@ def test_auto_batch_proposals_are_distinct() -> None:
     pending, points = _batch_points(s, 8)
     assert len({tuple(p) for p in points}) == 8
     assert {t.info["searcher"] for t in pending} <= {"bayesian", "genetic"}
+
+
+def test_fitted_mean_is_the_posterior_mean_at_the_data() -> None:
+    rng = np.random.default_rng(1)
+    X = rng.random((20, 2))
+    gp = GaussianProcess(X, np.cos(3 * X).sum(axis=1), KernelParams(np.ones(2), 1.0, 0.1))
+    np.testing.assert_allclose(gp.fitted_mean(), gp.predict(X).mean, atol=1e-10)
+
+
+def test_many_trials_in_12_dimensions_propose_inside_the_trust_region() -> None:
+    from nbopt.searchers import Trial
+
+    dims = {f"x{i}": space.Float(-1.0, 1.0) for i in range(12)}
+    s = BayesianSearch(dims, seed=0)
+    rng = np.random.default_rng(0)
+    for n in range(230):
+        params = {k: float(rng.uniform(-1, 1)) for k in dims}
+        s.add_finished(Trial(number=n, params=params, state="complete", value=sphere(params)))
+    trial = s.ask()
+    assert trial.info["mode"] == "trust_region"
+    region = s.trust_region
+    assert region.active
+    for k, v in trial.params.items():
+        assert region.lower[k] - 1e-9 <= v <= region.upper[k] + 1e-9
