@@ -11,7 +11,9 @@ Measures, at equal budgets:
 3. ``batch``: BayesianSearch with 8 and 32 trials in flight (ask a batch, tell it) against
    sequential asks, at equal trial count and at equal wall time (sequential gets one
    trial per round of the batched run);
-4. ``throughput``: ``nbopt.search`` with 4 workers against 1 on an objective that sleeps.
+4. ``executor``: ``nbopt.search(executor=ThreadPoolExecutor(k))`` with 1, 8 and 32
+   workers on an objective that sleeps, each run given the same wall time (``timeout=``);
+5. ``throughput``: ``nbopt.search`` with 4 workers against 1 on an objective that sleeps.
 
 Every run is sized by options; results of separate runs can be merged::
 
@@ -341,6 +343,52 @@ def bench_batch(
             print(line, flush=True)
 
 
+class _Sleepy:
+    """A shifted benchmark function that takes ``seconds`` per call (picklable)."""
+
+    def __init__(self, fname: str, seed: int, seconds: float) -> None:
+        self.fname, self.seed, self.seconds = fname, seed, seconds
+
+    def __call__(self, params: dict[str, Any]) -> float:
+        time.sleep(self.seconds)
+        return _objective(FUNCTIONS[self.fname], "shifted", self.seed)(params)
+
+
+def bench_executor(
+    fname: str, seeds: list[int], workers: list[int], methods: list[str], wall: float, sleep: float
+) -> None:
+    """``nbopt.search`` with a thread pool: regret reached in the same wall time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    fn = FUNCTIONS[fname]
+    print(
+        f"\n## Equal wall time with executor=ThreadPoolExecutor(k): {fname} shifted, objective "
+        f"sleeping {sleep} s, timeout={wall} s, {len(seeds)} seeds (median trials, median "
+        "log10 regret)\n"
+    )
+    print("| method |" + "".join(f" k={k} trials | k={k} regret |" for k in workers))
+    print("|---" * (1 + 2 * len(workers)) + "|")
+    for method in methods:
+        line = f"| {method} |"
+        for k in workers:
+            counts, regrets = [], []
+            for seed in seeds:
+                with ThreadPoolExecutor(k) as pool:
+                    result = search(
+                        _Sleepy(fname, seed, sleep),
+                        _dims(fn),
+                        method=method,
+                        seed=seed,
+                        executor=pool,
+                        n_workers=k,
+                        timeout=wall,
+                    )
+                counts.append(len(result.trials))
+                regrets.append(log_regret(result.best_value, fn.fmin))
+            line += f" {statistics.median(counts):.0f} | {statistics.median(regrets):6.2f} |"
+        print(line, flush=True)
+
+
 # --------------------------------------------------------------------------------------
 # parallel throughput
 
@@ -416,7 +464,11 @@ def available_nbopt_methods() -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["regret", "ask", "batch", "throughput"], action="append")
+    parser.add_argument(
+        "--only", choices=["regret", "ask", "batch", "executor", "throughput"], action="append"
+    )
+    parser.add_argument("--wall", type=float, default=20.0, help="executor: seconds per run")
+    parser.add_argument("--sleep", type=float, default=0.5, help="executor: seconds per trial")
     parser.add_argument("--seeds", type=int, default=10, help="seeds 0..N-1 (10)")
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--methods", nargs="*", help="restrict to these methods")
@@ -443,7 +495,7 @@ def main(argv: list[str] | None = None) -> None:
     import torch
 
     torch.set_num_threads(1)
-    parts = args.only or ["regret", "ask", "batch", "throughput"]
+    parts = args.only or ["regret", "ask", "batch", "executor", "throughput"]
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
     methods = available_nbopt_methods() + OPTUNA_METHODS
     methods = [m for m in methods if m != "grid"]
@@ -467,6 +519,9 @@ def main(argv: list[str] | None = None) -> None:
     if "batch" in parts:
         batch_methods = [m for m in methods if m in ("bayesian", "auto")] or ["bayesian"]
         bench_batch(functions, seeds, args.batches, batch_methods, args.budget_scale)
+    if "executor" in parts:
+        exec_methods = [m for m in methods if m in ("bayesian", "auto")] or ["bayesian"]
+        bench_executor(functions[0], seeds, [1, *args.batches], exec_methods, args.wall, args.sleep)
     if "throughput" in parts:
         bench_throughput(24)
 
