@@ -167,6 +167,9 @@ def bench_regret(
 
 
 def print_regret_tables(rows: list[dict[str, Any]]) -> None:
+    # A run repeated in several saved files counts once (the last one read).
+    unique = {(r["function"], r["instance"], r["method"], r["seed"]): r for r in rows}
+    rows = list(unique.values())
     cell: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     budgets: dict[tuple[str, str], int] = {}
     seconds: dict[str, list[float]] = defaultdict(list)
