@@ -131,10 +131,10 @@ class _Proposer:
         Parents are drawn from the best tenth of the evaluated points (at least 5); a
         child blends two parents coordinate-wise (BLX-0.25: anywhere in the parents' box
         widened by a quarter on each side), or, half of the time, takes each coordinate
-        from either parent; then a few coordinates get a Gaussian kick. On rugged objectives the
-        blend follows the global trend of the good points and the recombination finds
-        good coordinates of separate basins, where the surrogate alone cannot rank
-        distant points.
+        from either parent; then a few coordinates get a Gaussian kick. On rugged
+        objectives the blend follows the global trend of the good points and the
+        recombination finds good coordinates of separate basins, where the surrogate
+        alone cannot rank distant points.
         """
         n_children = self.n_candidates
         order = np.argsort(values)
@@ -266,7 +266,9 @@ class _Proposer:
             xs, vals = xs[order], vals[order]
         chosen: FloatArray | None = None
         log_ei = -math.inf
-        fresh = np.array([np.min(np.max(np.abs(seen - x), axis=1)) > 1e-9 for x in xs])
+        # Fresh: farther than 1e-6 from every evaluated or pending point (a squared
+        # distance threshold well above the rounding error of the expansion in _sqdist).
+        fresh = _gp._sqdist(xs, seen, np.ones(self.dim)).min(axis=1) > 1e-12
         if len(X_pending) and fresh.any():
             # Kriging believer alone lets a batch crowd around one optimum of the
             # acquisition (it only removes the variance at pending points). Keep the
@@ -695,6 +697,7 @@ class BayesianSearch(Searcher):
                 proposer.rng,
                 proposer.fit_n,
                 proposer.fit_warp,
+                proposer.last_mode,
             )
             proposer.rng = np.random.default_rng(len(self._trials))
             try:
@@ -710,6 +713,7 @@ class BayesianSearch(Searcher):
                     proposer.rng,
                     proposer.fit_n,
                     proposer.fit_warp,
+                    proposer.last_mode,
                 ) = saved
             xs, ex = self._axis(x, resolution)
             ys, ey = self._axis(y, resolution)
@@ -721,7 +725,7 @@ class BayesianSearch(Searcher):
             with _gp.single_threaded_blas():
                 post = gp.predict(U)
                 log_ei, _ = _gp.log_expected_improvement(
-                    post.mean, post.std, float(transform.y.min())
+                    post.mean, post.std, float(gp.fitted_mean().min())
                 )
             mean, std = self._to_objective_units(post.mean, post.std, transform)
             shape = (len(ys), len(xs))
