@@ -93,6 +93,8 @@ def test_choose_mode() -> None:
     rng = np.random.default_rng(0)
     low = _Proposer(4, rng=rng)
     assert low.choose_mode(0.95) == "global"
+    assert low.choose_mode(0.95, n_pending=1) == "trust_region"
+    assert low.choose_mode(0.95, n_pending=2) == "global"
     assert low.choose_mode(0.3) == "evolution"
     high = _Proposer(12, rng=rng)
     assert high.choose_mode(0.95) == "trust_region"
