@@ -730,7 +730,7 @@ def _cancelled_future() -> Future[_Outcome]:
 def search(
     objective: Callable[..., Any],
     space: Space | Mapping[str, Dimension],
-    method: str | Searcher = "bayesian",
+    method: str | Searcher = "auto",
     n_trials: int | None = None,
     seed: int | None = None,
     direction: str | None = None,
@@ -760,9 +760,11 @@ def search(
     space : Space or dict
         Name -> dimension (:class:`~nbopt.space.Float`, :class:`~nbopt.space.Int`,
         :class:`~nbopt.space.Choice`).
-    method : str or Searcher, default "bayesian"
+    method : str or Searcher, default "auto"
         ``"grid"``, ``"random"``, ``"genetic"``, ``"evolutionary"`` (CMA-ES),
-        ``"bayesian"``, or a searcher instance (its space and direction are used).
+        ``"bayesian"``, ``"auto"`` (:class:`~nbopt.searchers.AutoSearch`: chooses by the
+        space and the trials so far, see ``result.searcher.choice`` and ``.reason``), or
+        a searcher instance (its space and direction are used).
     n_trials : int or None
         Total number of trials of the search, counting failed ones and, with a storage,
         the trials already stored. None runs until the searcher is exhausted (a grid),
