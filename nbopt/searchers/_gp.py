@@ -552,6 +552,12 @@ class GaussianProcess:
         mean = self.y - self._alpha / diag
         return np.asarray(mean, dtype=np.float64), np.asarray(1.0 / np.sqrt(diag), dtype=np.float64)
 
+    def predict_mean(self, x: FloatArray) -> FloatArray:
+        """Posterior mean only at ``x`` (m, d): no triangular solve, for ranking many points."""
+        x = np.atleast_2d(np.asarray(x, dtype=np.float64))
+        k = _matern_value(_sqdist(x, self.X, self.params.inverse_squared_lengthscales))
+        return np.asarray(self.params.kernel_scale * (k @ self._alpha), dtype=np.float64)
+
     def predict(self, x: FloatArray, *, grad: bool = False) -> Posterior:
         """Posterior of the latent function at ``x`` (m, d), optionally with input gradients.
 

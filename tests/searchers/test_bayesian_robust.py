@@ -192,6 +192,8 @@ def test_fitted_mean_is_the_posterior_mean_at_the_data() -> None:
     X = rng.random((20, 2))
     gp = GaussianProcess(X, np.cos(3 * X).sum(axis=1), KernelParams(np.ones(2), 1.0, 0.1))
     np.testing.assert_allclose(gp.fitted_mean(), gp.predict(X).mean, atol=1e-10)
+    Z = rng.random((7, 2))
+    np.testing.assert_allclose(gp.predict_mean(Z), gp.predict(Z).mean, atol=1e-12)
 
 
 def test_many_trials_in_12_dimensions_propose_inside_the_trust_region() -> None:
@@ -209,3 +211,12 @@ def test_many_trials_in_12_dimensions_propose_inside_the_trust_region() -> None:
     assert region.active
     for k, v in trial.params.items():
         assert region.lower[k] - 1e-9 <= v <= region.upper[k] + 1e-9
+
+
+def test_hyperparameters_fitted_on_a_subset_beyond_300_trials() -> None:
+    proposer = _Proposer(3, rng=np.random.default_rng(0))
+    y = np.random.default_rng(1).normal(size=420)
+    rows = proposer._fit_subset(y)
+    assert len(rows) == 300 and len(set(rows.tolist())) == 300
+    assert set(np.argsort(y)[:150].tolist()) <= set(rows.tolist())
+    assert np.array_equal(proposer._fit_subset(y[:250]), np.arange(250))
