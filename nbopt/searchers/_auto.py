@@ -219,7 +219,12 @@ class AutoSearch(Searcher):
         if member.exhausted:
             name = next(n for n, m in self.members.items() if not m.exhausted)
             member = self.members[name]
-        trial = member.ask()
+        from nbopt.searchers._gp import single_threaded_blas  # scipy: not at import
+
+        # The genetic algorithm's least-squares surrogate is a small LAPACK call too:
+        # threads only add contention at these sizes (see single_threaded_blas).
+        with single_threaded_blas():
+            trial = member.ask()
         self._origin[number] = (name, trial.number)
         self._numbers[name][number] = trial.number
         info = {"searcher": name, **trial.info}
