@@ -8,9 +8,9 @@ Measures, at equal budgets:
    shifted instances (``shifted``: the optimum moved inside the domain, a fresh shift per
    seed); every nbopt method, ``auto``, and Optuna's random, TPE, GP and CMA-ES samplers;
 2. ``ask``: seconds per ask after 50 / 200 / 500 finished trials on a 20-d space;
-3. ``batch``: BayesianSearch with 8 and 32 trials in flight (ask a batch, tell it) against
-   sequential asks, at equal trial count and at equal wall time (sequential gets one
-   trial per round of the batched run);
+3. ``batch``: ``bayesian`` (and ``auto``) with 8 and 32 trials in flight (ask a batch,
+   tell it) against sequential asks, at equal trial count and at equal wall time
+   (sequential gets one trial per round of the batched run);
 4. ``executor``: ``nbopt.search(executor=ThreadPoolExecutor(k))`` with 1, 8 and 32
    workers on an objective that sleeps, each run given the same wall time (``timeout=``);
 5. ``throughput``: ``nbopt.search`` with 4 workers against 1 on an objective that sleeps.
