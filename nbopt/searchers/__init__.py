@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING, Any
 
+from nbopt.searchers._auto import AutoSearch
 from nbopt.searchers._base import Searcher, Trial
 from nbopt.searchers._cmaes import EvolutionarySearch
 from nbopt.searchers._genetic import (
@@ -32,6 +33,7 @@ from nbopt.searchers._trial_handle import TrialHandle
 __all__: list[str] = [
     "METHODS",
     "PRUNERS",
+    "AutoSearch",
     "BayesianSearch",
     "BlendCrossover",
     "Crossover",

@@ -11,6 +11,7 @@ from numpy.typing import NDArray
 
 from nbopt.searchers import _gp
 from nbopt.searchers._base import Searcher, Trial
+from nbopt.searchers._trust_region import TrustRegion, rank_correlation
 from nbopt.space import Choice, Dimension, Int, Space
 
 __all__ = ["BayesianSearch", "SurrogateGrid"]
@@ -18,6 +19,7 @@ __all__ = ["BayesianSearch", "SurrogateGrid"]
 FloatArray = NDArray[np.float64]
 
 _WARPS = ("auto", "none", "log")
+_STRATEGIES = ("auto", "global", "trust_region", "evolution")
 
 
 class _Proposer:
@@ -28,6 +30,17 @@ class _Proposer:
 
     REFIT_EVERY_ASK_UP_TO = 100
     REFIT_GROWTH = 0.02
+    FIT_MAX_POINTS = 300
+    # Below this leave-one-out rank correlation the surrogate is not trusted to rank
+    # points across the whole space (see choose_mode).
+    MIN_LOO_RANK_CORRELATION = 0.8
+    # From this many encoded coordinates on, a global acquisition search is hopeless at a
+    # few hundred trials (the model cannot cover the cube): always search locally.
+    TRUST_REGION_FROM_DIM = 10
+    # Trials the trust region's model is conditioned on (the nearest to the incumbent).
+    LOCAL_MODEL_SIZE = 200
+    # Smallest distance, in length scales, from a proposal to a pending trial.
+    MIN_PENDING_GAP = 0.1
 
     def __init__(
         self,
@@ -40,9 +53,15 @@ class _Proposer:
         n_starts: int = 8,
         deterministic: bool = False,
         noise_floor: float = _gp.DEFAULT_NOISE_FLOOR,
+        strategy: str = "auto",
     ) -> None:
         if warp not in _WARPS:
             raise ValueError(f"warp must be one of {_WARPS}, got {warp!r}")
+        if strategy not in _STRATEGIES:
+            raise ValueError(f"strategy must be one of {_STRATEGIES}, got {strategy!r}")
+        self.strategy = strategy
+        self.trust_region = TrustRegion(dim)
+        self.last_mode = ""
         self.dim = dim
         self.rng = rng
         self.warp = warp
@@ -74,9 +93,10 @@ class _Proposer:
         transform = _gp.transform_values(values, self._choose_warp(values))
         if self.params is not None and not self._needs_refit(len(X), transform.warp):
             return _gp.GaussianProcess(X, transform.y, self.params), transform
+        fit_rows = self._fit_subset(transform.y)
         gp = _gp.fit_gp(
-            X,
-            transform.y,
+            X[fit_rows],
+            transform.y[fit_rows],
             warm_start=self.params,
             fixed_noise=self.deterministic,
             noise_floor=self.noise_floor,
@@ -84,7 +104,102 @@ class _Proposer:
         )
         self.params = gp.params
         self.fit_n, self.fit_warp = len(X), transform.warp
+        if len(fit_rows) < len(X):
+            gp = _gp.GaussianProcess(X, transform.y, gp.params)
         return gp, transform
+
+    def _fit_subset(self, y: FloatArray) -> NDArray[np.intp]:
+        """Rows the hyperparameters are fitted on: all, or at most ``FIT_MAX_POINTS``.
+
+        A likelihood evaluation costs O(n^3): beyond a few hundred trials the
+        hyperparameters are fitted on the best half of the budget (the region that
+        matters) plus trials spread evenly over the rest, then the model is conditioned
+        on every trial.
+        """
+        n = len(y)
+        if n <= self.FIT_MAX_POINTS:
+            return np.arange(n)
+        order = np.argsort(y, kind="stable")
+        best = order[: self.FIT_MAX_POINTS // 2]
+        rest = np.sort(order[self.FIT_MAX_POINTS // 2 :])
+        spread = rest[np.linspace(0, len(rest) - 1, self.FIT_MAX_POINTS - len(best)).astype(int)]
+        return np.sort(np.concatenate([best, spread]))
+
+    def choose_mode(self, quality: float, n_pending: int = 0) -> str:
+        """Where the next proposal is searched: ``"global"``, ``"trust_region"``, ``"evolution"``.
+
+        With ``strategy="auto"``: while the surrogate ranks held-out trials well
+        (leave-one-out rank correlation ``quality`` >= 0.8), log EI is maximized over the
+        whole space in fewer than 10 coordinates, inside the trust region from 10 on
+        (the model cannot cover the cube there at a few hundred trials). When it ranks
+        them badly (rugged objectives, measured on the benchmark suite), the candidates
+        are children of the best trials (`_evolve`): the acquisition is then only
+        trusted to pick among points that recombine what already worked.
+
+        With trials in flight (``n_pending``), every second global proposal is searched
+        in the trust region instead: a batch then both explores and refines the
+        incumbent (8 workers, 5 seeds: Hartmann-6 at 100 trials -2.3 -> -4.1, Branin
+        -4.2 -> -5.4 median log10 regret).
+        """
+        if self.strategy != "auto":
+            return self.strategy
+        if quality < self.MIN_LOO_RANK_CORRELATION:
+            return "evolution"
+        if self.dim >= self.TRUST_REGION_FROM_DIM or n_pending % 2 == 1:
+            return "trust_region"
+        return "global"
+
+    def _evolve(
+        self, model: _gp.GaussianProcess, best: float, X: FloatArray, values: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """Children of the best points, ranked by the acquisition (surrogate-assisted GA).
+
+        Parents are drawn from the best tenth of the evaluated points (at least 5); a
+        child blends two parents coordinate-wise (BLX-0.25: anywhere in the parents' box
+        widened by a quarter on each side), or, half of the time, takes each coordinate
+        from either parent; then a few coordinates get a Gaussian kick. On rugged
+        objectives the blend follows the global trend of the good points and the
+        recombination finds good coordinates of separate basins, where the surrogate
+        alone cannot rank distant points.
+        """
+        n_children = self.n_candidates
+        order = np.argsort(values)
+        pool = X[order[: max(5, len(X) // 10)]]
+        a = pool[self.rng.integers(0, len(pool), n_children)]
+        b = pool[self.rng.integers(0, len(pool), n_children)]
+        u = self.rng.uniform(-0.25, 1.25, (n_children, self.dim))
+        blend = a + u * (b - a)
+        swap = self.rng.random((n_children, self.dim)) < 0.5
+        uniform = np.where(swap, a, b)
+        children = np.where((self.rng.random(n_children) < 0.5)[:, None], blend, uniform)
+        kick = self.rng.random((n_children, self.dim)) < 1.0 / self.dim
+        sigma = 0.1 * self.trust_region.length
+        children = children + kick * sigma * self.rng.standard_normal((n_children, self.dim))
+        children = np.clip(children, 0.0, 1.0)
+        # Two stages: the children the model expects to be best (exploitation, as a
+        # genetic algorithm's selection), then log EI among those. On the rugged
+        # functions of the benchmark this beat ranking every child by log EI, which
+        # with a poor model favours the most uncertain, i.e. the wildest, children.
+        keep = np.argsort(model.predict_mean(children))[: max(1, n_children // 4)]
+        children = children[keep]
+        scores = _gp.acquisition(model, children, best)
+        order = np.argsort(-scores)
+        return children[order], scores[order]
+
+    def _perturbations(
+        self, center: FloatArray, lower: FloatArray, upper: FloatArray, n: int
+    ) -> FloatArray:
+        """Candidates that change a random subset of the incumbent's coordinates.
+
+        Each coordinate is redrawn inside the box with probability ``min(1, 20 / dim)``
+        (at least one per candidate), as TuRBO does: in many dimensions, points that
+        move every coordinate at once are almost never better than the incumbent.
+        """
+        prob = min(1.0, 20.0 / self.dim)
+        mask = self.rng.random((n, self.dim)) < prob
+        mask[np.arange(n), self.rng.integers(0, self.dim, n)] = True
+        fresh = lower + (upper - lower) * self.rng.random((n, self.dim))
+        return np.where(mask, fresh, center[None, :])
 
     def _needs_refit(self, n: int, warp: str) -> bool:
         """Whether the kernel hyperparameters must be refitted for ``n`` points.
@@ -123,26 +238,52 @@ class _Proposer:
         fitted: tuple[_gp.GaussianProcess, _gp.ValueTransform] | None = None,
     ) -> tuple[FloatArray, dict[str, Any]]:
         gp, transform = self.fit(X, values) if fitted is None else fitted
-        best = float(transform.y.min())
+        # Plug-in incumbent: the lowest posterior mean at an evaluated point. Equal to the
+        # best value for a noise-free fit; when the fit explains part of the data as
+        # noise (rugged objectives), EI measured against the luckiest observation would
+        # only reward variance and the search would wander like random sampling.
+        fitted_mean = gp.fitted_mean()
+        best = float(fitted_mean.min())
+        loo_mean, _ = gp.leave_one_out()
+        quality = rank_correlation(loo_mean, transform.y)
+        incumbent = X[int(np.argmin(values))]
+        scale = gp.params.lengthscales
+        mode = self.choose_mode(quality, len(X_pending))
         model = gp
+        if mode == "trust_region" and len(X) > self.LOCAL_MODEL_SIZE:
+            # Inside the region only nearby trials inform the model: conditioning on the
+            # nearest ones (in length scales) keeps an ask cheap at hundreds of trials.
+            r2 = _gp._sqdist(X, incumbent[None, :], gp.params.inverse_squared_lengthscales)
+            near = np.argsort(r2[:, 0])[: self.LOCAL_MODEL_SIZE]
+            model = _gp.GaussianProcess(X[near], transform.y[near], gp.params)
         if len(X_pending):
             # Kriging believer: pending points are assumed to return the posterior mean,
             # which removes their uncertainty so the next proposal goes elsewhere.
-            model = gp.condition_on(X_pending, gp.predict(X_pending).mean)
-        incumbent = X[int(np.argmin(values))]
-        scale = gp.params.lengthscales
-        local = incumbent + 0.05 * self.rng.standard_normal((32, self.dim)) * np.minimum(scale, 1.0)
-        extra = [incumbent[None, :], np.clip(local, 0.0, 1.0)]
-        if self.last_proposal is not None:
-            extra.append(self.last_proposal[None, :])
-        xs, vals = _gp.maximize_acquisition(
-            model,
-            best,
-            self.rng,
-            n_candidates=self.n_candidates,
-            n_starts=self.n_starts,
-            extra_candidates=np.vstack(extra),
-        )
+            model = model.condition_on(X_pending, model.predict(X_pending).mean)
+        if mode == "evolution":
+            xs, vals = self._evolve(model, best, X, values)
+        elif mode == "trust_region":
+            lower, upper = self.trust_region.box(incumbent, scale)
+            extra = [incumbent[None, :], self._perturbations(incumbent, lower, upper, 256)]
+        else:
+            lower, upper = np.zeros(self.dim), np.ones(self.dim)
+            local = incumbent + 0.05 * self.rng.standard_normal((32, self.dim)) * np.minimum(
+                scale, 1.0
+            )
+            extra = [incumbent[None, :], np.clip(local, 0.0, 1.0)]
+            if self.last_proposal is not None:
+                extra.append(self.last_proposal[None, :])
+        if mode != "evolution":
+            xs, vals = _gp.maximize_acquisition(
+                model,
+                best,
+                self.rng,
+                n_candidates=self.n_candidates,
+                n_starts=self.n_starts,
+                extra_candidates=np.vstack(extra),
+                lower=lower,
+                upper=upper,
+            )
         seen = np.vstack([X, X_pending]) if len(X_pending) else X
         if self.project is not None:
             xs = self.project(xs)
@@ -151,8 +292,21 @@ class _Proposer:
             xs, vals = xs[order], vals[order]
         chosen: FloatArray | None = None
         log_ei = -math.inf
-        for x, v in zip(xs, vals):
-            if np.min(np.max(np.abs(seen - x), axis=1)) > 1e-9:
+        # Fresh: farther than 1e-6 from every evaluated or pending point (a squared
+        # distance threshold well above the rounding error of the expansion in _sqdist).
+        fresh = _gp._sqdist(xs, seen, np.ones(self.dim)).min(axis=1) > 1e-12
+        if len(X_pending) and fresh.any():
+            # Kriging believer alone lets a batch crowd around one optimum of the
+            # acquisition (it only removes the variance at pending points). Keep the
+            # proposal at least a tenth of a length scale away from every pending one.
+            gap = np.sqrt(
+                _gp._sqdist(xs, X_pending, gp.params.inverse_squared_lengthscales).min(axis=1)
+            )
+            apart = fresh & (gap >= self.MIN_PENDING_GAP)
+            if apart.any():
+                fresh = apart
+        for x, v, ok in zip(xs, vals, fresh):
+            if ok:
                 chosen, log_ei = x, float(v)
                 break
         if chosen is None:
@@ -167,8 +321,12 @@ class _Proposer:
             i = int(np.argmax(pool_vals))
             chosen, log_ei = pool[i], float(pool_vals[i])
         self.last_proposal = chosen
+        self.last_mode = mode
         info: dict[str, Any] = {
             "phase": "model",
+            "mode": mode,
+            "loo_rank_correlation": quality,
+            "trust_region_length": self.trust_region.length,
             "log_ei": log_ei,
             "lengthscales": [float(v) for v in gp.params.lengthscales],
             "noise_var": float(gp.params.noise_var),
@@ -219,6 +377,32 @@ class SurrogateGrid(NamedTuple):
     observed_value: FloatArray
 
 
+class TrustRegionState(NamedTuple):
+    """The trust region of a :class:`BayesianSearch`, ready to draw.
+
+    Attributes
+    ----------
+    center : dict
+        The best trial's params (the region's centre).
+    lower, upper : dict
+        Corners of the box in native values (a Choice is held at the centre's option).
+    length : float
+        Side length relative to the unit cube (before the per-dimension weights).
+    restarts : int
+        How often the region collapsed and restarted.
+    active : bool
+        Whether the last model-based proposal was searched inside the region (False
+        when the surrogate was trusted globally).
+    """
+
+    center: dict[str, Any]
+    lower: dict[str, Any]
+    upper: dict[str, Any]
+    length: float
+    restarts: int
+    active: bool
+
+
 class BayesianSearch(Searcher):
     """Bayesian optimization with a Gaussian-process surrogate and log expected improvement.
 
@@ -227,11 +411,22 @@ class BayesianSearch(Searcher):
     per encoded coordinate, hyperparameters by maximum a posteriori, warm-started) to
     the finished trials and maximizes log expected improvement (Ament et al., 2023) by
     multi-start L-BFGS-B with analytic gradients. Beyond 100 finished trials the
-    hyperparameters are refitted once the data has grown by 2 % (the model itself is
-    always conditioned on every trial), which keeps an ask at 200 trials in the tens
-    of milliseconds. Int and Choice dimensions are
+    hyperparameters are refitted once the data has grown by 2 %, on at most 300 trials
+    (the model itself is always conditioned on every trial), which keeps an ask at 500
+    trials in 20 dimensions under a tenth of a second. Int and Choice dimensions are
     optimized in the continuous relaxation of their encoding and rounded (Choice:
     argmax of its one-hot coordinates).
+
+    Where the acquisition is maximized depends on how well the surrogate predicts
+    (``strategy="auto"``, see :meth:`_Proposer.choose_mode`): every proposal measures the
+    leave-one-out rank correlation of the model. A model that ranks held-out trials
+    well is searched globally (fewer than 10 coordinates) or inside a TuRBO-style trust
+    region around the best trial (Eriksson et al., 2019; 10 coordinates and more). A
+    model that ranks them badly, as on rugged objectives with many narrow basins, only
+    chooses among children of the best trials (recombination and mutation, as a genetic
+    algorithm breeds them). The incumbent in log EI is the lowest posterior mean at an
+    evaluated point, so a model that explains part of the data as noise does not chase
+    lucky observations. ``trial.info`` records the mode and the correlation.
 
     Parallel asks: trials that are running when a new one is asked are fantasized at
     the posterior mean (kriging believer), so concurrent proposals differ.
@@ -261,6 +456,9 @@ class BayesianSearch(Searcher):
         Quasi-random candidates scored to pick the local-search starts.
     n_starts : int
         Local searches of the acquisition per proposal.
+    strategy : {"auto", "global", "trust_region", "evolution"}
+        Fix where proposals are searched instead of choosing by the model's
+        leave-one-out accuracy and the dimension.
 
     Examples
     --------
@@ -284,6 +482,7 @@ class BayesianSearch(Searcher):
         warp: str = "log",
         n_candidates: int = 1024,
         n_starts: int = 8,
+        strategy: str = "auto",
     ):
         super().__init__(space, seed=seed, direction=direction)
         if isinstance(n_startup_trials, bool) or not isinstance(n_startup_trials, int):
@@ -304,7 +503,10 @@ class BayesianSearch(Searcher):
             n_candidates=n_candidates,
             n_starts=n_starts,
             deterministic=deterministic,
+            strategy=strategy,
         )
+        # Best signed value seen so far, for the trust region's success count.
+        self._incumbent_value = math.inf
         from scipy.stats import qmc  # seconds to import: not at `import nbopt`
 
         self._sobol = qmc.Sobol(d=len(self.space), scramble=True, rng=self._rng)
@@ -342,7 +544,8 @@ class BayesianSearch(Searcher):
         """Return encoded finished points, values to minimize (failures imputed), pending."""
         trials = self.trials
         done = [t for t in trials if t.state == "complete"]
-        failed = [t for t in trials if t.state == "failed"]
+        # a pruned trial was stopped for looking poor: imputed like a failure, at the worst
+        failed = [t for t in trials if t.state in ("failed", "pruned")]
         running = [t for t in trials if t.state == "running"]
         D = self.space.encoded_dim
         values = np.array([self._signed_value(t) for t in done], dtype=np.float64)
@@ -370,6 +573,63 @@ class BayesianSearch(Searcher):
         super().add_finished(trial)
         if trial.number < self.n_startup_trials:
             self._next_sobol()
+
+    def _observe(self, trial: Trial) -> None:
+        value = self._signed_value(trial)
+        previous = self._incumbent_value
+        self._incumbent_value = min(previous, value)
+        if trial.number < self.n_startup_trials or not math.isfinite(previous):
+            return
+        # TuRBO's rule: an improvement counts when it beats the incumbent by 0.1 %.
+        self._proposer.trust_region.record(value < previous - 1e-3 * abs(previous))
+
+    @property
+    def trust_region(self) -> TrustRegionState:
+        """The trust region as it stands, for drawing (see :class:`TrustRegionState`).
+
+        Raises
+        ------
+        ValueError
+            Before any trial has completed (the region is centred on the best one).
+
+        Examples
+        --------
+        >>> from nbopt import space
+        >>> s = BayesianSearch({"x": space.Float(0, 10)}, seed=0, n_startup_trials=3)
+        >>> for _ in range(5):
+        ...     t = s.ask()
+        ...     _ = s.tell(t, (t.params["x"] - 2) ** 2)
+        >>> r = s.trust_region
+        >>> r.lower["x"] <= r.center["x"] <= r.upper["x"]
+        True
+        """
+        with self._lock:
+            best = self.best_params
+            center = self.space.encode(best)
+            proposer = self._proposer
+            scale = (
+                proposer.params.lengthscales
+                if proposer.params is not None
+                else np.ones(self.space.encoded_dim)
+            )
+            region = proposer.trust_region
+            lo, hi = region.box(center, scale)
+            lower, upper = {}, {}
+            for name, dim in self.space.items():
+                sl = self.space.slices[name]
+                if isinstance(dim, Choice):
+                    lower[name] = upper[name] = best[name]
+                else:
+                    lower[name] = dim.decode(lo[None, sl])[0]
+                    upper[name] = dim.decode(hi[None, sl])[0]
+            return TrustRegionState(
+                center=best,
+                lower=lower,
+                upper=upper,
+                length=region.length,
+                restarts=region.restarts,
+                active=proposer.last_mode == "trust_region",
+            )
 
     # -- drawing --------------------------------------------------------------------
 
@@ -464,6 +724,7 @@ class BayesianSearch(Searcher):
                 proposer.rng,
                 proposer.fit_n,
                 proposer.fit_warp,
+                proposer.last_mode,
             )
             proposer.rng = np.random.default_rng(len(self._trials))
             try:
@@ -479,6 +740,7 @@ class BayesianSearch(Searcher):
                     proposer.rng,
                     proposer.fit_n,
                     proposer.fit_warp,
+                    proposer.last_mode,
                 ) = saved
             xs, ex = self._axis(x, resolution)
             ys, ey = self._axis(y, resolution)
@@ -490,7 +752,7 @@ class BayesianSearch(Searcher):
             with _gp.single_threaded_blas():
                 post = gp.predict(U)
                 log_ei, _ = _gp.log_expected_improvement(
-                    post.mean, post.std, float(transform.y.min())
+                    post.mean, post.std, float(gp.fitted_mean().min())
                 )
             mean, std = self._to_objective_units(post.mean, post.std, transform)
             shape = (len(ys), len(xs))

@@ -47,7 +47,7 @@ __all__ = [
     "search",
 ]
 
-METHODS = ("grid", "random", "genetic", "evolutionary", "bayesian")
+METHODS = ("grid", "random", "genetic", "evolutionary", "bayesian", "auto")
 """Names accepted by ``search(method=...)``."""
 
 _METHOD_CLASSES = {
@@ -56,6 +56,7 @@ _METHOD_CLASSES = {
     "genetic": ("nbopt.searchers._genetic", "GeneticSearch"),
     "evolutionary": ("nbopt.searchers._cmaes", "EvolutionarySearch"),
     "bayesian": ("nbopt.searchers._bayesian", "BayesianSearch"),
+    "auto": ("nbopt.searchers._auto", "AutoSearch"),
 }
 
 TrialCallback = Callable[["SearchResult", Trial], object]
@@ -1638,7 +1639,7 @@ def _live_display(result: SearchResult) -> Callable[[EventBatch], object] | None
 def search(
     objective: Callable[..., Any],
     space: Space | Mapping[str, Dimension],
-    method: str | Searcher = "bayesian",
+    method: str | Searcher = "auto",
     n_trials: int | None = None,
     seed: int | None = None,
     direction: str | None = None,
@@ -1679,9 +1680,11 @@ def search(
     space : Space or dict
         Name -> dimension (:class:`~nbopt.space.Float`, :class:`~nbopt.space.Int`,
         :class:`~nbopt.space.Choice`).
-    method : str or Searcher, default "bayesian"
+    method : str or Searcher, default "auto"
         ``"grid"``, ``"random"``, ``"genetic"``, ``"evolutionary"`` (CMA-ES),
-        ``"bayesian"``, or a searcher instance (its space and direction are used).
+        ``"bayesian"``, ``"auto"`` (:class:`~nbopt.searchers.AutoSearch`: chooses by the
+        space and the trials so far, see ``result.searcher.choice`` and ``.reason``), or
+        a searcher instance (its space and direction are used).
     n_trials : int or None
         Total number of trials of the search, counting failed ones and, with a storage,
         the trials already stored. None runs until the searcher is exhausted (a grid),
