@@ -15,6 +15,7 @@ from nbopt.searchers._genetic import (
     UniformCrossover,
 )
 from nbopt.searchers._grid import GridSearch
+from nbopt.searchers._importance import IMPORTANCE_METHOD, importance
 from nbopt.searchers._pruners import (
     PRUNERS,
     HyperbandPruner,
@@ -31,6 +32,7 @@ from nbopt.searchers._search import METHODS, SearchEngine, SearchResult, search
 from nbopt.searchers._trial_handle import TrialHandle
 
 __all__: list[str] = [
+    "IMPORTANCE_METHOD",
     "METHODS",
     "PRUNERS",
     "AutoSearch",
@@ -59,6 +61,7 @@ __all__: list[str] = [
     "TrialCurve",
     "TrialHandle",
     "UniformCrossover",
+    "importance",
     "search",
 ]
 

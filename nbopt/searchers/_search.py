@@ -676,6 +676,26 @@ class SearchResult:
         """
         return results_table(self.trials, self.space.names, self.direction)
 
+    def importance(self, *, quantile: float = 0.1) -> dict[str, float]:
+        """How much each parameter matters to the value: ``{param: share}``, summing to 1.
+
+        PED-ANOVA over the complete trials so far (see
+        :func:`nbopt.searchers.importance`); correct for maximize as for minimize.
+
+        Examples
+        --------
+        >>> from nbopt import space
+        >>> r = search(lambda x, y: 10 * x**2 + 0.01 * y, {"x": space.Float(-1, 1),
+        ...            "y": space.Float(-1, 1)}, method="random", n_trials=100, seed=0,
+        ...            progress=False)
+        >>> shares = r.importance()
+        >>> max(shares, key=shares.get)
+        'x'
+        """
+        from nbopt.searchers._importance import importance
+
+        return importance(self.trials, self.space, self.direction, quantile=quantile)
+
     def to_dataframe(self) -> Any:
         """Return :attr:`results_` as a ``pandas.DataFrame`` (pandas must be installed).
 

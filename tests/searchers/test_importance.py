@@ -69,3 +69,17 @@ def test_identical_values_share_the_importance_equally():
     shares = importance(s.trials, DIMS)
     assert all(np.isfinite(list(shares.values())))
     assert math.isclose(sum(shares.values()), 1.0)
+
+
+def test_a_search_result_reports_the_importance_of_its_parameters():
+    import nbopt
+
+    def f(x, lr, n, act):
+        return -(x**2) - (act == "tanh")  # maximized: x near 0 and not tanh
+
+    res = nbopt.search(
+        f, DIMS, method="random", n_trials=300, seed=2, direction="maximize", progress=False
+    )
+    shares = res.importance()
+    assert set(shares) == set(DIMS) and math.isclose(sum(shares.values()), 1.0)
+    assert max(shares, key=shares.get) == "x" and shares["n"] < shares["act"]
