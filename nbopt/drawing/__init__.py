@@ -43,6 +43,7 @@ from nbopt.drawing._search import (
     TableInfo,
     TrialColumns,
     filter_mask,
+    format_seconds,
     search_info,
     trial_columns,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "display_status",
     "exit_point",
     "filter_mask",
+    "format_seconds",
     "landscape_info",
     "loss_axis",
     "lttb_indices",

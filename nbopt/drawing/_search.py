@@ -53,6 +53,7 @@ __all__ = [
     "TableInfo",
     "TrialColumns",
     "filter_mask",
+    "format_seconds",
     "search_info",
     "thin_lines",
     "trial_columns",
@@ -941,7 +942,7 @@ class TableColumn:
         if self.kind == "int":
             return ["" if k != k else str(int(k)) for k in keys]
         if self.kind == "seconds":
-            return ["" if k != k else _seconds(k) for k in keys]
+            return ["" if k != k else format_seconds(k) for k in keys]
         return ["" if k != k else _fmt(k, 6) for k in keys]
 
 
@@ -988,7 +989,14 @@ class TableInfo:
         return [c.text(rows) for c in self.columns]
 
 
-def _seconds(s: float) -> str:
+def format_seconds(s: float) -> str:
+    """Write a duration for people: ``12 µs``, ``3.4 ms``, ``2.5 s``, ``4 min``, ``1.2 h``.
+
+    Examples
+    --------
+    >>> format_seconds(0.0034), format_seconds(240.0)
+    ('3.4 ms', '4 min')
+    """
     if s < 1e-3:
         return f"{s * 1e6:.0f} µs"
     if s < 1:

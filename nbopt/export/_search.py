@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nbopt.drawing import VALUE_COLORMAP, Axis, SearchInfo, search_info
+from nbopt.drawing import VALUE_COLORMAP, Axis, SearchInfo, format_seconds, search_info
 from nbopt.export._common import literal, style
 
 if TYPE_CHECKING:
@@ -57,17 +57,7 @@ def _fmt_value(value: float | None) -> str:
 
 
 def _fmt_seconds(s: float | None) -> str:
-    if s is None:
-        return "–"
-    if s < 1e-3:
-        return f"{s * 1e6:.0f} µs"
-    if s < 1:
-        return f"{s * 1e3:.3g} ms"
-    if s < 120:
-        return f"{s:.3g} s"
-    if s < 7200:
-        return f"{s / 60:.3g} min"
-    return f"{s / 3600:.3g} h"
+    return "–" if s is None else format_seconds(s)
 
 
 def header_lines(info: SearchInfo) -> list[str]:
