@@ -27,7 +27,9 @@ export const VALUE_COLORMAP = [
   "#440154",
 ];
 const BINS = 24;
-const FAILED_COLOUR = "#d62728";
+export const FAILED_COLOUR = "#d62728";
+/** Pruned trials' marks and the pruner's bars. */
+export const PRUNED_COLOUR = "#e8710a";
 /** Most lines a parallel-coordinates frame draws: the best ones and an even sample of the rest. */
 export const MAX_LINES = 4000;
 
@@ -36,7 +38,7 @@ export const MAX_LINES = 4000;
  * (VALUE_COLORMAP); on a dark one the ramp runs the other way, so the best trials are the
  * brightest there too (the colour key shows which end is better).
  */
-function palette(dark: boolean): string[] {
+export function palette(dark: boolean): string[] {
   const stops = VALUE_COLORMAP.map(hexToRgb);
   const out: string[] = [];
   for (let b = 0; b < BINS; b++) {
@@ -47,7 +49,7 @@ function palette(dark: boolean): string[] {
   return out;
 }
 
-function bin(c: number): number {
+export function bin(c: number): number {
   return Math.max(0, Math.min(BINS - 1, Math.round(c * (BINS - 1))));
 }
 
@@ -61,18 +63,18 @@ function byColour(st: SearchState, rows: Iterable<number>): number[][] {
   return groups;
 }
 
-function clear(ctx: CanvasRenderingContext2D, theme: Theme, w: number, h: number): void {
+export function clear(ctx: CanvasRenderingContext2D, theme: Theme, w: number, h: number): void {
   ctx.fillStyle = theme.bg;
   ctx.fillRect(0, 0, w, h);
 }
 
-function frame(ctx: CanvasRenderingContext2D, theme: Theme, r: Rect): void {
+export function frame(ctx: CanvasRenderingContext2D, theme: Theme, r: Rect): void {
   ctx.strokeStyle = theme.border;
   ctx.lineWidth = 1;
   ctx.strokeRect(r.x + 0.5, r.y + 0.5, r.w - 1, r.h - 1);
 }
 
-function cross(ctx: CanvasRenderingContext2D, x: number, y: number, s: number): void {
+export function cross(ctx: CanvasRenderingContext2D, x: number, y: number, s: number): void {
   ctx.moveTo(x - s, y - s);
   ctx.lineTo(x + s, y + s);
   ctx.moveTo(x - s, y + s);
@@ -175,7 +177,19 @@ export function drawHistory(
     r,
   ).sx;
   const yOf = (v: number) => sy(log ? v - offset : v);
-  const key = [theme.key, dpr, total, lo, hi, log, offset, st.colourVersion, opts.maskVersion];
+  const stopped = cols.nCurves > 0 || meta.header.n_pruned > 0;
+  const key = [
+    theme.key,
+    dpr,
+    total,
+    lo,
+    hi,
+    log,
+    offset,
+    st.colourVersion,
+    opts.maskVersion,
+    stopped,
+  ];
   const { ctx, full, from } = layer.begin(key.join("|"), size, dpr, cols.n);
   const bandY = r.y + r.h + 46;
   if (full) {
@@ -195,7 +209,14 @@ export function drawHistory(
     ctx.fillStyle = theme.fg2;
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
-    ctx.fillText("failed", r.x - 6, bandY);
+    if (stopped) {
+      // two short lines in the margin: a red cross for failed, an orange bar for pruned
+      ctx.font = `9px ${theme.font}`;
+      ctx.fillStyle = FAILED_COLOUR;
+      ctx.fillText("failed ×", r.x - 6, bandY - 5);
+      ctx.fillStyle = PRUNED_COLOUR;
+      ctx.fillText("pruned |", r.x - 6, bandY + 6);
+    } else ctx.fillText("failed", r.x - 6, bandY);
   }
   ctx.save();
   ctx.beginPath();
@@ -221,10 +242,10 @@ export function drawHistory(
   ctx.strokeStyle = FAILED_COLOUR;
   ctx.lineWidth = 1.2;
   ctx.stroke();
-  ctx.fillStyle = theme.fg2;
+  ctx.fillStyle = PRUNED_COLOUR;
   for (let i = from; i < cols.n; i++) {
     if (opts.mask[i] && cols.state[i] === PRUNED)
-      ctx.fillRect(sx(cols.number[i]) - 1, bandY - 6, 2, 3);
+      ctx.fillRect(sx(cols.number[i]) - 1, bandY - 5, 2, 10);
   }
   // the best-so-far step line, drawn on top of the kept layer in every frame
   const out = show(canvas, layer, size, dpr);
@@ -335,13 +356,18 @@ export function drawParallel(
   const yOf = (u: number) => r.y + (1 - u) * r.h;
   const pal = palette(theme.dark);
   ctx.lineJoin = "round";
-  // failed trials: red, thin, to a cross under the value axis
-  if (failedRows.length) {
+  // failed trials: red, thin, to a mark under the value axis; pruned ones orange, lower
+  const markU = (row: number) => (st.cols.state[row] === PRUNED ? -0.12 : -0.06);
+  for (const [code, colour] of [
+    [FAILED, FAILED_COLOUR],
+    [PRUNED, PRUNED_COLOUR],
+  ] as const) {
     ctx.beginPath();
     for (const row of failedRows) {
+      if (st.cols.state[row] !== code) continue;
       let started = false;
       js.forEach((j, c) => {
-        const u = j < 0 ? -0.06 : unitOf(st, row, j);
+        const u = j < 0 ? markU(row) : unitOf(st, row, j);
         if (Number.isNaN(u)) return;
         const X = xs[c];
         const Y = yOf(u);
@@ -350,7 +376,7 @@ export function drawParallel(
         started = true;
       });
     }
-    ctx.strokeStyle = FAILED_COLOUR;
+    ctx.strokeStyle = colour;
     ctx.globalAlpha = 0.35;
     ctx.lineWidth = 1;
     ctx.stroke();
@@ -420,12 +446,16 @@ export function drawParallel(
     ctx.fillText(name, c === 0 ? X - 8 : X, r.y - 12);
     ctx.font = `10px ${theme.font}`;
   });
-  if (failedRows.length) {
-    const X = xs[xs.length - 1];
+  const X = xs[xs.length - 1];
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  if (failedRows.some((row) => st.cols.state[row] === FAILED)) {
     ctx.fillStyle = FAILED_COLOUR;
-    ctx.textAlign = "right";
-    ctx.textBaseline = "middle";
     ctx.fillText("failed", X - 8, yOf(-0.06));
+  }
+  if (failedRows.some((row) => st.cols.state[row] === PRUNED)) {
+    ctx.fillStyle = PRUNED_COLOUR;
+    ctx.fillText("pruned", X - 8, yOf(-0.12));
   }
 }
 

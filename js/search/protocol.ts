@@ -48,6 +48,17 @@ export interface HeaderMeta {
   ask_seconds: number | null;
   trial_seconds: number | null;
   overhead: number | null;
+  /** steps the finished trials ran (from their learning curves; null without curves) */
+  steps_run: number | null;
+  /** steps pruning spared (null without curves) */
+  steps_saved: number | null;
+}
+
+/** One line of the pruner's bars (nbopt.searchers.PruneThreshold). */
+export interface ThresholdMeta {
+  label: string;
+  steps: number[];
+  values: number[];
 }
 
 export interface SearchSnapshotMeta {
@@ -63,6 +74,12 @@ export interface SearchSnapshotMeta {
   running: number[];
   /** why failed trials failed: [number, "Type: message"] */
   errors: [number, string][];
+  /** why pruned trials were stopped: [number, reason] */
+  reasons: [number, string][];
+  /** the pruner's bars now (replaced by every message) */
+  thresholds: ThresholdMeta[];
+  /** the pruner, or null without one */
+  pruner: string | null;
   /** the two parameters the 2-D view shows first (indices into `params`) */
   pair: [number, number];
 }
@@ -75,6 +92,9 @@ export interface SearchAppendMeta {
   header: HeaderMeta;
   running: number[];
   errors: [number, string][];
+  reasons: [number, string][];
+  thresholds: ThresholdMeta[];
+  pruner: string | null;
 }
 
 export interface SnapshotMsg {
@@ -121,6 +141,22 @@ function checkCommon(meta: Record<string, unknown>): void {
     str(pair[1], "meta.errors[i][1]");
   }
   for (const m of list(meta.metric_names, "meta.metric_names")) str(m, "meta.metric_names[i]");
+  for (const e of list(meta.reasons, "meta.reasons")) {
+    const pair = list(e, "meta.reasons[i]");
+    num(pair[0], "meta.reasons[i][0]");
+    str(pair[1], "meta.reasons[i][1]");
+  }
+  for (const t of list(meta.thresholds, "meta.thresholds")) {
+    if (!isObject(t)) throw new ProtocolError("meta.thresholds[i] must be an object");
+    str(t.label, "meta.thresholds[i].label");
+    const steps = list(t.steps, "meta.thresholds[i].steps");
+    const values = list(t.values, "meta.thresholds[i].values");
+    if (steps.length !== values.length)
+      throw new ProtocolError("meta.thresholds[i]: steps and values must have one length");
+    for (const x of steps) num(x, "meta.thresholds[i].steps[j]");
+    for (const x of values) num(x, "meta.thresholds[i].values[j]");
+  }
+  if (meta.pruner !== null) str(meta.pruner, "meta.pruner");
 }
 
 /** Check a search snapshot's meta; throws ProtocolError. */

@@ -52,6 +52,8 @@ const header: HeaderMeta = {
   ask_seconds: null,
   trial_seconds: null,
   overhead: null,
+  steps_run: null,
+  steps_saved: null,
 };
 
 function rows(
@@ -99,6 +101,9 @@ function meta(direction: "minimize" | "maximize" = "minimize"): SearchSnapshotMe
     header,
     running: [5],
     errors: [[1, "ValueError: <b>no</b>"]],
+    reasons: [],
+    thresholds: [],
+    pruner: null,
     pair: [0, 1],
   };
 }
@@ -156,6 +161,9 @@ describe("search store", () => {
         header: { ...header, n_done: 6 },
         running: [],
         errors: [],
+        reasons: [],
+        thresholds: [],
+        pruner: null,
       },
       arrays: rows([3, 5, 4], [2, 0.5, 3], [0, 0, 0], [1e-3, 1e-3, 1e-3], [1, 1, 1]),
     };
@@ -196,5 +204,111 @@ describe("search store", () => {
     );
     expect(Array.from(mask)).toEqual([1, 0, 0, 0]);
     expect(Array.from(brushMask(st, new Map([[-1, [0, 0.5]]])))).toEqual([0, 0, 1, 1]);
+  });
+});
+
+describe("learning curves", () => {
+  function withCurves(a: Arrays, offsets: number[], steps: number[], values: number[]): Arrays {
+    a.set("curve_offsets", {
+      data: Int32Array.from(offsets),
+      dtype: "int32",
+      shape: [offsets.length],
+    });
+    a.set("curve_steps", {
+      data: Float64Array.from(steps),
+      dtype: "float64",
+      shape: [steps.length],
+    });
+    a.set("curve_values", {
+      data: Float64Array.from(values),
+      dtype: "float64",
+      shape: [values.length],
+    });
+    return a;
+  }
+  function live(
+    a: Arrays,
+    numbers: number[],
+    offsets: number[],
+    steps: number[],
+    values: number[],
+  ) {
+    a.set("live_number", {
+      data: Int32Array.from(numbers),
+      dtype: "int32",
+      shape: [numbers.length],
+    });
+    a.set("live_offsets", {
+      data: Int32Array.from(offsets),
+      dtype: "int32",
+      shape: [offsets.length],
+    });
+    a.set("live_steps", {
+      data: Float64Array.from(steps),
+      dtype: "float64",
+      shape: [steps.length],
+    });
+    a.set("live_values", {
+      data: Float64Array.from(values),
+      dtype: "float64",
+      shape: [values.length],
+    });
+    return a;
+  }
+
+  it("keeps every finished trial's curve, replaces the running ones and the pruner's bars", () => {
+    const store = searchStore();
+    const snap = snapshot();
+    withCurves(snap.arrays, [0, 3, 3, 4, 6], [0, 1, 2, 0, 0, 1], [3, 2, 1, 9, 5, 4]);
+    live(snap.arrays, [5], [0, 1], [0], [7]);
+    store.handle({
+      ...snap,
+      meta: {
+        ...snap.meta,
+        reasons: [[2, "rung 0 (step 0): value 9 not among the best 1 of 2"]],
+        thresholds: [{ label: "rung cut-off", steps: [0], values: [3] }],
+        pruner: "SuccessiveHalvingPruner()",
+      },
+    });
+    const st = store.state;
+    if (!st) throw new Error("no state");
+    const curve = (n: number) => {
+      const r = st.cols.rowOf.get(n) ?? -1;
+      const a = st.cols.curveStart[r];
+      const len = st.cols.curveLen[r];
+      return Array.from(st.cols.curveValues.subarray(a, a + len));
+    };
+    expect(curve(0)).toEqual([3, 2, 1]);
+    expect(curve(1)).toEqual([]);
+    expect(curve(3)).toEqual([5, 4]);
+    expect(st.cols.nCurves).toBe(3);
+    expect(Array.from(st.live.get(5)?.values ?? [])).toEqual([7]);
+    expect(st.reasons.get(2)).toContain("rung 0");
+    const next = rows([4, 5], [2, 1], [3, 0], [1e-3, 1e-3], [0, 0]);
+    withCurves(next, [0, 1, 3], [0, 0, 1], [8, 7, 6]);
+    live(next, [6], [0, 2], [0, 1], [1, 0.5]);
+    store.handle({
+      type: "append",
+      epoch: 0,
+      seq: 1,
+      meta: {
+        state: "running",
+        error: null,
+        value_axis: value,
+        metric_names: [],
+        header,
+        running: [6],
+        errors: [],
+        reasons: [[4, "worse than the median"]],
+        thresholds: [{ label: "rung cut-off", steps: [0, 1], values: [3, 6] }],
+        pruner: "SuccessiveHalvingPruner()",
+      },
+      arrays: next,
+    });
+    expect(curve(5)).toEqual([7, 6]);
+    expect(curve(0)).toEqual([3, 2, 1]);
+    expect([...st.live.keys()]).toEqual([6]);
+    expect(st.reasons.get(4)).toBe("worse than the median");
+    expect(st.meta.thresholds[0].values).toEqual([3, 6]);
   });
 });

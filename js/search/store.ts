@@ -15,6 +15,7 @@ import {
 export const STATE_NAMES = ["complete", "failed", "running", "pruned"] as const;
 export const COMPLETE = 0;
 export const FAILED = 1;
+export const RUNNING = 2;
 export const PRUNED = 3;
 
 function grow<T extends NumArray>(a: T, size: number, make: (n: number) => T, fill = 0): T {
@@ -48,6 +49,14 @@ export class Columns {
   /** smallest and largest value of the complete trials */
   lo = Number.POSITIVE_INFINITY;
   hi = Number.NEGATIVE_INFINITY;
+  /** learning curves: row r's is curveSteps/curveValues[curveStart[r] .. + curveLen[r]] */
+  curveStart = new Int32Array(64);
+  curveLen = new Int32Array(64);
+  curveSteps = new Float64Array(256);
+  curveValues = new Float64Array(256);
+  nPoints = 0;
+  /** rows with a curve */
+  nCurves = 0;
 
   constructor(
     readonly d: number,
@@ -67,6 +76,8 @@ export class Columns {
     this.ask = grow(this.ask, size, (c) => new Float64Array(c));
     this.valueUnit = grow(this.valueUnit, size, (c) => new Float32Array(c));
     this.colour = grow(this.colour, size, (c) => new Float32Array(c));
+    this.curveStart = grow(this.curveStart, size, (c) => new Int32Array(c));
+    this.curveLen = grow(this.curveLen, size, (c) => new Int32Array(c));
     const cap = this.number.length;
     this.params = grow(this.params, cap * this.d, (c) => new Float64Array(c));
     this.unit = grow(this.unit, cap * this.d, (c) => new Float32Array(c));
@@ -95,9 +106,17 @@ export class Columns {
     const params = arr(a, "params");
     const unit = arr(a, "unit");
     const metrics = arr(a, "metrics");
+    const offsets = arr(a, "curve_offsets");
+    const steps = arr(a, "curve_steps");
+    const values = arr(a, "curve_values");
     const k = number.length;
     const mIn = metrics && k ? metrics.length / k : 0;
     this.reserve(this.n + k);
+    if (offsets && steps && values && offsets.length === k + 1) {
+      const points = this.nPoints + offsets[k] - offsets[0];
+      this.curveSteps = grow(this.curveSteps, points, (c) => new Float64Array(c));
+      this.curveValues = grow(this.curveValues, points, (c) => new Float64Array(c));
+    }
     const added: number[] = [];
     for (let i = 0; i < k; i++) {
       const num = number[i];
@@ -121,6 +140,17 @@ export class Columns {
       }
       for (let j = 0; j < this.m; j++)
         this.metrics[r * this.m + j] = j < mIn && metrics ? metrics[i * mIn + j] : Number.NaN;
+      this.curveStart[r] = this.nPoints;
+      this.curveLen[r] = 0;
+      if (offsets && steps && values && offsets.length === k + 1) {
+        const a0 = offsets[i];
+        const len = offsets[i + 1] - a0;
+        this.curveSteps.set(steps.subarray(a0, a0 + len), this.nPoints);
+        this.curveValues.set(values.subarray(a0, a0 + len), this.nPoints);
+        this.curveLen[r] = len;
+        this.nPoints += len;
+        if (len) this.nCurves++;
+      }
     }
     return added;
   }
@@ -181,17 +211,44 @@ export function recolour(cols: Columns, axis: AxisMeta, direction: string, from 
   }
 }
 
+/** A running trial's learning curve so far. */
+export interface LiveCurve {
+  steps: Float64Array;
+  values: Float64Array;
+}
+
 export interface SearchState {
   meta: SearchSnapshotMeta;
   cols: Columns;
   errors: Map<number, string>;
+  /** why each pruned trial was stopped */
+  reasons: Map<number, string>;
   running: Set<number>;
+  /** the running trials' curves, replaced by every message */
+  live: Map<number, LiveCurve>;
   /** bumped whenever value positions and colours of existing rows change */
   colourVersion: number;
 }
 
 function axisKey(a: AxisMeta): string {
   return `${a.log}|${a.lo}|${a.hi}|${a.offset}`;
+}
+
+/** The running trials' curves of a message (live_number, live_offsets, live_steps, live_values). */
+export function liveCurves(a: Arrays): Map<number, LiveCurve> {
+  const out = new Map<number, LiveCurve>();
+  const number = arr(a, "live_number");
+  const offsets = arr(a, "live_offsets");
+  const steps = arr(a, "live_steps");
+  const values = arr(a, "live_values");
+  if (!number || !offsets || !steps || !values || offsets.length !== number.length + 1) return out;
+  for (let i = 0; i < number.length; i++) {
+    out.set(number[i], {
+      steps: Float64Array.from(steps.subarray(offsets[i], offsets[i + 1])),
+      values: Float64Array.from(values.subarray(offsets[i], offsets[i + 1])),
+    });
+  }
+  return out;
 }
 
 /** Build the dashboard's state from a snapshot. */
@@ -204,7 +261,9 @@ export function searchFromSnapshot(msg: SnapshotMsg): SearchState {
     meta: m,
     cols,
     errors: new Map(m.errors),
+    reasons: new Map(m.reasons),
     running: new Set(m.running),
+    live: liveCurves(msg.arrays),
     colourVersion: 0,
   };
 }
@@ -225,9 +284,13 @@ export function searchAppend(st: SearchState, msg: AppendMsg): boolean {
     value_axis: m.value_axis,
     metric_names: m.metric_names,
     running: m.running,
+    thresholds: m.thresholds,
+    pruner: m.pruner,
   };
   for (const [n, e] of m.errors) st.errors.set(n, e);
+  for (const [n, e] of m.reasons) st.reasons.set(n, e);
   st.running = new Set(m.running);
+  st.live = liveCurves(msg.arrays);
   const changed = axisKey(m.value_axis) !== before;
   if (changed || st.cols.lo !== lo || st.cols.hi !== hi) {
     // the colour scale spans the complete values: a new extreme moves every colour

@@ -86,9 +86,12 @@ function columnsOf(st: SearchState): Column[] {
     });
   });
   cols.push({
-    name: "error",
+    name: "reason",
     key: () => Number.NaN,
-    text: (s, r) => s.errors.get(s.cols.number[r]) ?? "",
+    text: (s, r) => {
+      const n = s.cols.number[r];
+      return s.reasons.get(n) ?? s.errors.get(n) ?? "";
+    },
     num: false,
     width: 320,
   });
@@ -311,8 +314,14 @@ export class TrialTable {
           }),
         );
       }
-      for (const [i, c] of this.columns.entries())
-        setText(row.children[i] as HTMLElement, c.text(st, r));
+      for (const [i, c] of this.columns.entries()) {
+        const cell = row.children[i] as HTMLElement;
+        const text = c.text(st, r);
+        setText(cell, text);
+        // long texts (a reason, an error) are cut to the cell: the whole text on hover
+        const title = text.length > 40 ? text : "";
+        if (cell.title !== title) cell.title = title;
+      }
       const state = STATE_NAMES[st.cols.state[r]] ?? "";
       if (row.dataset.state !== state) row.dataset.state = state;
       const isBest = st.cols.number[r] === best ? "true" : "false";

@@ -13,6 +13,7 @@ import {
   watchTheme,
 } from "../core/draw";
 import { fmt } from "../core/maths";
+import { type CurvesDrawn, curvesCaption, drawCurves, hasCurves } from "./curves";
 import {
   axisAt,
   drawColourKey,
@@ -44,6 +45,7 @@ import { TrialTable } from "./table";
 const HISTORY = { w: 470, h: 280 };
 const SCATTER = { w: 420, h: 280 };
 const PARALLEL = { w: 900, h: 300 };
+const CURVES = { w: 900, h: 300 };
 /** While trials stream in, the canvases are redrawn at most this often (ms). */
 const DRAW_INTERVAL = 100;
 const FRACTIONS: [string, number | null][] = [
@@ -103,6 +105,10 @@ export class SearchView {
   private fraction: HTMLSelectElement;
   private clearBrush: HTMLButtonElement;
   private key: HTMLCanvasElement;
+  private curvesBox: HTMLDivElement;
+  private curves: HTMLCanvasElement;
+  private curvesCaption: HTMLSpanElement;
+  private curvesDrawn: CurvesDrawn | null = null;
   private table: TrialTable;
   private theme: Theme;
   private frames = new FrameScheduler(() => this.draw());
@@ -223,6 +229,20 @@ export class SearchView {
     this.key = h("canvas");
     parBox.append(parBar, this.parallel, this.key);
 
+    this.curvesBox = h("div", "nbopt-panel nbopt-curves-box");
+    const curvesBar = h("div", "nbopt-panel-bar");
+    this.curvesCaption = h("span", "nbopt-caption");
+    curvesBar.append(h("span", "nbopt-panel-title", "learning curves"), this.curvesCaption);
+    this.curves = h("canvas");
+    this.curves.setAttribute("role", "img");
+    this.curves.setAttribute(
+      "aria-label",
+      "learning curves: the value each trial reported against the step, the running trials " +
+        "as they report, pruned trials ending in a cross, and the pruner's thresholds dashed",
+    );
+    this.curvesBox.append(curvesBar, this.curves);
+    this.curvesBox.hidden = true;
+
     this.table = new TrialTable(() => this.schedule(true));
 
     this.root.append(
@@ -232,6 +252,7 @@ export class SearchView {
       this.controls.el,
       this.errorLine,
       panels,
+      this.curvesBox,
       parBox,
       this.table.el,
     );
@@ -425,7 +446,12 @@ export class SearchView {
       `${hd.n_running} running`,
       `${hd.n_failed} failed`,
     ];
-    if (hd.n_pruned) parts.push(`${hd.n_pruned} pruned`);
+    if (hd.n_pruned) {
+      let pruned = `${hd.n_pruned} pruned`;
+      if (hd.steps_saved !== null && hd.steps_run !== null && hd.steps_run + hd.steps_saved > 0)
+        pruned += ` (saved ${((100 * hd.steps_saved) / (hd.steps_run + hd.steps_saved)).toFixed(0)} % of steps)`;
+      parts.push(pruned);
+    }
     parts.push(`elapsed ${duration(hd.elapsed)}`);
     if (hd.remaining !== null && state === "running") parts.push(`~${duration(hd.remaining)} left`);
     return parts.join(" · ");
@@ -512,6 +538,11 @@ export class SearchView {
     setData(root, "best", String(hd.best_number ?? ""));
     setData(root, "seq", `${this.store.baseSeq}/${this.store.seq}`);
     setData(root, "running", String(st.running.size));
+    setData(root, "pruned", String(count(st, PRUNED)));
+    const cd = this.curvesDrawn;
+    setData(root, "curves", String(cd ? cd.curves : 0));
+    setData(root, "live", String(cd ? cd.live : 0));
+    setData(root, "thresholds", String(cd ? cd.thresholds : 0));
     setData(
       root,
       "axes",
@@ -580,6 +611,12 @@ export class SearchView {
       );
     }
     drawColourKey(this.key, st, theme, PARALLEL.w);
+    const curves = hasCurves(st);
+    if (this.curvesBox.hidden === curves) this.curvesBox.hidden = !curves;
+    if (curves) {
+      this.curvesDrawn = drawCurves(this.curves, st, theme, CURVES, mask, bestRow);
+      setText(this.curvesCaption, curvesCaption(st, this.curvesDrawn));
+    }
   }
 
   /**

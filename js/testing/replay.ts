@@ -69,9 +69,15 @@ function canonicalSearch(st: SearchState): Canonical {
       value_axis: st.meta.value_axis,
       metric_names: st.meta.metric_names,
       params: st.meta.params,
+      thresholds: st.meta.thresholds,
+      pruner: st.meta.pruner,
     },
     running: [...st.running].sort((a, b) => a - b),
     errors: [...st.errors.entries()].sort((a, b) => a[0] - b[0]),
+    reasons: [...st.reasons.entries()].sort((a, b) => a[0] - b[0]),
+    live: [...st.live.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([n, c]) => [n, Array.from(c.steps), Array.from(c.values)]),
     rows: order.map((r) => ({
       number: cols.number[r],
       state: cols.state[r],
@@ -83,6 +89,12 @@ function canonicalSearch(st: SearchState): Canonical {
       metrics: slice(cols.metrics, r, cols.m),
       colour: num(cols.colour[r]),
       value_unit: num(cols.valueUnit[r]),
+      curve_steps: Array.from(
+        cols.curveSteps.subarray(cols.curveStart[r], cols.curveStart[r] + cols.curveLen[r]),
+      ),
+      curve_values: Array.from(
+        cols.curveValues.subarray(cols.curveStart[r], cols.curveStart[r] + cols.curveLen[r]),
+      ),
     })),
   };
 }

@@ -33,6 +33,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from nbopt.searchers import PruneThreshold
 from nbopt.space import Choice, Float, Int, Space, as_space
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "STATE_NAMES",
     "VALUE_COLORMAP",
     "Axis",
+    "CurvesInfo",
     "HeaderInfo",
     "HeaderTally",
     "HistoryInfo",
@@ -52,6 +54,7 @@ __all__ = [
     "TableColumn",
     "TableInfo",
     "TrialColumns",
+    "engine_curves",
     "filter_mask",
     "format_seconds",
     "search_info",
@@ -364,6 +367,16 @@ class TrialColumns:
         trials without a value.
     error : tuple of str
         Why each trial failed (``""`` when it did not).
+    reason : tuple of str
+        Why each trial did not complete: its error when it failed, the pruner's reason
+        when it was pruned (``""`` otherwise).
+    curve_offsets : ndarray of int64, shape (n + 1,)
+        Trial ``r``'s learning curve is ``curve_steps[curve_offsets[r]:curve_offsets[r +
+        1]]`` and the same slice of ``curve_values`` (empty when it reported nothing).
+    curve_steps : ndarray of float64
+        Steps of every curve, increasing within each.
+    curve_values : ndarray of float64
+        Values reported at those steps.
     metric_names : tuple of str
         Union of the trials' ``metrics`` keys, in order of first appearance.
     metrics : ndarray of float64, shape (n, m)
@@ -386,6 +399,10 @@ class TrialColumns:
     colour: np.ndarray
     rank: np.ndarray
     error: tuple[str, ...]
+    reason: tuple[str, ...]
+    curve_offsets: np.ndarray
+    curve_steps: np.ndarray
+    curve_values: np.ndarray
     metric_names: tuple[str, ...]
     metrics: np.ndarray
 
@@ -404,6 +421,28 @@ class TrialColumns:
         """Row of the best complete trial (None when none is complete)."""
         hits = np.flatnonzero(self.rank == 1)
         return int(hits[0]) if len(hits) else None
+
+    @property
+    def curve_lengths(self) -> np.ndarray:
+        """Number of reported values of every trial, shape (n,)."""
+        return np.diff(self.curve_offsets)
+
+    def curve(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return the learning curve of row ``row``: ``(steps, values)``."""
+        a, b = int(self.curve_offsets[row]), int(self.curve_offsets[row + 1])
+        return self.curve_steps[a:b], self.curve_values[a:b]
+
+    def curves_of(self, rows: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Return the curves of ``rows``, packed: ``(offsets, steps, values)``.
+
+        Curve ``i`` (of ``rows[i]``) is ``steps[offsets[i]:offsets[i + 1]]``.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        n = self.curve_lengths[rows]
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(n, out=offsets[1:])
+        take = np.repeat(self.curve_offsets[rows] - offsets[:-1], n) + np.arange(int(offsets[-1]))
+        return offsets, self.curve_steps[take], self.curve_values[take]
 
     def axis(self, name: str) -> Axis:
         """Return the axis of a parameter, or the value axis by its name."""
@@ -494,6 +533,7 @@ def trial_columns(
     value_log: bool | None = None,
     axes: Sequence[Axis] | None = None,
     value_axis: Axis | None = None,
+    curves: Mapping[int, tuple[npt.ArrayLike, npt.ArrayLike]] | None = None,
 ) -> TrialColumns:
     """Build the columnar form of ``trials``: one pass over them, the rest vectorized.
 
@@ -510,6 +550,9 @@ def trial_columns(
     axes, value_axis : optional
         The parameters' axes and the value axis, when the caller has them already (a
         live feed: the value axis spans every trial so far, not just these).
+    curves : dict number -> (steps, values), optional
+        Learning curves that replace the trials' own ``intermediate_values`` (the running
+        trials' reports so far, which the engine holds: ``engine.running_curves()``).
 
     Examples
     --------
@@ -552,6 +595,10 @@ def trial_columns(
     duration = _floats([t.duration for t in items])
     ask_seconds = _floats([t.info.get("ask_seconds") for t in items])
     error = tuple(t.error or "" for t in items)
+    reason = tuple(
+        (t.pruned_reason or "") if t.state == "pruned" else (t.error or "") for t in items
+    )
+    curve_offsets, curve_steps, curve_values = _curve_columns(items, curves)
 
     params = np.full((n, len(names)), np.nan)
     plist = [t.params for t in items]
@@ -599,8 +646,42 @@ def trial_columns(
         colour=colour,
         rank=_ranks(value, complete, number, sign),
         error=error,
+        reason=reason,
+        curve_offsets=curve_offsets,
+        curve_steps=curve_steps,
+        curve_values=curve_values,
         metric_names=tuple(metric_names),
         metrics=metrics,
+    )
+
+
+def _curve_columns(
+    items: Sequence[Any], curves: Mapping[int, tuple[npt.ArrayLike, npt.ArrayLike]] | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    lengths = np.zeros(len(items), dtype=np.int64)
+    parts: list[tuple[np.ndarray, np.ndarray]] = []
+    for i, t in enumerate(items):
+        given = None if curves is None else curves.get(int(t.number))
+        if given is not None:
+            steps = np.asarray(given[0], dtype=np.float64)
+            values = np.asarray(given[1], dtype=np.float64)
+        else:
+            iv = getattr(t, "intermediate_values", None)
+            if not iv:
+                continue
+            keys = sorted(iv)
+            steps = np.array(keys, dtype=np.float64)
+            values = np.array([iv[k] for k in keys], dtype=np.float64)
+        lengths[i] = len(steps)
+        parts.append((steps, values))
+    offsets = np.zeros(len(items) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    if not parts:
+        return offsets, np.zeros(0), np.zeros(0)
+    return (
+        offsets,
+        np.concatenate([p[0] for p in parts]),
+        np.concatenate([p[1] for p in parts]),
     )
 
 
@@ -739,6 +820,13 @@ class HeaderInfo:
         Mean seconds the objective took per finished trial.
     overhead : float or None
         ``ask_seconds / (ask_seconds + trial_seconds)``: the searcher's share of the time.
+    steps_run : float or None
+        Steps the finished trials ran, from their learning curves (None when no trial
+        reported one). A trial ran its last reported step, plus one when the search
+        counts steps from 0 (epoch 0 is the first epoch).
+    steps_saved : float or None
+        Steps pruning spared: for each pruned trial, the full budget (the most steps a
+        complete trial ran) less the steps it ran.
     """
 
     method: str
@@ -759,6 +847,16 @@ class HeaderInfo:
     ask_seconds: float | None
     trial_seconds: float | None
     overhead: float | None
+    steps_run: float | None = None
+    steps_saved: float | None = None
+
+    @property
+    def saved_fraction(self) -> float | None:
+        """``steps_saved / (steps_run + steps_saved)``: the share of the work pruning spared."""
+        if self.steps_run is None or self.steps_saved is None:
+            return None
+        total = self.steps_run + self.steps_saved
+        return self.steps_saved / total if total > 0 else None
 
 
 @dataclass(frozen=True)
@@ -905,6 +1003,100 @@ class ScatterInfo:
 
 
 @dataclass(frozen=True)
+class CurvesInfo:
+    """Learning curves: the value every trial reported against the step, and the pruner's bars.
+
+    Attributes
+    ----------
+    rows : ndarray of int64, shape (k,)
+        Rows (of :class:`TrialColumns`) of the curves drawn, in draw order: pruned and
+        failed trials first, then complete ones from worst to best, running ones last.
+        Past :data:`MAX_LINES` curves, the running ones, the best complete half of the
+        budget and an even sample of the rest.
+    state : ndarray of uint8, shape (k,)
+        Their state codes.
+    offsets : ndarray of int64, shape (k + 1,)
+        Curve ``i`` is ``steps[offsets[i]:offsets[i + 1]]`` against the same slice of
+        ``values``.
+    steps, values : ndarray of float64
+        The curves' points, in the units of ``step_axis`` and ``value_axis``.
+    colour : ndarray of float64, shape (k,)
+        Colour position of a complete trial's final value (1 = best); NaN for the others.
+    thresholds : tuple of PruneThreshold
+        The bars the pruner judges trials against now (empty without a pruner).
+    step_axis : Axis
+        The steps' axis (linear).
+    value_axis : Axis
+        The reported values' axis, thresholds included (log when positive over two decades).
+    n_curves : int
+        Trials with a curve that pass the brush (drawn or not).
+    pruner : str or None
+        The pruner (its ``repr``), None without one.
+    """
+
+    rows: np.ndarray
+    state: np.ndarray
+    offsets: np.ndarray
+    steps: np.ndarray
+    values: np.ndarray
+    colour: np.ndarray
+    thresholds: tuple[PruneThreshold, ...]
+    step_axis: Axis
+    value_axis: Axis
+    n_curves: int
+    pruner: str | None
+
+    def curve(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Return curve ``i`` (of ``rows[i]``): ``(steps, values)``."""
+        a, b = int(self.offsets[i]), int(self.offsets[i + 1])
+        return self.steps[a:b], self.values[a:b]
+
+
+def _curves(
+    columns: TrialColumns,
+    mask: np.ndarray,
+    colour: np.ndarray,
+    thresholds: tuple[PruneThreshold, ...],
+    pruner: str | None,
+) -> CurvesInfo:
+    lengths = columns.curve_lengths
+    has = np.flatnonzero(mask & (lengths > 0))
+    state = columns.state[has]
+    # what to keep first when there are too many: running, then complete best first,
+    # then the others by number
+    running = has[state == _RUNNING]
+    done = has[state == _COMPLETE]
+    done = done[np.lexsort((columns.number[done], columns.rank[done]))]
+    others = has[(state == _FAILED) | (state == _PRUNED)]
+    budget = max(MAX_LINES - len(running), 0)
+    kept = thin_lines(np.concatenate([done, others]), budget) if budget else has[:0]
+    rows = np.concatenate([kept, running])
+    code = columns.state[rows]
+    group = np.where(code == _RUNNING, 2, np.where(code == _COMPLETE, 1, 0))
+    key = np.where(code == _COMPLETE, np.nan_to_num(colour[rows], nan=0.0), 0.0)
+    rows = rows[np.lexsort((columns.number[rows], key, group))]
+    offsets, steps, values = columns.curves_of(rows)
+    bars = np.array([v for t in thresholds for v in t.values], dtype=np.float64)
+    bar_steps = np.array([x for t in thresholds for x in t.steps], dtype=np.float64)
+    step_axis = Axis.for_values("step", np.concatenate([steps, bar_steps]), log=False)
+    value_axis = Axis.for_values("reported value", np.concatenate([values, bars]))
+    curve_colour = np.where(columns.state[rows] == _COMPLETE, colour[rows], np.nan)
+    return CurvesInfo(
+        rows=rows,
+        state=columns.state[rows],
+        offsets=offsets,
+        steps=steps,
+        values=values,
+        colour=curve_colour,
+        thresholds=thresholds,
+        step_axis=step_axis,
+        value_axis=value_axis,
+        n_curves=int(has.size),
+        pruner=pruner,
+    )
+
+
+@dataclass(frozen=True)
 class TableColumn:
     """One column of the trial table: a numeric sort key per trial and its display text.
 
@@ -951,8 +1143,8 @@ class TableInfo:
     """The trial table: columns over every trial and the rows that pass the brush.
 
     Columns: ``number``, one per parameter, ``value`` (or ``objective``), ``state``,
-    ``duration``, ``error``, then one per metric (``metric_<name>`` when the name is
-    taken).
+    ``duration``, ``reason`` (why a trial failed or was pruned), then one per metric
+    (``metric_<name>`` when the name is taken).
 
     Attributes
     ----------
@@ -1028,8 +1220,8 @@ def _table(columns: TrialColumns, mask: np.ndarray) -> TableInfo:
         TableColumn("state", "state", state_key, STATE_NAMES),
         TableColumn("duration", "seconds", columns.duration),
     ]
-    error_key, error_labels = _coded(columns.error)
-    cols.append(TableColumn("error", "text", error_key, error_labels))
+    reason_key, reason_labels = _coded(columns.reason)
+    cols.append(TableColumn("reason", "text", reason_key, reason_labels))
     taken = {c.name for c in cols}
     for j, key in enumerate(columns.metric_names):
         name = key if key not in taken and not key.startswith("param_") else f"metric_{key}"
@@ -1253,6 +1445,8 @@ class SearchInfo:
     parallel : ParallelInfo
     scatter : ScatterInfo
     table : TableInfo
+    curves : CurvesInfo
+        Learning curves (empty when no trial reported intermediate values).
     """
 
     columns: TrialColumns
@@ -1267,6 +1461,7 @@ class SearchInfo:
     parallel: ParallelInfo
     scatter: ScatterInfo
     table: TableInfo
+    curves: CurvesInfo
 
     def with_view(
         self,
@@ -1286,7 +1481,15 @@ class SearchInfo:
         >>> len(info.with_view(best_fraction=0.2).parallel.rows)
         2
         """
-        return _views(self.columns, self.header, brush, best_fraction, pair)
+        return _views(
+            self.columns,
+            self.header,
+            brush,
+            best_fraction,
+            pair,
+            self.curves.thresholds,
+            self.curves.pruner,
+        )
 
 
 def _views(
@@ -1295,6 +1498,8 @@ def _views(
     brush: Brush | None,
     best_fraction: float | None,
     pair: Sequence[str] | None,
+    thresholds: tuple[PruneThreshold, ...] = (),
+    pruner: str | None = None,
 ) -> SearchInfo:
     checked = _normalize_brush(columns, brush)
     fraction = _check_fraction(best_fraction)
@@ -1320,6 +1525,7 @@ def _views(
         parallel=_parallel(view, mask, fraction, keep),
         scatter=_scatter(view, mask, fraction, keep, xy),
         table=_table(columns, mask),
+        curves=_curves(columns, mask, columns.colour, thresholds, pruner),
     )
 
 
@@ -1370,6 +1576,15 @@ class HeaderTally:
         self.ask_n = 0
         self.duration_sum = 0.0
         self.duration_n = 0
+        # learning curves of the finished trials: how many, their last steps, the first
+        # step reported, the longest complete one, and the pruned ones
+        self.curve_n = 0
+        self.last_sum = 0.0
+        self.first_step = math.inf
+        self.complete_last = -math.inf
+        self.any_last = -math.inf
+        self.pruned_n = 0
+        self.pruned_last_sum = 0.0
 
     def add(self, columns: TrialColumns, trials: Sequence[Any]) -> None:
         """Count the finished rows of ``columns`` (``trials`` are the same trials, any order)."""
@@ -1403,6 +1618,7 @@ class HeaderTally:
         dur = dur[np.isfinite(dur)]
         self.duration_sum += float(dur.sum())
         self.duration_n += int(dur.size)
+        self._add_curves(columns, finished)
         for t in trials:
             if t.state == "running":
                 continue
@@ -1411,6 +1627,33 @@ class HeaderTally:
                 self.first_start = start
             if end is not None and (self.last_end is None or end > self.last_end):
                 self.last_end = end
+
+    def _add_curves(self, columns: TrialColumns, finished: np.ndarray) -> None:
+        rows = np.flatnonzero(finished & (columns.curve_lengths > 0))
+        if not rows.size:
+            return
+        first = columns.curve_steps[columns.curve_offsets[rows]]
+        last = columns.curve_steps[columns.curve_offsets[rows + 1] - 1]
+        state = columns.state[rows]
+        self.curve_n += int(rows.size)
+        self.last_sum += float(last.sum())
+        self.first_step = min(self.first_step, float(first.min()))
+        self.any_last = max(self.any_last, float(last.max()))
+        done = state == _COMPLETE
+        if done.any():
+            self.complete_last = max(self.complete_last, float(last[done].max()))
+        pruned = state == _PRUNED
+        self.pruned_n += int(pruned.sum())
+        self.pruned_last_sum += float(last[pruned].sum())
+
+    def _steps(self) -> tuple[float | None, float | None]:
+        if not self.curve_n:
+            return None, None
+        base = 1.0 if self.first_step == 0 else 0.0
+        run = self.last_sum + base * self.curve_n
+        full = (self.complete_last if self.complete_last > -math.inf else self.any_last) + base
+        saved = max(0.0, self.pruned_n * full - (self.pruned_last_sum + base * self.pruned_n))
+        return run, saved
 
     def header(
         self,
@@ -1447,6 +1690,7 @@ class HeaderTally:
         overhead = None
         if ask is not None and trial is not None and ask + trial > 0:
             overhead = ask / (ask + trial)
+        steps_run, steps_saved = self._steps()
         return HeaderInfo(
             method=method,
             direction="minimize" if self.sign > 0 else "maximize",
@@ -1466,6 +1710,8 @@ class HeaderTally:
             ask_seconds=ask,
             trial_seconds=trial,
             overhead=overhead,
+            steps_run=steps_run,
+            steps_saved=steps_saved,
         )
 
 
@@ -1496,6 +1742,25 @@ class _Source:
     status: str
     error: str | None
     n_total: int | None
+    live: Mapping[int, tuple[Any, Any]] | None = None
+    thresholds: tuple[PruneThreshold, ...] = ()
+    pruner: str | None = None
+
+
+def engine_curves(
+    engine: Any,
+) -> tuple[dict[int, tuple[Any, Any]], tuple[PruneThreshold, ...], str | None]:
+    """Return a search engine's running curves, its pruner's bars now and the pruner's repr.
+
+    ``engine`` is a :class:`~nbopt.searchers.SearchEngine` (or None: nothing).
+    """
+    if engine is None:
+        return {}, (), None
+    pruner = getattr(engine, "pruner", None)
+    live = dict(engine.running_curves())
+    if pruner is None:
+        return live, (), None
+    return live, tuple(pruner.thresholds(engine.study)), repr(pruner)
 
 
 def _source(source: Any, space: Space | Mapping[str, Any] | None, direction: str | None) -> _Source:
@@ -1525,6 +1790,7 @@ def _source(source: Any, space: Space | Mapping[str, Any] | None, direction: str
         if source.error is not None:
             text = str(source.error)
             err = f"{type(source.error).__name__}: {text}" if text else type(source.error).__name__
+        live, thresholds, pruner = engine_curves(getattr(source, "engine", None))
         return _Source(
             [*finished, *running],
             source.space,
@@ -1533,6 +1799,9 @@ def _source(source: Any, space: Space | Mapping[str, Any] | None, direction: str
             status,
             err,
             source.n_trials,
+            live,
+            thresholds,
+            pruner,
         )
     if isinstance(source, Searcher):
         trials = source.trials
@@ -1576,8 +1845,11 @@ def search_info(
     now: datetime | None = None,
     status: str | None = None,
     method: str | None = None,
+    curves: Mapping[int, tuple[npt.ArrayLike, npt.ArrayLike]] | None = None,
+    thresholds: Sequence[PruneThreshold] | None = None,
+    pruner: str | None = None,
 ) -> SearchInfo:
-    """Drawing info of a search: header, history, parallel coordinates, scatter and table.
+    """Drawing info of a search: header, history, parallel coordinates, scatter, curves, table.
 
     Parameters
     ----------
@@ -1607,6 +1879,12 @@ def search_info(
         read from the source.
     method : str, optional
         The searcher's name, for a list of trials.
+    curves : dict number -> (steps, values), optional
+        Learning curves of running trials so far (a SearchResult brings its own).
+    thresholds : sequence of PruneThreshold, optional
+        The pruner's bars to draw (a SearchResult brings its own).
+    pruner : str, optional
+        The pruner's name, shown with the curves.
 
     Returns
     -------
@@ -1633,7 +1911,8 @@ def search_info(
         raise ValueError(f"n_total must be a non-negative int or None, got {n_total!r}")
     if now is None:
         now = datetime.now(timezone.utc)
-    columns = trial_columns(src.trials, src.space, src.direction, value_log=value_log)
+    live = src.live if curves is None else curves
+    columns = trial_columns(src.trials, src.space, src.direction, value_log=value_log, curves=live)
     header = _header(
         columns,
         src.trials,
@@ -1643,7 +1922,16 @@ def search_info(
         n_total=None if n_total is None else int(n_total),
         now=now,
     )
-    return _views(columns, header, brush, best_fraction, pair)
+    bars = src.thresholds if thresholds is None else tuple(thresholds)
+    return _views(
+        columns,
+        header,
+        brush,
+        best_fraction,
+        pair,
+        bars,
+        src.pruner if pruner is None else str(pruner),
+    )
 
 
 # ------------------------------------------------------------------ streaming

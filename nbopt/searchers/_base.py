@@ -85,6 +85,15 @@ class Trial:
         step = max(self.intermediate_values)
         return step, self.intermediate_values[step]
 
+    @property
+    def pruned_reason(self) -> str | None:
+        """Why a pruned trial was stopped, in words (None for the other states)."""
+        record = self.info.get("pruned") if self.state == "pruned" else None
+        if isinstance(record, Mapping):
+            reason = record.get("reason")
+            return None if reason is None else str(reason)
+        return None
+
 
 def _check_seed(seed: object) -> np.random.Generator:
     if seed is None or isinstance(seed, np.random.SeedSequence):

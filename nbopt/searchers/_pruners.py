@@ -19,6 +19,7 @@ __all__ = [
     "HyperbandPruner",
     "MedianPruner",
     "PruneDecision",
+    "PruneThreshold",
     "Pruned",
     "Pruner",
     "StudyView",
@@ -95,6 +96,30 @@ class PruneDecision:
         """Rebuild a decision from :meth:`as_dict` (unknown keys are ignored)."""
         fields = cls.__dataclass_fields__
         return cls(**{k: v for k, v in data.items() if k in fields})
+
+
+@dataclass(frozen=True)
+class PruneThreshold:
+    """One line of a pruner's bars, as a learning-curves view draws it.
+
+    A trial reporting at ``steps[i]`` is judged against ``values[i]`` now (how, the
+    pruner's decision says: the median compares the trial's best value so far, successive
+    halving its value at the rung).
+
+    Attributes
+    ----------
+    label : str
+        What the line is (``"median of complete trials"``, ``"rung cut-off"``,
+        ``"bracket 1 cut-off"``).
+    steps : tuple of int
+        Steps at which trials are judged, increasing.
+    values : tuple of float
+        The bar at each step.
+    """
+
+    label: str
+    steps: tuple[int, ...]
+    values: tuple[float, ...]
 
 
 class TrialCurve:
@@ -186,6 +211,7 @@ class StudyView:
         self._curves: dict[int, TrialCurve] = {}
         # step -> {number: value}: the values at one step without scanning every curve
         self._by_step: dict[int, dict[int, float]] = {}
+        self._version = 0
 
     @classmethod
     def from_trials(cls, trials: Iterable[Trial], direction: str = "minimize") -> StudyView:
@@ -201,6 +227,11 @@ class StudyView:
     def sign(self) -> float:
         """+1 when minimizing, -1 when maximizing: ``sign * value`` is to be minimized."""
         return 1.0 if self.direction == "minimize" else -1.0
+
+    @property
+    def version(self) -> int:
+        """A count of the changes so far: equal counts, equal curves and states."""
+        return self._version
 
     def trials(self, states: Iterable[str] | None = None) -> list[TrialCurve]:
         """Return the trials' curves in number order, only those in ``states`` if given."""
@@ -236,10 +267,16 @@ class StudyView:
             ]
         return np.asarray(values, dtype=np.float64)
 
+    def steps(self) -> list[int]:
+        """Every step some trial reported at, increasing."""
+        with self._lock:
+            return sorted(s for s, at in self._by_step.items() if at)
+
     # ---- write (the engine)
 
     def _put(self, number: int, state: TrialState, curve: Mapping[int, float]) -> TrialCurve:
         with self._lock:
+            self._version += 1
             self._drop(number)
             steps = sorted(curve)
             record = TrialCurve(number, state, steps, [curve[s] for s in steps])
@@ -262,6 +299,7 @@ class StudyView:
                 return False
             if record.steps and step <= record.steps[-1]:
                 return False
+            self._version += 1
             record.steps.append(step)
             record.values.append(value)
             self._by_step.setdefault(step, {})[number] = value
@@ -313,6 +351,14 @@ class Pruner:
             The trial to judge; its last report is the step to decide at.
         """
         raise NotImplementedError(f"{type(self).__name__} must implement should_prune")
+
+    def thresholds(self, study: StudyView) -> tuple[PruneThreshold, ...]:
+        """Return the bars a trial is judged against now, for drawing (none by default).
+
+        Read-only, and as cheap as one pass over the study: a live view calls it as
+        trials report.
+        """
+        return ()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -380,7 +426,7 @@ class MedianPruner(Pruner):
             )
         if step < self.n_warmup_steps:
             return _keep(f"warm-up: step {step} < n_warmup_steps={self.n_warmup_steps}", step, self)
-        if (step - self.n_warmup_steps) % self.interval_steps:
+        if not self._checks_at(step):
             return _keep(f"step {step} is not a check step", step, self)
         others = study.values_at(step, ("complete",), exclude=trial.number)
         if len(others) < self.n_min_trials:
@@ -407,11 +453,56 @@ class MedianPruner(Pruner):
             n_compared=len(others),
         )
 
+    def _checks_at(self, step: int) -> bool:
+        return step >= self.n_warmup_steps and not (
+            (step - self.n_warmup_steps) % self.interval_steps
+        )
+
+    def thresholds(self, study: StudyView) -> tuple[PruneThreshold, ...]:
+        """Return the median of the complete trials at every check step (none at start-up).
+
+        Examples
+        --------
+        >>> from nbopt.searchers import Trial
+        >>> done = [Trial(n, {}, "complete", 0.0, intermediate_values={0: v, 1: v / 2})
+        ...         for n, v in enumerate([1.0, 2.0, 4.0])]
+        >>> MedianPruner(n_startup_trials=3).thresholds(StudyView.from_trials(done))
+        (PruneThreshold(label='median of complete trials', steps=(0, 1), values=(2.0, 1.0)),)
+        """
+        if study.count(("complete",)) < self.n_startup_trials:
+            return ()
+        steps: list[int] = []
+        values: list[float] = []
+        for step in study.steps():
+            if not self._checks_at(step):
+                continue
+            at = study.values_at(step, ("complete",))
+            if len(at) >= self.n_min_trials:
+                steps.append(step)
+                values.append(float(np.median(at)))
+        if not steps:
+            return ()
+        return (PruneThreshold("median of complete trials", tuple(steps), tuple(values)),)
+
     def __repr__(self) -> str:
         return (
             f"MedianPruner(n_startup_trials={self.n_startup_trials}, "
             f"n_warmup_steps={self.n_warmup_steps}, interval_steps={self.interval_steps})"
         )
+
+
+def _rung_values(
+    study: StudyView, at: int, members: Any, exclude: int | None = None
+) -> list[float]:
+    """Values of the trials (of ``members`` when given) at the rung at step ``at``."""
+    out = []
+    for other in study.trials():
+        if other.number == exclude or (members is not None and not members(other.number)):
+            continue
+        hit = other.first_at_or_after(at)
+        if hit is not None:
+            out.append(hit[1])
+    return out
 
 
 class SuccessiveHalvingPruner(Pruner):
@@ -505,19 +596,8 @@ class SuccessiveHalvingPruner(Pruner):
             own = trial.first_at_or_after(at)
             assert own is not None
             value = own[1]
-            competing = []
-            for other in study.trials():
-                if members is not None and not members(other.number):
-                    continue
-                if other.number == trial.number:
-                    continue
-                hit = other.first_at_or_after(at)
-                if hit is not None:
-                    competing.append(hit[1])
-            ranked = sorted([sign * value, *(sign * v for v in competing)])
-            n = len(ranked)
-            k = max(1, n // self.reduction_factor)
-            threshold = sign * ranked[k - 1]
+            competing = _rung_values(study, at, members, exclude=trial.number)
+            k, n, threshold = self._cutoff([value, *competing], sign)
             if sign * value > sign * threshold:
                 return PruneDecision(
                     True,
@@ -544,6 +624,47 @@ class SuccessiveHalvingPruner(Pruner):
                 f"of {n} trials (cut-off {_fmt(threshold)}); "
             )
             rung += 1
+
+    def _cutoff(self, values: list[float], sign: float) -> tuple[int, int, float]:
+        """``(k, n, cut-off)``: the best ``k`` of the ``n`` values at a rung go on."""
+        ranked = sorted(sign * v for v in values)
+        n = len(ranked)
+        k = max(1, n // self.reduction_factor)
+        return k, n, sign * ranked[k - 1]
+
+    def _rung_thresholds(
+        self, study: StudyView, members: Any, label: str
+    ) -> tuple[PruneThreshold, ...]:
+        steps: list[int] = []
+        cutoffs: list[float] = []
+        rung = 0
+        while True:
+            at = self.rung_step(rung)
+            if self.max_resource is not None and at >= self.max_resource:
+                break
+            values = _rung_values(study, at, members)
+            if not values:
+                break
+            steps.append(at)
+            cutoffs.append(self._cutoff(values, study.sign)[2])
+            rung += 1
+        if not steps:
+            return ()
+        return (PruneThreshold(label, tuple(steps), tuple(cutoffs)),)
+
+    def thresholds(self, study: StudyView) -> tuple[PruneThreshold, ...]:
+        """Return the promotion cut-off at every rung some trial reached.
+
+        Examples
+        --------
+        >>> from nbopt.searchers import Trial
+        >>> curves = [{1: 0.5, 3: 0.4}, {1: 0.2}, {1: 0.9}]
+        >>> study = StudyView.from_trials(
+        ...     [Trial(n, {}, "running", intermediate_values=c) for n, c in enumerate(curves)])
+        >>> SuccessiveHalvingPruner().thresholds(study)
+        (PruneThreshold(label='rung cut-off', steps=(1, 3), values=(0.2, 0.4)),)
+        """
+        return self._rung_thresholds(study, None, "rung cut-off")
 
     def __repr__(self) -> str:
         return (
@@ -659,6 +780,29 @@ class HyperbandPruner(Pruner):
         fields["reason"] = f"bracket {bracket}, {fields['reason']}"
         fields["pruner"] = type(self).__name__
         return PruneDecision(**fields)
+
+    def thresholds(self, study: StudyView) -> tuple[PruneThreshold, ...]:
+        """Return the rung cut-offs of each bracket (none before ``max_resource`` is known).
+
+        Examples
+        --------
+        >>> from nbopt.searchers import Trial
+        >>> p = HyperbandPruner(min_resource=1, max_resource=9)
+        >>> study = StudyView.from_trials(
+        ...     [Trial(n, {}, "running", intermediate_values={1: n / 10}) for n in range(4)])
+        >>> [(t.label, t.steps, t.values) for t in p.thresholds(study)]
+        [('bracket 0 cut-off', (1,), (0.0,))]
+        """
+        if self._max is None:
+            return ()
+        out: list[PruneThreshold] = []
+        for b, halving in enumerate(self._brackets()):
+            out.extend(
+                halving._rung_thresholds(
+                    study, lambda n, b=b: self.bracket_of(n) == b, f"bracket {b} cut-off"
+                )
+            )
+        return tuple(out)
 
     def __repr__(self) -> str:
         return (

@@ -869,7 +869,7 @@ def results_table(trials: list[Trial], names: Iterable[str], direction: str) -> 
     curves[:] = [dict(t.intermediate_values) for t in trials]
     table["intermediate_values"] = curves
     table["pruned_reason"] = np.array(
-        [_pruned_reason(t) for t in trials],
+        [t.pruned_reason for t in trials],
         dtype=object,
     )
     metric_names: list[str] = []
@@ -883,14 +883,6 @@ def results_table(trials: list[Trial], names: Iterable[str], direction: str) -> 
             column = f"metric_{key}"
         table[column] = np.array([t.metrics.get(key, np.nan) for t in trials], dtype=np.float64)
     return table
-
-
-def _pruned_reason(trial: Trial) -> str | None:
-    record = trial.info.get("pruned") if trial.state == "pruned" else None
-    if isinstance(record, Mapping):
-        reason = record.get("reason")
-        return str(reason) if reason is not None else None
-    return None
 
 
 def rank_values(value: np.ndarray[Any, Any], direction: str) -> np.ndarray[Any, Any]:

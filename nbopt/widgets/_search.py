@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -16,17 +17,24 @@ from nbopt.drawing import (
     HeaderInfo,
     SearchFeed,
     SearchInfo,
+    SearchUpdate,
     TrialColumns,
+    engine_curves,
     search_info,
 )
 from nbopt.live import EventBatch, Session
+from nbopt.searchers import PruneThreshold
 from nbopt.widgets._protocol import ControlMessage, finite_or_none
 from nbopt.widgets._stream import Arrays, ControlHandler, StreamWidget
 
 __all__ = ["SearchDashboard"]
 
+_log = logging.getLogger(__name__)
+
 #: Longest error text sent per failed trial (the full text stays in ``result.trials``).
 MAX_ERROR_CHARS = 600
+#: How often (seconds) the running trials' learning curves are sent while they report.
+CURVE_INTERVAL = 0.25
 
 
 # ------------------------------------------------------------------ messages
@@ -46,8 +54,23 @@ class AxisMeta(TypedDict):
     categories: list[str]
 
 
+class ThresholdMeta(TypedDict):
+    """One line of the pruner's bars (:class:`nbopt.searchers.PruneThreshold`)."""
+
+    label: str
+    steps: list[float]
+    values: list[float]
+
+
 class SearchSnapshotMeta(TypedDict):
-    """``meta`` of a dashboard snapshot."""
+    """``meta`` of a dashboard snapshot.
+
+    Its arrays: the finished trials' columns (``number``, ``state``, ``value``,
+    ``duration``, ``ask_seconds``, ``params``, ``unit``, ``metrics``), their learning
+    curves packed (``curve_offsets``, ``curve_steps``, ``curve_values``) and the running
+    trials' curves so far (``live_number``, ``live_offsets``, ``live_steps``,
+    ``live_values``), which every message replaces whole.
+    """
 
     title: str
     direction: str
@@ -59,6 +82,9 @@ class SearchSnapshotMeta(TypedDict):
     header: dict[str, Any]
     running: list[int]
     errors: list[list[Any]]
+    reasons: list[list[Any]]
+    thresholds: list[ThresholdMeta]
+    pruner: str | None
     pair: list[int]
 
 
@@ -72,6 +98,9 @@ class SearchAppendMeta(TypedDict):
     header: dict[str, Any]
     running: list[int]
     errors: list[list[Any]]
+    reasons: list[list[Any]]
+    thresholds: list[ThresholdMeta]
+    pruner: str | None
 
 
 def axis_meta(axis: Axis) -> AxisMeta:
@@ -110,13 +139,47 @@ def header_meta(h: HeaderInfo) -> dict[str, Any]:
         "ask_seconds": finite_or_none(h.ask_seconds),
         "trial_seconds": finite_or_none(h.trial_seconds),
         "overhead": finite_or_none(h.overhead),
+        "steps_run": finite_or_none(h.steps_run),
+        "steps_saved": finite_or_none(h.steps_saved),
     }
+
+
+def threshold_meta(thresholds: Sequence[PruneThreshold]) -> list[ThresholdMeta]:
+    """Encode a pruner's bars (:meth:`nbopt.searchers.Pruner.thresholds`)."""
+    return [
+        {
+            "label": t.label,
+            "steps": [float(x) for x in t.steps],
+            "values": [float(v) for v in t.values],
+        }
+        for t in thresholds
+    ]
+
+
+def live_arrays(curves: Mapping[int, tuple[Any, Any]]) -> Arrays:
+    """Encode the running trials' curves ``{number: (steps, values)}``, by number."""
+    numbers = sorted(curves)
+    lengths = np.array([len(curves[n][0]) for n in numbers], dtype=np.int64)
+    offsets = np.zeros(len(numbers) + 1, dtype=np.int32)
+    np.cumsum(lengths, out=offsets[1:])
+    if numbers:
+        steps = np.concatenate([np.asarray(curves[n][0], dtype=np.float64) for n in numbers])
+        values = np.concatenate([np.asarray(curves[n][1], dtype=np.float64) for n in numbers])
+    else:
+        steps = values = np.zeros(0)
+    return [
+        ("live_number", np.array(numbers, dtype=np.int32)),
+        ("live_offsets", offsets),
+        ("live_steps", steps),
+        ("live_values", values),
+    ]
 
 
 def _rows(columns: TrialColumns, rows: np.ndarray, metrics: np.ndarray | None = None) -> Arrays:
     """Return the columns of ``rows`` as arrays (one naming for snapshots and appends)."""
     m = columns.metrics if metrics is None else metrics
     d = len(columns.names)
+    offsets, steps, values = columns.curves_of(rows)
     return [
         ("number", columns.number[rows].astype(np.int32)),
         ("state", columns.state[rows]),
@@ -126,6 +189,9 @@ def _rows(columns: TrialColumns, rows: np.ndarray, metrics: np.ndarray | None = 
         ("params", columns.params[rows].reshape(len(rows), d)),
         ("unit", columns.unit[rows].astype(np.float32).reshape(len(rows), d)),
         ("metrics", m[rows].reshape(len(rows), m.shape[1] if m.ndim == 2 else 0)),
+        ("curve_offsets", offsets.astype(np.int32)),
+        ("curve_steps", steps),
+        ("curve_values", values),
     ]
 
 
@@ -137,16 +203,28 @@ def _errors(columns: TrialColumns, rows: np.ndarray) -> list[list[Any]]:
     ]
 
 
+def _reasons(columns: TrialColumns, rows: np.ndarray) -> list[list[Any]]:
+    """Why each pruned trial of ``rows`` was stopped: ``[number, reason]``."""
+    return [
+        [int(columns.number[r]), columns.reason[r][:MAX_ERROR_CHARS]]
+        for r in rows
+        if columns.state[r] == 3 and columns.reason[r]
+    ]
+
+
 def encode_snapshot(
     info: SearchInfo, *, title: str, state: str, error: str | None = None
 ) -> tuple[SearchSnapshotMeta, Arrays]:
     """Encode a search's whole drawable state (its finished trials) as ``(meta, arrays)``.
 
-    ``error`` (what ended the search) replaces the header's.
+    ``error`` (what ended the search) replaces the header's. The running trials' curves
+    come from the columns (``search_info(..., curves=...)``).
     """
     cols = info.columns
     rows = np.flatnonzero(cols.state != 2)
-    running = [int(n) for n in cols.number[cols.state == 2]]
+    in_flight = np.flatnonzero(cols.state == 2)
+    running = [int(n) for n in cols.number[in_flight]]
+    live = {int(cols.number[r]): cols.curve(int(r)) for r in in_flight if cols.curve_lengths[r] > 0}
     names = list(cols.names)
     pair = [names.index(p) if p in names else -1 for p in info.pair]
     meta: SearchSnapshotMeta = {
@@ -160,9 +238,12 @@ def encode_snapshot(
         "header": {**header_meta(info.header), **({} if error is None else {"error": error})},
         "running": running,
         "errors": _errors(cols, rows),
+        "reasons": _reasons(cols, rows),
+        "thresholds": threshold_meta(info.curves.thresholds),
+        "pruner": info.curves.pruner,
         "pair": pair,
     }
-    return meta, _rows(cols, rows)
+    return meta, [*_rows(cols, rows), *live_arrays(live)]
 
 
 # ------------------------------------------------------------------ engine views
@@ -254,9 +335,16 @@ class SearchDashboard(StreamWidget):
         if session is None:
             # a finished or foreground search: the session only answers controls
             session = Session(_Finished())
+        self._closing = threading.Event()
+        # appends are built and sent one at a time (the session's and the curve watcher's),
+        # so that they are numbered in the order their contents were read
+        self._append_lock = threading.RLock()
+        self._ended = False
+        self._watcher: threading.Thread | None = None
         super().__init__(session, view="search", **kwargs)
         self.sync_traits()
         self.store_snapshot()
+        self._watch()
 
     # ------------------------------------------------------------------ public API
     @property
@@ -307,6 +395,7 @@ class SearchDashboard(StreamWidget):
         if session is not None and session is not self._session:
             # the search now runs on a session of its own: follow it
             self._follow(session)
+        self._watch()
 
     def observe_foreground(self, batch: EventBatch) -> None:
         """Stream one batch of a search that runs in the kernel's own thread.
@@ -329,6 +418,12 @@ class SearchDashboard(StreamWidget):
         if self._result is not None:
             return bool(self._result.wait(timeout))
         return True
+
+    def close(self) -> None:
+        """Stop streaming and close the widget (the search itself goes on)."""
+        if hasattr(self, "_closing"):
+            self._closing.set()
+        super().close()
 
     def __repr__(self) -> str:
         return f"SearchDashboard({self._method}, {self.n_done} trials, {self.state})"
@@ -364,6 +459,7 @@ class SearchDashboard(StreamWidget):
         state = self.display_state()
         finished = [t for t in self._all_trials() if t.state != "running"]
         trials = finished + self._running()
+        live, bars, pruner = self._curves_now()
         info = search_info(
             trials,
             space=self._feed.space,
@@ -371,6 +467,9 @@ class SearchDashboard(StreamWidget):
             status=state,
             method=self._method,
             n_total=self._total(),
+            curves=live,
+            thresholds=bars,
+            pruner=pruner,
         )
         with self._feed_lock:
             self._feed.rebase(finished)
@@ -396,8 +495,13 @@ class SearchDashboard(StreamWidget):
                 now=datetime.now(timezone.utc),
                 running=self._running(),
             )
+        return self._append_of(update, state)
+
+    def _append_of(self, update: SearchUpdate, state: str) -> tuple[dict[str, Any], Arrays]:
         cols = update.columns
         rows = np.arange(cols.n)
+        live, bars, pruner = self._curves_now()
+        running = set(update.running)
         meta: SearchAppendMeta = {
             "state": state,
             "error": update.header.error,
@@ -406,8 +510,87 @@ class SearchDashboard(StreamWidget):
             "header": header_meta(update.header),
             "running": list(update.running),
             "errors": _errors(cols, rows),
+            "reasons": _reasons(cols, rows),
+            "thresholds": threshold_meta(bars),
+            "pruner": pruner,
         }
-        return dict(meta), _rows(cols, rows, update.metrics)
+        live = {n: c for n, c in live.items() if n in running}
+        return dict(meta), [*_rows(cols, rows, update.metrics), *live_arrays(live)]
+
+    def _curves_now(
+        self,
+    ) -> tuple[dict[int, tuple[Any, Any]], tuple[PruneThreshold, ...], str | None]:
+        engine = getattr(self._result, "engine", None)
+        if engine is None:
+            return {}, (), None
+        live, bars, pruner = engine_curves(engine)
+        if getattr(self._result, "done", False):
+            live = {}
+        return live, bars, pruner
+
+    def _live_curves_append(self) -> tuple[dict[str, Any], Arrays]:
+        """Build an append with no new trial: the running trials' curves and the header now."""
+        state = self.display_state()
+        with self._feed_lock:
+            update = self._feed.update(
+                [],
+                method=self._method,
+                status=state,
+                error=self.error_text(),
+                n_total=self._total(),
+                now=datetime.now(timezone.utc),
+                running=self._running(),
+            )
+        return self._append_of(update, state)
+
+    def _watch(self) -> None:
+        """Start the curve watcher while the search runs (once at a time)."""
+        if self._result is None or self._result.done:
+            return
+        with self._append_lock:
+            self._ended = False
+            if self._watcher is not None and self._watcher.is_alive():
+                return
+            self._watcher = threading.Thread(
+                target=self._watch_curves, name="nbopt-curves", daemon=True
+            )
+            self._watcher.start()
+
+    def _on_batch(self, batch: EventBatch) -> None:
+        with self._append_lock:
+            super()._on_batch(batch)
+            if batch.final:
+                self._ended = True
+
+    def _watch_curves(self) -> None:
+        """Send the running trials' curves as they report, until the search ends.
+
+        A trial reports many times before it finishes (an epoch at a time), and may run
+        in the thread that drives the search (which then sends nothing until it ends):
+        this thread reads the engine's curves every :data:`CURVE_INTERVAL` seconds and
+        sends them when they changed.
+        """
+        result = self._result
+        engine = getattr(result, "engine", None)
+        if engine is None:
+            return
+        seen = -1
+        while not self._closing.wait(CURVE_INTERVAL):
+            if result.done:
+                return
+            version = engine.study.version
+            if version == seen or not engine.running_curves():
+                seen = version
+                continue
+            seen = version
+            try:
+                with self._append_lock:
+                    if self._ended:
+                        return
+                    self.send_append(*self._live_curves_append())
+            except Exception:
+                # the page's view of the curves waits for the next batch; the search goes on
+                _log.exception("nbopt: sending the running trials' curves failed")
 
     def sync_traits(self) -> None:
         """Refresh ``state``, ``error``, ``n_done`` and ``best_value``."""

@@ -431,7 +431,7 @@ def test_pair_defaults_and_errors():
 
 def test_table_columns_text_and_sort_keys(info):
     t = info.table
-    assert t.names == ("number", "lr", "layers", "act", "value", "state", "duration", "error")
+    assert t.names == ("number", "lr", "layers", "act", "value", "state", "duration", "reason")
     rows = np.arange(7)
     assert t.column("act").text(rows)[:3] == ["relu", "tanh", "gelu"]
     assert t.column("layers").text([0, 3]) == ["1", "4"]
@@ -446,7 +446,7 @@ def test_table_columns_text_and_sort_keys(info):
         "complete",
     ]
     assert t.column("value").text([2, 4]) == ["", "1"]
-    assert t.column("error").text([1, 2]) == ["", "ValueError: boom"]
+    assert t.column("reason").text([1, 2]) == ["", "ValueError: boom"]
     assert t.column("duration").text([0]) == ["1 s"]
     assert t.order("value").tolist() == [4, 6, 1, 3, 0, 2, 5]  # no value: last
     assert t.order("value", descending=True).tolist() == [0, 3, 1, 6, 4, 2, 5]

@@ -243,3 +243,45 @@ def test_decision_round_trips_through_a_dict() -> None:
     d = PruneDecision(True, "why", 3, 0.5, 0.25, rung=1, bracket=0, pruner="X", n_compared=4)
     assert PruneDecision.from_dict({**d.as_dict(), "extra": 1}) == d
     assert bool(d) and not PruneDecision(False, "keep")
+
+
+# ---- thresholds: the bars a view draws are the bars the pruner applies
+
+
+def test_median_thresholds_are_the_medians_it_prunes_against() -> None:
+    study = median_study({0: 2.5, 1: 2.0, 2: 1.9})
+    pruner = MedianPruner(n_startup_trials=3, n_warmup_steps=1)
+    (bars,) = pruner.thresholds(study)
+    assert bars.steps == (1, 2, 3) and bars.values == (1.5, 1.0, 0.5)
+    decision = judge(pruner, study, 9)
+    assert decision.threshold == dict(zip(bars.steps, bars.values))[decision.step]
+    assert MedianPruner(n_startup_trials=4).thresholds(study) == ()
+    assert MedianPruner(n_startup_trials=3, interval_steps=2).thresholds(study)[0].steps == (0, 2)
+
+
+def test_halving_thresholds_are_the_rung_cut_offs_of_its_decisions() -> None:
+    curves = [{1: 0.5, 3: 0.4, 9: 0.3}, {1: 0.2, 3: 0.1}, {1: 0.9}, {1: 0.3, 3: 0.35}, {1: 0.8}]
+    study = StudyView.from_trials([running(n, c) for n, c in enumerate(curves)])
+    pruner = SuccessiveHalvingPruner(min_resource=1, reduction_factor=3)
+    (bars,) = pruner.thresholds(study)
+    # rung 0 (step 1): best 5 // 3 = 1 of 5 -> 0.2; rung 1 (step 3): best 1 of 3 -> 0.1;
+    # rung 2 (step 9): one trial -> its own value
+    assert bars.steps == (1, 3, 9) and bars.values == (0.2, 0.1, 0.3)
+    decision = judge(SuccessiveHalvingPruner(), study, 2)
+    assert decision.prune and decision.threshold == bars.values[0]
+    assert SuccessiveHalvingPruner(max_resource=3).thresholds(study)[0].steps == (1,)
+    assert pruner.thresholds(StudyView()) == ()
+
+
+def test_hyperband_thresholds_one_line_per_bracket_with_trials() -> None:
+    pruner = HyperbandPruner(min_resource=1, max_resource=9, reduction_factor=3)
+    # trials 0-8 in bracket 0 (rungs at 1 and 3), 9-13 in bracket 1 (rung at 3)
+    trials = [running(n, {1: n / 10, 3: n / 20}) for n in range(9)]
+    trials += [running(n, {3: n / 100}) for n in range(9, 14)]
+    bars = pruner.thresholds(StudyView.from_trials(trials))
+    assert [(b.label, b.steps) for b in bars] == [
+        ("bracket 0 cut-off", (1, 3)),
+        ("bracket 1 cut-off", (3,)),
+    ]
+    assert bars[0].values == (0.2, 0.1) and bars[1].values == (0.09,)
+    assert HyperbandPruner().thresholds(StudyView.from_trials(trials)) == ()

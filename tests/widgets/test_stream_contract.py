@@ -17,7 +17,7 @@ import nbopt
 from nbopt import problems, space
 from nbopt.optimizers import SGD, Adam, GradientDescent, Race
 from nbopt.widgets import OptimizerRace, SearchDashboard
-from nbopt.widgets._protocol import pack
+from nbopt.widgets._protocol import decode_arrays, pack, unpack
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -239,3 +239,66 @@ def test_a_maximized_search_with_a_pause_and_more_trials(replayer):
     assert len(out["streamed"]["rows"]) == 150
     header = out["streamed"]["meta"]["header"]
     assert header["direction"] == "maximize" and header["best_value"] == res.best_value
+
+
+def epochs(x, trial):
+    """A learning curve per trial: a loss that falls with the epochs, worse far from 0.3."""
+    loss = 0.0
+    for epoch in range(8):
+        time.sleep(0.01)
+        loss = (x - 0.3) ** 2 + 1.0 / (epoch + 1)
+        trial.report(loss, epoch)
+        if trial.should_prune():
+            raise nbopt.Pruned()
+    return loss
+
+
+def test_a_pruned_search_streams_its_curves_reasons_and_thresholds(replayer):
+    res = nbopt.search(
+        epochs,
+        {"x": space.Float(0, 1)},
+        method="random",
+        n_trials=30,
+        seed=2,
+        pruner="halving",
+        n_workers=2,
+        block=False,
+    )
+    res.pause()
+    d = SearchDashboard(res)
+    rec = Recorder(d)
+    initial = bytes(d.snapshot)
+    res.play()
+    assert res.wait(timeout=120)
+    d.session.wait(timeout=60)
+    out = check_contract(replayer, d, [initial, *rec.all()])
+    streamed = out["streamed"]
+    rows = streamed["rows"]
+    pruned = [r for r in rows if r["state"] == 3]
+    assert pruned and len(rows) == 30
+    by_number = {t.number: t for t in res.trials}
+    for r in rows:
+        curve = by_number[r["number"]].intermediate_values
+        assert r["curve_steps"] == [float(s) for s in sorted(curve)]
+        assert r["curve_values"] == [curve[s] for s in sorted(curve)]
+    assert [n for n, _ in streamed["reasons"]] == [r["number"] for r in pruned]
+    assert all("rung" in reason for _, reason in streamed["reasons"])
+    (bars,) = streamed["meta"]["thresholds"]
+    assert bars["label"] == "rung cut-off" and bars["steps"][:2] == [1.0, 3.0]
+    assert streamed["meta"]["pruner"].startswith("SuccessiveHalvingPruner")
+    assert streamed["live"] == []
+    header = streamed["meta"]["header"]
+    assert header["steps_saved"] > 0 and header["steps_run"] > 0
+    # the running trials' curves reached the page while they ran: partial curves of
+    # trials that had not finished when the message was sent
+    partial = 0
+    for packed in rec.all():
+        content, buffers = unpack(packed)
+        arrays = decode_arrays(content, buffers)
+        offsets = arrays["live_offsets"]
+        for i, n in enumerate(arrays["live_number"]):
+            steps = arrays["live_steps"][offsets[i] : offsets[i + 1]]
+            full = sorted(by_number[int(n)].intermediate_values)
+            assert steps.tolist() == [float(s) for s in full[: len(steps)]]
+            partial += len(steps) < len(full)
+    assert partial > 0
