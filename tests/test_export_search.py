@@ -188,3 +188,34 @@ def test_five_thousand_trials_stay_readable():
     assert set(info.parallel.rows[-2000:]) == set(np.flatnonzero(info.columns.rank <= 2000))
     pixels = _pixels(search_png(info.with_view(best_fraction=0.05), dpi=40))
     assert pixels.std() > 20
+
+
+def _epochs(x, trial):
+    for epoch in range(8):
+        trial.report((x - 0.3) ** 2 + 1.0 / (epoch + 1), epoch)
+        if trial.should_prune():
+            raise nbopt.Pruned()
+    return (x - 0.3) ** 2
+
+
+def test_a_pruned_search_draws_its_learning_curves_and_the_pruners_bars():
+    res = nbopt.search(
+        _epochs, {"x": space.Float(0, 1)}, method="random", n_trials=30, seed=4, pruner="median"
+    )
+    info = search_info(res)
+    fig = search_figure(info)
+    (ax,) = [a for a in fig.axes if a.get_label() == "curves"]
+    (lines,) = ax.collections
+    assert len(lines.get_segments()) == len(info.curves.rows) == 30
+    (bar,) = info.curves.thresholds
+    dashed = [ln for ln in ax.get_lines() if ln.get_linestyle() == "--"]
+    assert [tuple(ln.get_xdata()) for ln in dashed] == [bar.steps]
+    assert "MedianPruner" in ax.get_title()
+    assert "pruned (pruning saved" in header_lines(info)[1]
+    # without curves, no curves panel
+    plain = search_figure(
+        search_info(
+            nbopt.search(lambda x: x, {"x": space.Float(0, 1)}, method="random", n_trials=5, seed=0)
+        )
+    )
+    assert "curves" not in [a.get_label() for a in plain.axes]

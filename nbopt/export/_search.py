@@ -30,6 +30,8 @@ __all__ = ["save_search", "search_figure", "search_png", "search_svg"]
 _FIGSIZE = (12.0, 9.5)
 _BEST = "#D55E00"  # the best trial and the best-so-far line: Okabe-Ito vermilion
 _FAILED = "#8c8c8c"
+_PRUNED = "#e8710a"  # pruned trials' marks, as on the dashboard
+_BARS = "#ad1457"  # the pruner's bars
 _AXIS = "#6b7080"
 _VIEW_KEYS = ("brush", "best_fraction", "pair", "value_log")
 
@@ -78,6 +80,9 @@ def header_lines(info: SearchInfo) -> list[str]:
     progress = f"{h.n_done}{total} trials done · {h.n_running} running · {h.n_failed} failed"
     if h.n_pruned:
         progress += f" · {h.n_pruned} pruned"
+        saved = h.saved_fraction
+        if saved is not None:
+            progress += f" (pruning saved {100 * saved:.0f} % of the steps)"
     if h.best_number is None:
         best = "best: no complete trial yet"
     else:
@@ -146,21 +151,26 @@ def _draw(info: SearchInfo, figsize: tuple[float, float] | None) -> Figure:
     from matplotlib.colors import Normalize
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=figsize or _FIGSIZE, layout="constrained")
+    curves = info.curves.n_curves > 0
+    size = figsize or ((_FIGSIZE[0], _FIGSIZE[1] + 3.6) if curves else _FIGSIZE)
+    fig = Figure(figsize=size, layout="constrained")
     FigureCanvasAgg(fig)
     cmap = _cmap()
-    grid = fig.add_gridspec(3, 2, height_ratios=(0.55, 2.1, 2.0), width_ratios=(1.15, 1.0))
+    heights = (0.55, 2.1, 1.7, 2.0) if curves else (0.55, 2.1, 2.0)
+    grid = fig.add_gridspec(len(heights), 2, height_ratios=heights, width_ratios=(1.15, 1.0))
     ax_head = fig.add_subplot(grid[0, :], label="header")
     hist_grid = grid[1, 0].subgridspec(2, 1, height_ratios=(1.0, 0.09), hspace=0.0)
     ax_hist = fig.add_subplot(hist_grid[0], label="history")
     ax_band = fig.add_subplot(hist_grid[1], label="failed", sharex=ax_hist)
     ax_scatter = fig.add_subplot(grid[1, 1], label="scatter")
-    ax_par = fig.add_subplot(grid[2, :], label="parallel")
+    ax_par = fig.add_subplot(grid[-1, :], label="parallel")
 
     _draw_header(ax_head, info)
     _draw_history(ax_hist, ax_band, info, cmap)
     _draw_scatter(ax_scatter, info, cmap)
     _draw_parallel(ax_par, info, cmap)
+    if curves:
+        _draw_curves(fig.add_subplot(grid[2, :], label="curves"), info, cmap)
 
     value_axis = info.value_axis
     # the bar runs along the value axis' positions; its colours are those of the trials
@@ -287,15 +297,100 @@ def _draw_history(ax: Axes, band: Axes, info: SearchInfo, cmap: Colormap) -> Non
             ls="none",
             marker="|",
             ms=7,
-            color=_FAILED,
+            color=_PRUNED,
         )
-        handles.append(Line2D([], [], ls="none", marker="|", color=_FAILED, label="pruned"))
+        handles.append(Line2D([], [], ls="none", marker="|", color=_PRUNED, label="pruned"))
     literal(band.set_xlabel("trial number"))
     literal(band.set_ylabel("failed", rotation=0, ha="right", va="center", fontsize=8))
     if handles:
         legend = ax.legend(handles=handles, loc="best", frameon=True, framealpha=0.85)
         for t in legend.get_texts():
             literal(t)
+
+
+def _draw_curves(ax: Axes, info: SearchInfo, cmap: Colormap) -> None:
+    """Draw the learning curves: complete ones by final value, pruned faint, the bars."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+
+    c = info.curves
+    segments = [np.column_stack(c.curve(i)) for i in range(len(c.rows))]
+    colours = []
+    for i, code in enumerate(c.state.tolist()):
+        if code == 0:
+            colours.append(cmap(c.colour[i]) if np.isfinite(c.colour[i]) else _AXIS)
+        elif code == 2:
+            colours.append("#0b63c4")
+        else:
+            colours.append("#b00020" if code == 1 else _FAILED)
+    widths = [2.0 if code == 2 else 1.1 if code == 0 else 0.8 for code in c.state.tolist()]
+    alphas = [0.9 if code in (0, 2) else 0.45 for code in c.state.tolist()]
+    ax.add_collection(
+        LineCollection(
+            segments,
+            colors=[(*_rgb(col)[:3], a) for col, a in zip(colours, alphas)],
+            linewidths=widths,
+        )
+    )
+    handles: list[Any] = [
+        Line2D([], [], color=cmap(0.9), lw=1.2, label="complete (colour: final value)")
+    ]
+    pruned = np.flatnonzero(c.state == 3)
+    if len(pruned):
+        ends = c.offsets[pruned + 1] - 1
+        ax.plot(c.steps[ends], c.values[ends], ls="none", marker="x", ms=5, color=_PRUNED)
+        handles.append(
+            Line2D([], [], color=_FAILED, marker="x", mec=_PRUNED, label="pruned (x: stopped)")
+        )
+    best = info.columns.best_row
+    if best is not None and best in set(c.rows.tolist()):
+        i = int(np.flatnonzero(c.rows == best)[0])
+        steps, values = c.curve(i)
+        ax.plot(steps, values, color=_BEST, lw=2.0, zorder=3)
+        handles.append(Line2D([], [], color=_BEST, lw=2.0, label="best trial"))
+    if (c.state == 2).any():
+        handles.append(Line2D([], [], color="#0b63c4", lw=2.0, label="running"))
+    for k, bar in enumerate(c.thresholds):
+        ax.plot(bar.steps, bar.values, ls="--", marker="o", ms=3.5, lw=1.3, color=_BARS)
+        if k == 0:
+            label = bar.label if len(c.thresholds) == 1 else f"{bar.label} (and other brackets)"
+            handles.append(Line2D([], [], ls="--", marker="o", color=_BARS, label=label))
+    if c.value_axis.log:
+        ax.set_yscale("log")
+    span = c.step_axis.hi - c.step_axis.lo
+    ax.set_xlim(c.step_axis.lo - 0.02 * span, c.step_axis.hi + 0.02 * span)
+    lo, hi = c.value_axis.lo, c.value_axis.hi
+    if c.value_axis.log:
+        ax.set_ylim(lo / 1.15, hi * 1.15)
+    else:
+        pad = 0.04 * (hi - lo)
+        ax.set_ylim(lo - pad, hi + pad)
+    title = "learning curves"
+    if c.pruner:
+        title += f" · {c.pruner}"
+    if len(c.rows) < c.n_curves:
+        title += f" · {len(c.rows):,} of {c.n_curves:,} curves drawn"
+    literal(ax.set_title(title))
+    literal(ax.set_xlabel("step"))
+    literal(ax.set_ylabel("reported value" + (" (log scale)" if c.value_axis.log else "")))
+    ax.grid(True, which="major", color="#e3e6ee", lw=0.6)
+    legend = ax.legend(handles=handles, loc="best", frameon=True, framealpha=0.85, fontsize=8)
+    for t in legend.get_texts():
+        literal(t)
+
+
+def _valueless(info: SearchInfo, rows: np.ndarray) -> str:
+    """Legend text of the trials drawn without a value: failed, pruned or both."""
+    states = set(info.columns.state[rows].tolist())
+    if states == {3}:
+        return "pruned (no value)"
+    return "failed or pruned (no value)" if 3 in states else "failed (no value)"
+
+
+def _rgb(colour: Any) -> tuple[float, ...]:
+    from matplotlib.colors import to_rgba
+
+    return tuple(to_rgba(colour))
 
 
 def _unit_ticks(axis: Axis) -> tuple[list[float], list[str]]:
@@ -315,7 +410,14 @@ def _draw_scatter(ax: Axes, info: SearchInfo, cmap: Colormap) -> None:
     if len(sc.failed_rows):
         ax.plot(sc.failed_x, sc.failed_y, ls="none", marker="x", ms=4, color="#b00020", alpha=0.6)
         handles.append(
-            Line2D([], [], ls="none", marker="x", color="#b00020", label="failed (no value)")
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker="x",
+                color="#b00020",
+                label=_valueless(info, sc.failed_rows),
+            )
         )
     if n:
         ax.scatter(
@@ -379,7 +481,9 @@ def _draw_parallel(ax: Axes, info: SearchInfo, cmap: Colormap) -> None:
                 list(segs), colors=_FAILED, linewidths=0.8, linestyles="--", alpha=0.45, zorder=1
             )
         )
-        handles.append(Line2D([], [], color=_FAILED, ls="--", label="failed (no value)"))
+        handles.append(
+            Line2D([], [], color=_FAILED, ls="--", label=_valueless(info, par.failed_rows))
+        )
     n = len(par.rows)
     if n:
         segs = np.stack([np.broadcast_to(xs, par.positions.shape), par.positions], axis=-1)
