@@ -50,7 +50,7 @@ def _pixels(png: bytes) -> np.ndarray:
 def test_png_is_a_non_blank_image_of_the_requested_size(result):
     png = search_png(result, dpi=40)
     pixels = _pixels(png)
-    assert pixels.shape[:2] == (380, 480)  # 12 x 9.5 inches at 40 dpi
+    assert pixels.shape[:2] == (516, 480)  # 12 x 12.9 inches at 40 dpi (with importance)
     assert pixels.std() > 20
     # the best trial's marker colour (vermilion) is painted
     close = np.abs(pixels.reshape(-1, 3) - np.array([0xD5, 0x5E, 0x00])).max(axis=1) < 25
@@ -90,7 +90,7 @@ def test_a_param_name_with_markup_survives_as_text(tmp_path):
 
 def test_save_dispatches_search_sources_by_suffix(tmp_path, result):
     png = save(result, tmp_path / "search.PNG", dpi=20)
-    assert Image.open(png).size == (240, 190)
+    assert Image.open(png).size == (240, 258)
     info = search_info(result, best_fraction=0.5)
     svg = save(info, tmp_path / "search.svg")
     assert ET.fromstring(svg.read_text()).tag == f"{SVG_NS}svg"

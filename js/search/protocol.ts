@@ -54,6 +54,14 @@ export interface HeaderMeta {
   steps_saved: number | null;
 }
 
+/** Parameter importance (nbopt.drawing.ImportanceInfo): largest share first. */
+export interface ImportanceMeta {
+  method: string;
+  names: string[];
+  shares: number[];
+  n_complete: number;
+}
+
 /** One line of the pruner's bars (nbopt.searchers.PruneThreshold). */
 export interface ThresholdMeta {
   label: string;
@@ -80,6 +88,8 @@ export interface SearchSnapshotMeta {
   thresholds: ThresholdMeta[];
   /** the pruner, or null without one */
   pruner: string | null;
+  /** parameter importance (null before 4 complete trials) */
+  importance: ImportanceMeta | null;
   /** the two parameters the 2-D view shows first (indices into `params`) */
   pair: [number, number];
 }
@@ -95,6 +105,8 @@ export interface SearchAppendMeta {
   reasons: [number, string][];
   thresholds: ThresholdMeta[];
   pruner: string | null;
+  /** present when recomputed (replaces the last one) */
+  importance?: ImportanceMeta | null;
 }
 
 export interface SnapshotMsg {
@@ -157,6 +169,18 @@ function checkCommon(meta: Record<string, unknown>): void {
     for (const x of values) num(x, "meta.thresholds[i].values[j]");
   }
   if (meta.pruner !== null) str(meta.pruner, "meta.pruner");
+  const imp = meta.importance;
+  if (imp !== undefined && imp !== null) {
+    if (!isObject(imp)) throw new ProtocolError("meta.importance must be an object or null");
+    str(imp.method, "meta.importance.method");
+    const names = list(imp.names, "meta.importance.names");
+    const shares = list(imp.shares, "meta.importance.shares");
+    if (names.length !== shares.length)
+      throw new ProtocolError("meta.importance: names and shares must have one length");
+    for (const n of names) str(n, "meta.importance.names[i]");
+    for (const x of shares) num(x, "meta.importance.shares[i]");
+    num(imp.n_complete, "meta.importance.n_complete");
+  }
 }
 
 /** Check a search snapshot's meta; throws ProtocolError. */

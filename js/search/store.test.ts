@@ -104,6 +104,7 @@ function meta(direction: "minimize" | "maximize" = "minimize"): SearchSnapshotMe
     reasons: [],
     thresholds: [],
     pruner: null,
+    importance: null,
     pair: [0, 1],
   };
 }

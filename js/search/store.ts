@@ -286,6 +286,7 @@ export function searchAppend(st: SearchState, msg: AppendMsg): boolean {
     running: m.running,
     thresholds: m.thresholds,
     pruner: m.pruner,
+    importance: m.importance === undefined ? st.meta.importance : m.importance,
   };
   for (const [n, e] of m.errors) st.errors.set(n, e);
   for (const [n, e] of m.reasons) st.reasons.set(n, e);

@@ -14,6 +14,8 @@ import {
 } from "../core/draw";
 import { fmt } from "../core/maths";
 import { type CurvesDrawn, curvesCaption, drawCurves, hasCurves } from "./curves";
+import { drawFit, fitOf, trainMetric } from "./fit";
+import { drawImportance, importanceCaption } from "./importance";
 import {
   axisAt,
   drawColourKey,
@@ -46,6 +48,8 @@ const HISTORY = { w: 470, h: 280 };
 const SCATTER = { w: 420, h: 280 };
 const PARALLEL = { w: 900, h: 300 };
 const CURVES = { w: 900, h: 300 };
+const IMPORTANCE_W = 440;
+const FIT = { w: 450, h: 260 };
 /** While trials stream in, the canvases are redrawn at most this often (ms). */
 const DRAW_INTERVAL = 100;
 const FRACTIONS: [string, number | null][] = [
@@ -109,6 +113,16 @@ export class SearchView {
   private curves: HTMLCanvasElement;
   private curvesCaption: HTMLSpanElement;
   private curvesDrawn: CurvesDrawn | null = null;
+  private importance: HTMLCanvasElement;
+  private importanceCaption: HTMLSpanElement;
+  private importanceBars = 0;
+  private fitBox: HTMLDivElement;
+  private fit: HTMLCanvasElement;
+  private fitSel: HTMLSelectElement;
+  private fitCaption: HTMLSpanElement;
+  private fitKey = "";
+  /** the parameter the fit view shows, once the user picked one */
+  private fitParam: number | null = null;
   private table: TrialTable;
   private theme: Theme;
   private frames = new FrameScheduler(() => this.draw());
@@ -200,6 +214,34 @@ export class SearchView {
     scatterBox.append(scatterBar, this.scatter);
     panels.append(histBox, scatterBox);
 
+    const panels2 = h("div", "nbopt-panels");
+    const impBox = h("div", "nbopt-panel nbopt-importance-box");
+    const impBar = h("div", "nbopt-panel-bar");
+    impBar.append(h("span", "nbopt-panel-title", "what matters"));
+    this.importance = h("canvas");
+    this.importance.setAttribute("role", "img");
+    this.importance.setAttribute(
+      "aria-label",
+      "parameter importance: each parameter's share of the variation of the value",
+    );
+    this.importanceCaption = h("span", "nbopt-caption");
+    impBox.append(impBar, this.importance, this.importanceCaption);
+    this.fitBox = h("div", "nbopt-panel nbopt-fit-box");
+    const fitBar = h("div", "nbopt-panel-bar");
+    this.fitSel = select("parameter", [], "parameter of the train and validation view");
+    fitBar.append(h("span", "nbopt-panel-title", "train and validation over "), this.fitSel);
+    this.fit = h("canvas");
+    this.fit.setAttribute("role", "img");
+    this.fit.setAttribute(
+      "aria-label",
+      "train and validation values against a parameter, the gap between them shaded: " +
+        "underfitting where both are poor, overfitting where they part",
+    );
+    this.fitCaption = h("span", "nbopt-caption");
+    this.fitBox.append(fitBar, this.fit, this.fitCaption);
+    this.fitBox.hidden = true;
+    panels2.append(impBox, this.fitBox);
+
     const parBox = h("div", "nbopt-panel nbopt-parallel-box");
     const parBar = h("div", "nbopt-panel-bar");
     this.fraction = select(
@@ -252,6 +294,7 @@ export class SearchView {
       this.controls.el,
       this.errorLine,
       panels,
+      panels2,
       this.curvesBox,
       parBox,
       this.table.el,
@@ -278,6 +321,10 @@ export class SearchView {
     on(this.logBox, "change", redraw);
     on(this.fraction, "change", redraw);
     on(this.xSel, "change", () => this.choosePair());
+    on(this.fitSel, "change", () => {
+      this.fitParam = Number(this.fitSel.value);
+      this.schedule(true);
+    });
     on(this.ySel, "change", () => this.choosePair());
     on(this.clearBrush, "click", () => {
       this.brush.clear();
@@ -501,6 +548,7 @@ export class SearchView {
       this.logBox.checked,
       this.fraction.value,
       this.pair?.join(","),
+      this.fitParam,
       document.activeElement === this.parallel ? this.keyAxis : "",
     ].join("|");
     const now = performance.now();
@@ -543,6 +591,13 @@ export class SearchView {
     setData(root, "curves", String(cd ? cd.curves : 0));
     setData(root, "live", String(cd ? cd.live : 0));
     setData(root, "thresholds", String(cd ? cd.thresholds : 0));
+    const imp = m.importance;
+    setData(
+      root,
+      "importance",
+      imp ? imp.names.map((n, i) => `${n}:${imp.shares[i].toFixed(3)}`).join("|") : "",
+    );
+    setData(root, "importanceBars", String(this.importanceBars));
     setData(
       root,
       "axes",
@@ -611,12 +666,47 @@ export class SearchView {
       );
     }
     drawColourKey(this.key, st, theme, PARALLEL.w);
+    this.importanceBars = drawImportance(this.importance, st.meta.importance, theme, IMPORTANCE_W);
+    setText(this.importanceCaption, importanceCaption(st.meta.importance));
+    this.drawFitPanel(st, theme);
     const curves = hasCurves(st);
     if (this.curvesBox.hidden === curves) this.curvesBox.hidden = !curves;
     if (curves) {
       this.curvesDrawn = drawCurves(this.curves, st, theme, CURVES, mask, bestRow);
       setText(this.curvesCaption, curvesCaption(st, this.curvesDrawn));
     }
+  }
+
+  /** The train and validation view, when the trials report a train value. */
+  private drawFitPanel(st: SearchState, theme: Theme): void {
+    const has = trainMetric(st.meta.metric_names) >= 0 && st.meta.params.length > 0;
+    if (this.fitBox.hidden === has) this.fitBox.hidden = !has;
+    if (!has) return;
+    const names = st.meta.params.map((a) => a.name);
+    const key = names.join("\u0000");
+    if (key !== this.fitKey) {
+      this.fitKey = key;
+      this.fitSel.replaceChildren(
+        ...names.map((n, j) => {
+          const o = h("option", "", n);
+          o.value = String(j);
+          return o;
+        }),
+      );
+    }
+    // the most important parameter, until the user picks one
+    const top = st.meta.importance ? names.indexOf(st.meta.importance.names[0]) : 0;
+    const param = this.fitParam ?? Math.max(0, top);
+    if (this.fitSel.value !== String(param)) this.fitSel.value = String(param);
+    const fit = fitOf(st, param);
+    if (fit) drawFit(this.fit, st, fit, theme, FIT);
+    setText(
+      this.fitCaption,
+      fit
+        ? `train: ${st.meta.metric_names[fit.metric]}; validation: the value · medians of ${fit.px.length.toLocaleString("en-US")} trials in ${fit.x.length} groups; shaded: the gap`
+        : "",
+    );
+    setData(this.root, "fit", fit ? `${names[param]}:${fit.x.length}:${fit.best}` : "");
   }
 
   /**

@@ -71,6 +71,7 @@ function canonicalSearch(st: SearchState): Canonical {
       params: st.meta.params,
       thresholds: st.meta.thresholds,
       pruner: st.meta.pruner,
+      importance: st.meta.importance,
     },
     running: [...st.running].sort((a, b) => a - b),
     errors: [...st.errors.entries()].sort((a, b) => a[0] - b[0]),

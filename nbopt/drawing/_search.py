@@ -33,7 +33,7 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from nbopt.searchers import PruneThreshold
+from nbopt.searchers import IMPORTANCE_METHOD, PruneThreshold, importance
 from nbopt.space import Choice, Float, Int, Space, as_space
 
 __all__ = [
@@ -43,9 +43,11 @@ __all__ = [
     "VALUE_COLORMAP",
     "Axis",
     "CurvesInfo",
+    "FitInfo",
     "HeaderInfo",
     "HeaderTally",
     "HistoryInfo",
+    "ImportanceInfo",
     "ParallelInfo",
     "ScatterInfo",
     "SearchFeed",
@@ -56,7 +58,9 @@ __all__ = [
     "TrialColumns",
     "engine_curves",
     "filter_mask",
+    "fit_info",
     "format_seconds",
+    "importance_info",
     "search_info",
     "thin_lines",
     "trial_columns",
@@ -1097,6 +1101,196 @@ def _curves(
 
 
 @dataclass(frozen=True)
+class ImportanceInfo:
+    """How much of the value's variation each parameter explains, largest share first.
+
+    Attributes
+    ----------
+    method : str
+        The method, named as views show it (:data:`nbopt.searchers.IMPORTANCE_METHOD`).
+    names : tuple of str
+        Parameter names, largest share first (ties in space order).
+    shares : ndarray of float64
+        Their shares, summing to 1 (``result.importance()``'s values).
+    n_complete : int
+        Complete trials it was computed from.
+    """
+
+    method: str
+    names: tuple[str, ...]
+    shares: np.ndarray
+    n_complete: int
+
+
+def importance_info(
+    trials: Iterable[Any], space: Space | Mapping[str, Any], direction: str = "minimize"
+) -> ImportanceInfo | None:
+    """Return the parameter importance of ``trials`` (None with fewer than 4 complete trials).
+
+    The shares are :func:`nbopt.searchers.importance`'s, in order of size.
+
+    Examples
+    --------
+    >>> from nbopt import space
+    >>> from nbopt.searchers import Trial
+    >>> trials = [Trial(i, {"x": i / 9, "y": (i * 7 % 10) / 9}, "complete", (i / 9) ** 2)
+    ...           for i in range(10)]
+    >>> info = importance_info(trials, {"x": space.Float(0, 1), "y": space.Float(0, 1)})
+    >>> info.names[0], round(float(info.shares.sum()), 6)
+    ('x', 1.0)
+    """
+    sp = as_space(space)
+    complete = [
+        t
+        for t in trials
+        if t.state == "complete" and t.value is not None and math.isfinite(float(t.value))
+    ]
+    if len(complete) < 4:
+        return None
+    shares = importance(complete, sp, direction)
+    order = sorted(range(len(sp.names)), key=lambda j: (-shares[sp.names[j]], j))
+    return ImportanceInfo(
+        method=IMPORTANCE_METHOD,
+        names=tuple(sp.names[j] for j in order),
+        shares=np.array([shares[sp.names[j]] for j in order], dtype=np.float64),
+        n_complete=len(complete),
+    )
+
+
+#: Metric names read as the train score or loss, in order of preference (SearchCV's first).
+TRAIN_METRICS = ("mean_train_score", "train_score", "train", "train_loss", "train_value")
+#: Most bins of a numeric parameter in the fit view.
+FIT_BINS = 16
+
+
+def train_metric(metric_names: Sequence[str]) -> str | None:
+    """Return the metric that holds the train score (None when the trials report none).
+
+    One of :data:`TRAIN_METRICS`, else the first ``mean_train_*`` (SearchCV with several
+    metrics).
+
+    Examples
+    --------
+    >>> train_metric(["mean_fit_time", "mean_train_score"]), train_metric(["f1"])
+    ('mean_train_score', None)
+    """
+    for name in TRAIN_METRICS:
+        if name in metric_names:
+            return name
+    for name in metric_names:
+        if name.startswith("mean_train_"):
+            return name
+    return None
+
+
+@dataclass(frozen=True)
+class FitInfo:
+    """Over- and underfitting: train and validation values against one hyperparameter.
+
+    Trials are grouped by the parameter (one group per position when there are at most
+    ``2 * FIT_BINS`` distinct ones, else :data:`FIT_BINS` equal bins along the axis, at
+    their centres); each group's
+    median train and validation values are the two lines, and the gap between them is
+    what the view shades. Where validation is best between an underfitting and an
+    overfitting end is ``best``.
+
+    Attributes
+    ----------
+    param : str
+        The hyperparameter on the x axis.
+    train_metric : str
+        The metric read as the train value.
+    axis : Axis
+        The parameter's axis.
+    x : ndarray of float64, shape (g,)
+        Group positions in [0, 1] along ``axis``, increasing.
+    train, valid : ndarray of float64, shape (g,)
+        Median train and validation (objective) values per group.
+    count : ndarray of int64, shape (g,)
+        Trials per group.
+    points_x, points_train, points_valid : ndarray of float64, shape (k,)
+        Every complete trial with a train value: position and both values.
+    best : int or None
+        Group with the best median validation value.
+    value_axis : Axis
+        The values' axis (train and validation together).
+    direction : {"minimize", "maximize"}
+    """
+
+    param: str
+    train_metric: str
+    axis: Axis
+    x: np.ndarray
+    train: np.ndarray
+    valid: np.ndarray
+    count: np.ndarray
+    points_x: np.ndarray
+    points_train: np.ndarray
+    points_valid: np.ndarray
+    best: int | None
+    value_axis: Axis
+    direction: str
+
+
+def fit_info(columns: TrialColumns, param: str | None = None) -> FitInfo | None:
+    """Return the fit view over ``param`` (None when the trials report no train value).
+
+    ``param`` defaults to the first parameter.
+
+    Examples
+    --------
+    >>> from nbopt import space
+    >>> from nbopt.searchers import Trial
+    >>> trials = [Trial(d - 1, {"depth": d}, "complete", 1 - min(d, 6) / 10 + max(0, d - 6) / 20,
+    ...                 metrics={"train": 1 - d / 10}) for d in range(1, 11)]
+    >>> fit = fit_info(trial_columns(trials, {"depth": space.Int(1, 10)}))
+    >>> fit.train_metric, int(fit.best), len(fit.x)
+    ('train', 5, 10)
+    """
+    name = train_metric(columns.metric_names)
+    if name is None or not columns.names:
+        return None
+    param = columns.names[0] if param is None else param
+    if param not in columns.names:
+        raise ValueError(f"fit_info: unknown parameter {param!r}; expected one of {columns.names}")
+    j = columns.names.index(param)
+    axis = columns.axes[j]
+    train = columns.metrics[:, columns.metric_names.index(name)]
+    ok = columns.complete & np.isfinite(train) & np.isfinite(columns.unit[:, j])
+    px, pt, pv = columns.unit[ok, j], train[ok], columns.value[ok]
+    distinct = np.unique(px)
+    if len(distinct) <= 2 * FIT_BINS:
+        keys, group = distinct, np.searchsorted(distinct, px)
+    else:
+        group = np.minimum((px * FIT_BINS).astype(np.int64), FIT_BINS - 1)
+        keys = (np.arange(FIT_BINS) + 0.5) / FIT_BINS
+    count = np.bincount(group, minlength=len(keys)).astype(np.int64)
+    used = np.flatnonzero(count)
+    x = np.asarray(keys, dtype=np.float64)[used]
+    tr = np.array([float(np.median(pt[group == g])) for g in used])
+    va = np.array([float(np.median(pv[group == g])) for g in used])
+    best = None
+    if len(va):
+        best = int(np.argmin(va) if columns.direction == "minimize" else np.argmax(va))
+    both = np.concatenate([pt, pv])
+    return FitInfo(
+        param=param,
+        train_metric=name,
+        axis=axis,
+        x=x,
+        train=tr,
+        valid=va,
+        count=count[used],
+        points_x=px,
+        points_train=pt,
+        points_valid=pv,
+        best=best,
+        value_axis=Axis.for_values("value", both),
+        direction=columns.direction,
+    )
+
+
+@dataclass(frozen=True)
 class TableColumn:
     """One column of the trial table: a numeric sort key per trial and its display text.
 
@@ -1447,6 +1641,12 @@ class SearchInfo:
     table : TableInfo
     curves : CurvesInfo
         Learning curves (empty when no trial reported intermediate values).
+    importance : ImportanceInfo or None
+        Parameter importance of the whole search (not brushed); None before 4 trials
+        are complete.
+    fit : FitInfo or None
+        Train against validation values over the most important parameter (the first
+        one before importance is known); None when the trials report no train value.
     """
 
     columns: TrialColumns
@@ -1462,6 +1662,8 @@ class SearchInfo:
     scatter: ScatterInfo
     table: TableInfo
     curves: CurvesInfo
+    importance: ImportanceInfo | None = None
+    fit: FitInfo | None = None
 
     def with_view(
         self,
@@ -1481,14 +1683,18 @@ class SearchInfo:
         >>> len(info.with_view(best_fraction=0.2).parallel.rows)
         2
         """
-        return _views(
-            self.columns,
-            self.header,
-            brush,
-            best_fraction,
-            pair,
-            self.curves.thresholds,
-            self.curves.pruner,
+        return replace(
+            _views(
+                self.columns,
+                self.header,
+                brush,
+                best_fraction,
+                pair,
+                self.curves.thresholds,
+                self.curves.pruner,
+            ),
+            importance=self.importance,
+            fit=self.fit,
         )
 
 
@@ -1923,7 +2129,7 @@ def search_info(
         now=now,
     )
     bars = src.thresholds if thresholds is None else tuple(thresholds)
-    return _views(
+    views = _views(
         columns,
         header,
         brush,
@@ -1932,6 +2138,9 @@ def search_info(
         bars,
         src.pruner if pruner is None else str(pruner),
     )
+    imp = importance_info(src.trials, src.space, src.direction)
+    fit = fit_info(columns, None if imp is None else imp.names[0])
+    return replace(views, importance=imp, fit=fit)
 
 
 # ------------------------------------------------------------------ streaming

@@ -118,7 +118,8 @@ def search_figure(info: SearchInfo, *, figsize: tuple[float, float] | None = Non
     info : nbopt.drawing.SearchInfo
         What to draw (``nbopt.drawing.search_info(result, ...)``).
     figsize : (float, float), optional
-        Size in inches; 12 x 9.5 by default.
+        Size in inches; 12 wide, 9.5 high plus 3.4 for each of the importance row
+        (from 4 complete trials on) and the learning curves (when trials report them).
 
     Returns
     -------
@@ -152,11 +153,12 @@ def _draw(info: SearchInfo, figsize: tuple[float, float] | None) -> Figure:
     from matplotlib.figure import Figure
 
     curves = info.curves.n_curves > 0
-    size = figsize or ((_FIGSIZE[0], _FIGSIZE[1] + 3.6) if curves else _FIGSIZE)
+    inside = info.importance is not None or info.fit is not None
+    heights = [0.55, 2.1, *([1.6] if inside else []), *([1.7] if curves else []), 2.0]
+    size = figsize or (_FIGSIZE[0], _FIGSIZE[1] + 3.4 * (len(heights) - 3))
     fig = Figure(figsize=size, layout="constrained")
     FigureCanvasAgg(fig)
     cmap = _cmap()
-    heights = (0.55, 2.1, 1.7, 2.0) if curves else (0.55, 2.1, 2.0)
     grid = fig.add_gridspec(len(heights), 2, height_ratios=heights, width_ratios=(1.15, 1.0))
     ax_head = fig.add_subplot(grid[0, :], label="header")
     hist_grid = grid[1, 0].subgridspec(2, 1, height_ratios=(1.0, 0.09), hspace=0.0)
@@ -169,8 +171,15 @@ def _draw(info: SearchInfo, figsize: tuple[float, float] | None) -> Figure:
     _draw_history(ax_hist, ax_band, info, cmap)
     _draw_scatter(ax_scatter, info, cmap)
     _draw_parallel(ax_par, info, cmap)
+    row = 2
+    if inside:
+        if info.importance is not None:
+            _draw_importance(fig.add_subplot(grid[row, 0], label="importance"), info)
+        if info.fit is not None:
+            _draw_fit(fig.add_subplot(grid[row, 1], label="fit"), info)
+        row += 1
     if curves:
-        _draw_curves(fig.add_subplot(grid[2, :], label="curves"), info, cmap)
+        _draw_curves(fig.add_subplot(grid[row, :], label="curves"), info, cmap)
 
     value_axis = info.value_axis
     # the bar runs along the value axis' positions; its colours are those of the trials
@@ -375,6 +384,52 @@ def _draw_curves(ax: Axes, info: SearchInfo, cmap: Colormap) -> None:
     literal(ax.set_ylabel("reported value" + (" (log scale)" if c.value_axis.log else "")))
     ax.grid(True, which="major", color="#e3e6ee", lw=0.6)
     legend = ax.legend(handles=handles, loc="best", frameon=True, framealpha=0.85, fontsize=8)
+    for t in legend.get_texts():
+        literal(t)
+
+
+def _draw_importance(ax: Axes, info: SearchInfo) -> None:
+    """Draw each parameter's share of the value's variation, largest on top."""
+    imp = info.importance
+    assert imp is not None
+    k = min(len(imp.names), 12)
+    y = np.arange(k)[::-1]
+    ax.barh(y, 100 * imp.shares[:k], color="#31688e", height=0.6)
+    ax.set_yticks(y, labels=[_plain(n) for n in imp.names[:k]])
+    for label in ax.get_yticklabels():
+        literal(label)
+    for yi, share in zip(y, imp.shares[:k]):
+        ax.text(100 * share, yi, f" {100 * share:.0f} %", va="center", fontsize=8, color="#444444")
+    ax.set_xlim(0, 100 * float(imp.shares.max()) * 1.2 + 1e-9)
+    literal(ax.set_title("what matters"))
+    literal(ax.set_xlabel(f"share of the variation, % ({imp.method}; {imp.n_complete} trials)"))
+    ax.xaxis.label.set_fontsize(7.5)
+
+
+def _draw_fit(ax: Axes, info: SearchInfo) -> None:
+    """Draw train and validation medians against one parameter, the gap shaded."""
+    fit = info.fit
+    assert fit is not None
+    ax.scatter(fit.points_x, fit.points_train, s=6, color="#e8710a", alpha=0.35, lw=0)
+    ax.scatter(fit.points_x, fit.points_valid, s=6, color="#0b63c4", alpha=0.35, lw=0)
+    ax.fill_between(fit.x, fit.train, fit.valid, color="#8c8c8c", alpha=0.2, lw=0)
+    ax.plot(fit.x, fit.train, color="#e8710a", lw=1.8, label=f"train ({fit.train_metric})")
+    ax.plot(fit.x, fit.valid, color="#0b63c4", lw=1.8, label="validation (the value)")
+    if fit.best is not None:
+        ax.axvline(fit.x[fit.best], color="#222222", ls="--", lw=1, label="best validation")
+    ticks, labels = _unit_ticks(fit.axis)
+    if fit.axis.kind == "choice":
+        k = len(fit.axis.categories)
+        ticks, labels = [(i + 0.5) / k for i in range(k)], [_plain(c) for c in fit.axis.categories]
+    ax.set_xticks(ticks, labels=labels)
+    for label in ax.get_xticklabels():
+        literal(label)
+    ax.set_xlim(0, 1)
+    literal(ax.set_title(f"train and validation over {fit.param}"))
+    literal(ax.set_xlabel(_axis_title(fit.axis)))
+    literal(ax.set_ylabel(info.columns.value_axis.name))
+    ax.grid(True, which="major", color="#e3e6ee", lw=0.6)
+    legend = ax.legend(loc="best", frameon=True, framealpha=0.85, fontsize=8)
     for t in legend.get_texts():
         literal(t)
 

@@ -15,11 +15,13 @@ import traitlets
 from nbopt.drawing import (
     Axis,
     HeaderInfo,
+    ImportanceInfo,
     SearchFeed,
     SearchInfo,
     SearchUpdate,
     TrialColumns,
     engine_curves,
+    importance_info,
     search_info,
 )
 from nbopt.live import EventBatch, Session
@@ -35,6 +37,8 @@ _log = logging.getLogger(__name__)
 MAX_ERROR_CHARS = 600
 #: How often (seconds) the running trials' learning curves are sent while they report.
 CURVE_INTERVAL = 0.25
+#: Shortest time (seconds) between two recomputations of the parameter importance.
+IMPORTANCE_INTERVAL = 1.0
 
 
 # ------------------------------------------------------------------ messages
@@ -62,6 +66,15 @@ class ThresholdMeta(TypedDict):
     values: list[float]
 
 
+class ImportanceMeta(TypedDict):
+    """Parameter importance (:class:`nbopt.drawing.ImportanceInfo`)."""
+
+    method: str
+    names: list[str]
+    shares: list[float]
+    n_complete: int
+
+
 class SearchSnapshotMeta(TypedDict):
     """``meta`` of a dashboard snapshot.
 
@@ -85,11 +98,12 @@ class SearchSnapshotMeta(TypedDict):
     reasons: list[list[Any]]
     thresholds: list[ThresholdMeta]
     pruner: str | None
+    importance: ImportanceMeta | None
     pair: list[int]
 
 
 class SearchAppendMeta(TypedDict):
-    """``meta`` of a dashboard append."""
+    """``meta`` of a dashboard append (with ``importance`` too when it was recomputed)."""
 
     state: str
     error: str | None
@@ -141,6 +155,16 @@ def header_meta(h: HeaderInfo) -> dict[str, Any]:
         "overhead": finite_or_none(h.overhead),
         "steps_run": finite_or_none(h.steps_run),
         "steps_saved": finite_or_none(h.steps_saved),
+    }
+
+
+def importance_meta(imp: ImportanceInfo) -> ImportanceMeta:
+    """Encode a :class:`~nbopt.drawing.ImportanceInfo`."""
+    return {
+        "method": imp.method,
+        "names": list(imp.names),
+        "shares": [float(x) for x in imp.shares],
+        "n_complete": imp.n_complete,
     }
 
 
@@ -241,6 +265,7 @@ def encode_snapshot(
         "reasons": _reasons(cols, rows),
         "thresholds": threshold_meta(info.curves.thresholds),
         "pruner": info.curves.pruner,
+        "importance": None if info.importance is None else importance_meta(info.importance),
         "pair": pair,
     }
     return meta, [*_rows(cols, rows), *live_arrays(live)]
@@ -495,9 +520,14 @@ class SearchDashboard(StreamWidget):
                 now=datetime.now(timezone.utc),
                 running=self._running(),
             )
-        return self._append_of(update, state)
+        imp = None
+        if batch.final:
+            imp = importance_info(self._all_trials(), self._feed.space, self._feed.direction)
+        return self._append_of(update, state, imp)
 
-    def _append_of(self, update: SearchUpdate, state: str) -> tuple[dict[str, Any], Arrays]:
+    def _append_of(
+        self, update: SearchUpdate, state: str, imp: ImportanceInfo | None = None
+    ) -> tuple[dict[str, Any], Arrays]:
         cols = update.columns
         rows = np.arange(cols.n)
         live, bars, pruner = self._curves_now()
@@ -515,7 +545,10 @@ class SearchDashboard(StreamWidget):
             "pruner": pruner,
         }
         live = {n: c for n, c in live.items() if n in running}
-        return dict(meta), [*_rows(cols, rows, update.metrics), *live_arrays(live)]
+        out: dict[str, Any] = dict(meta)
+        if imp is not None:
+            out["importance"] = importance_meta(imp)
+        return out, [*_rows(cols, rows, update.metrics), *live_arrays(live)]
 
     def _curves_now(
         self,
@@ -528,8 +561,8 @@ class SearchDashboard(StreamWidget):
             live = {}
         return live, bars, pruner
 
-    def _live_curves_append(self) -> tuple[dict[str, Any], Arrays]:
-        """Build an append with no new trial: the running trials' curves and the header now."""
+    def _live_append(self, imp: ImportanceInfo | None) -> tuple[dict[str, Any], Arrays]:
+        """Build an append with no new trial: running curves, header, importance if given."""
         state = self.display_state()
         with self._feed_lock:
             update = self._feed.update(
@@ -541,7 +574,7 @@ class SearchDashboard(StreamWidget):
                 now=datetime.now(timezone.utc),
                 running=self._running(),
             )
-        return self._append_of(update, state)
+        return self._append_of(update, state, imp)
 
     def _watch(self) -> None:
         """Start the curve watcher while the search runs (once at a time)."""
@@ -563,33 +596,47 @@ class SearchDashboard(StreamWidget):
                 self._ended = True
 
     def _watch_curves(self) -> None:
-        """Send the running trials' curves as they report, until the search ends.
+        """Send what changes between two finished trials, until the search ends.
 
         A trial reports many times before it finishes (an epoch at a time), and may run
         in the thread that drives the search (which then sends nothing until it ends):
         this thread reads the engine's curves every :data:`CURVE_INTERVAL` seconds and
-        sends them when they changed.
+        sends them when they changed. It also recomputes the parameter importance, at
+        most every :data:`IMPORTANCE_INTERVAL` seconds and never more than 5 % of the
+        time, here rather than on the thread that runs the search.
         """
         result = self._result
         engine = getattr(result, "engine", None)
         if engine is None:
             return
         seen = -1
+        counted = -1
+        due = 0.0
         while not self._closing.wait(CURVE_INTERVAL):
             if result.done:
                 return
             version = engine.study.version
-            if version == seen or not engine.running_curves():
-                seen = version
-                continue
+            curves = version != seen and bool(engine.running_curves())
             seen = version
+            imp: ImportanceInfo | None = None
+            now = time.monotonic()
+            if now >= due:
+                trials = self._all_trials()
+                complete = sum(t.state == "complete" for t in trials)
+                if complete != counted:
+                    counted = complete
+                    imp = importance_info(trials, self._feed.space, self._feed.direction)
+                    cost = time.monotonic() - now
+                    due = time.monotonic() + max(IMPORTANCE_INTERVAL, 20.0 * cost)
+            if not curves and imp is None:
+                continue
             try:
                 with self._append_lock:
                     if self._ended:
                         return
-                    self.send_append(*self._live_curves_append())
+                    self.send_append(*self._live_append(imp))
             except Exception:
-                # the page's view of the curves waits for the next batch; the search goes on
+                # the page waits for the next batch for these; the search goes on
                 _log.exception("nbopt: sending the running trials' curves failed")
 
     def sync_traits(self) -> None:
