@@ -1,6 +1,8 @@
 // anywidget entry point of every nbopt widget: the `_view` trait picks the view module.
 // The stream (envelope decoding, store, snapshot requests) is the same for all of them.
 import type { AnyModel, Initialize, Render } from "@anywidget/types";
+import { compareStore } from "./compare/store";
+import { CompareView } from "./compare/view";
 import { type BaseModel, decodeEnvelope, ProtocolError, unpack } from "./core/protocol";
 import type { StreamStore } from "./core/store";
 import { raceStore } from "./race/store";
@@ -15,6 +17,13 @@ interface ViewModule {
 }
 
 const VIEWS: Record<string, ViewModule> = {
+  compare: {
+    store: () => compareStore() as StreamStore<unknown>,
+    render: (el, model, store) => {
+      const view = new CompareView(el, model, store as ReturnType<typeof compareStore>);
+      return () => view.destroy();
+    },
+  },
   race: {
     store: () => raceStore() as StreamStore<unknown>,
     render: (el, model, store) => {

@@ -18,6 +18,7 @@ __all__ = [
     "Pruned",
     "SearchDashboard",
     "__version__",
+    "compare",
     "live",
     "load_ipython_extension",
     "optimize",
@@ -29,7 +30,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from nbopt.widgets import OptimizerRace, SearchDashboard
+    from nbopt.widgets import OptimizerRace, SearchDashboard, SearcherRace
 
 
 def __getattr__(name: str) -> Any:
@@ -49,6 +50,16 @@ def optimize(*args: Any, **kwargs: Any) -> OptimizerRace:
     from nbopt.widgets import optimize as _optimize
 
     return _optimize(*args, **kwargs)
+
+
+def compare(*args: Any, **kwargs: Any) -> SearcherRace:
+    """Race hyperparameter searchers on one objective, every method with every seed, live.
+
+    See :func:`nbopt.widgets.compare` for the arguments.
+    """
+    from nbopt.widgets import compare as _compare
+
+    return _compare(*args, **kwargs)
 
 
 def load_ipython_extension(ipython: Any) -> None:

@@ -19,12 +19,14 @@ from IPython.core.magic import Magics, line_cell_magic, magics_class
 from nbopt.optimizers import Spec, parse_spec, parse_start
 
 __all__ = [
+    "CompareCall",
     "NbOptMagics",
     "OptimizeCall",
     "SearchCall",
     "Spec",
     "classic_optimizers",
     "load_ipython_extension",
+    "parse_compare",
     "parse_optimize",
     "parse_search",
     "parse_spec",
@@ -165,8 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="%nbopt",
         description="Optimization made visible: race gradient optimizers and search "
         "hyperparameters in live widgets.",
-        epilog=f"{epilog}\n\nRun '%nbopt optimize --help' or '%nbopt search --help' for the "
-        "options.",
+        epilog=f"{epilog}\n\nRun '%nbopt optimize --help', '%nbopt search --help' or "
+        "'%nbopt compare --help' for the options.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="command")
@@ -218,6 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="when the race is done (implies --block), also save it as .png, .svg or .gif",
     )
     _add_search_parser(commands, epilog)
+    _add_compare_parser(commands)
     return parser
 
 
@@ -573,6 +576,8 @@ def run_nbopt(
             return None
         if args.command == "search":
             return _run_search(parse_search(args, namespace))
+        if args.command == "compare":
+            return _run_compare(args, namespace)
         call = parse_optimize(args, cell, namespace)
     except _HelpShown:
         return None
@@ -609,6 +614,139 @@ def _run_search(call: SearchCall) -> Any:
         raise UsageError(f"%nbopt search: {exc}") from None
     # a foreground search was drawn live while it ran; a background one shows when returned
     return None if call.options["block"] else result
+
+
+_COMPARE_EXAMPLE = """examples:
+  %nbopt compare train --space "lr=float(1e-4,1e-1,log)" "layers=int(1,4)" \\
+                 --methods random,bayesian --trials 40 --seeds 5
+  %nbopt compare f --space x=float(-5,5) y=float(-5,5) --target 0.01
+  %nbopt compare train --space "lr=float(1e-4,1e-1,log)" --executor pool
+                 (pool: a notebook variable holding a ThreadPoolExecutor, a
+                  ProcessPoolExecutor or a dask.distributed Client)
+
+Every method runs with every seed (seeds 0 to K-1), n_trials each. The widget draws, per
+method, the median best value so far over the seeds with its interquartile band, the time
+per trial of the searcher and of the objective, and the table (median best value, trials
+to reach --target, seconds per trial); race.table() returns it as a DataFrame."""
+
+
+def _add_compare_parser(commands: Any) -> None:
+    from nbopt.searchers import METHODS
+    from nbopt.searchers._compare import COMPARE_METHODS
+
+    compare = commands.add_parser(
+        "compare",
+        help="race hyperparameter searchers on a notebook function, every one with every seed",
+        description="Race searchers on OBJECTIVE: each method with each seed, drawn live.",
+        epilog=_COMPARE_EXAMPLE,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    compare.add_argument("objective", help="name of a function defined in the notebook")
+    compare.add_argument(
+        "--space",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="DIM",
+        required=True,
+        help="dimensions: name=float(lo,hi[,log]) name=int(lo,hi[,log]) name=choice(a,b,...)",
+    )
+    compare.add_argument(
+        "--methods",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="METHOD",
+        help=f"searchers, comma- or space-separated, from {', '.join(METHODS)} "
+        f"(default {','.join(COMPARE_METHODS)})",
+    )
+    compare.add_argument("--trials", type=int, default=40, help="trials per run (default 40)")
+    compare.add_argument(
+        "--seeds", type=int, default=5, help="seeds per method: 0 to K-1 (default 5)"
+    )
+    compare.add_argument(
+        "--direction",
+        default="minimize",
+        choices=("minimize", "maximize"),
+        help="minimize (default) or maximize the value",
+    )
+    compare.add_argument(
+        "--target", type=float, default=None, help="a value worth reaching: trials to reach it"
+    )
+    compare.add_argument(
+        "--executor",
+        default=None,
+        metavar="NAME",
+        help="a notebook variable holding an Executor (or dask Client) to run the trials on",
+    )
+    compare.add_argument(
+        "--block", action="store_true", help="run in the foreground until done (scripts, nbclient)"
+    )
+
+
+@dataclass
+class CompareCall:
+    """What ``%nbopt compare`` resolved its arguments to (the arguments of nbopt.compare)."""
+
+    objective: Callable[..., Any]
+    space: Any
+    options: dict[str, Any]
+
+
+def parse_compare(args: argparse.Namespace, namespace: dict[str, Any] | None) -> CompareCall:
+    """Resolve parsed ``%nbopt compare`` arguments: the objective, the space, the options.
+
+    The objective and the space are read as ``%nbopt search`` reads them.
+    """
+    from nbopt.searchers._compare import COMPARE_METHODS
+
+    shared = argparse.Namespace(
+        objective=args.objective,
+        space=args.space,
+        trials=args.trials,
+        method="random",
+        seed=None,
+        direction=args.direction,
+        workers=None,
+        storage=None,
+        name=None,
+        block=args.block,
+    )
+    found = parse_search(shared, namespace)
+    methods = [m for text in args.methods for m in text.split(",") if m.strip()]
+    if args.seeds < 1:
+        raise ValueError(f"--seeds must be a positive number of seeds, got {args.seeds}")
+    executor = None
+    if args.executor is not None:
+        ns = namespace or {}
+        if args.executor not in ns:
+            raise ValueError(
+                f"no variable named {args.executor!r} in the notebook; create the executor "
+                "first (pool = ThreadPoolExecutor(4)) and pass its name"
+            )
+        executor = ns[args.executor]
+    options: dict[str, Any] = {
+        "methods": [m.strip().lower() for m in methods] if methods else list(COMPARE_METHODS),
+        "n_trials": args.trials,
+        "seeds": args.seeds,
+        "executor": executor,
+        "direction": args.direction,
+        "target": args.target,
+        "block": args.block,
+    }
+    return CompareCall(found.objective, found.space, options)
+
+
+def _run_compare(args: argparse.Namespace, namespace: dict[str, Any] | None) -> Any:
+    from nbopt.widgets import compare
+
+    try:
+        call = parse_compare(args, namespace)
+        return compare(call.objective, call.space, **call.options)
+    except (TypeError, ValueError) as exc:
+        raise UsageError(
+            f"%nbopt compare: {exc}\n(%nbopt compare --help lists the choices)"
+        ) from None
 
 
 @magics_class

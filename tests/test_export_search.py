@@ -99,7 +99,7 @@ def test_save_dispatches_search_sources_by_suffix(tmp_path, result):
         save(result, tmp_path / "search.gif")
     with pytest.raises(ValueError, match="dpi"):
         save(result, tmp_path / "search.svg", dpi=50)
-    with pytest.raises(TypeError, match=r"a race .* or a search"):
+    with pytest.raises(TypeError, match=r"a race .*, a search .* or a race of searchers"):
         save({"not": "a view"}, tmp_path / "x.png")
 
 

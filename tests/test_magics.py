@@ -364,3 +364,68 @@ def test_search_magic_bad_arguments_are_short_usage_errors(line, message):
     assert type(result.error_in_exec).__name__ == "UsageError"
     assert message in err, err
     assert "Traceback" not in err and "Traceback" not in out
+
+
+# ------------------------------------------------------------------ %nbopt compare
+
+
+def test_compare_help_lists_the_options():
+    result, out, _ = _run("%nbopt compare --help")
+    assert result.success
+    for text in ("--methods", "--trials", "--seeds", "--target", "--executor", "--block"):
+        assert text in out
+    assert "random,genetic,evolutionary,bayesian" in out  # the default methods
+    result, out, _ = _run("%nbopt --help")
+    assert "compare" in out
+
+
+def test_compare_magic_races_searchers_on_a_notebook_function():
+    from concurrent.futures import ThreadPoolExecutor
+
+    ip.user_ns["bowl"] = lambda x, y: (x - 1) ** 2 + y**2
+    result, _, err = _run(
+        "race = %nbopt compare bowl --space x=float(-2,2) y=float(-2,2) "
+        "--methods random,evolutionary --trials 8 --seeds 3 --target 0.1"
+    )
+    assert result.success, err
+    race = ip.user_ns["race"]
+    assert race.wait(timeout=60)
+    c = race.comparison
+    assert c.methods == ("random", "evolutionary") and c.seeds == (0, 1, 2)
+    assert c.n_trials == 8 and c.target == 0.1 and c.direction == "minimize"
+    assert race.table()["n_trials"].tolist() == [24, 24]
+    # space-separated methods, a maximized race in the foreground, on a notebook executor
+    with ThreadPoolExecutor(2) as pool:
+        ip.user_ns["pool"] = pool
+        result, _, err = _run(
+            "race = %nbopt compare bowl --space x=float(-2,2) y=float(-2,2) "
+            "--methods random genetic --trials 5 --seeds 2 --direction maximize "
+            "--executor pool --block"
+        )
+        assert result.success, err
+    race = ip.user_ns["race"]
+    assert race.done and race.state == "finished"
+    assert race.comparison.executor is pool and race.comparison.direction == "maximize"
+    assert race.comparison.methods == ("random", "genetic")
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("compare bowl --space x=float(0,1) --methods random,newton", "unknown method 'newton'"),
+        ("compare bowl --space x=float(0,1) --seeds 0", "--seeds must be a positive"),
+        ("compare bowl --space x=float(0,1) --trials 0", "--trials must be a positive"),
+        ("compare bowl --space x=float(0,1) --executor nope", "no variable named 'nope'"),
+        ("compare nothing_here --space x=float(0,1)", "no function named 'nothing_here'"),
+        ("compare bowl --space x=floot(0,1)", "cannot read the dimension"),
+        ("compare bowl", "the following arguments are required: --space"),
+        ("compare bowl --space x=float(0,1) --seeds many", "argument --seeds: invalid int"),
+    ],
+)
+def test_compare_magic_bad_arguments_are_short_usage_errors(line, message):
+    ip.user_ns["bowl"] = lambda x: x
+    result, out, err = _run(f"%nbopt {line}")
+    assert not result.success
+    assert type(result.error_in_exec).__name__ == "UsageError"
+    assert message in err, err
+    assert "Traceback" not in err and "Traceback" not in out

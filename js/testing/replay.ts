@@ -1,6 +1,7 @@
 // Stream contract check, run by tests/widgets/test_stream_contract.py through node: feed a
 // widget's recorded messages (packed, in the order they were sent) to the view's real
 // store, feed a fresh snapshot to another, and return both states in a canonical form.
+import { type CompareState, compareStore } from "../compare/store";
 import { decodeEnvelope, type NumArray, unpack } from "../core/protocol";
 import type { StreamStore } from "../core/store";
 import type { Series } from "../race/store";
@@ -100,12 +101,38 @@ function canonicalSearch(st: SearchState): Canonical {
   };
 }
 
+function canonicalCompare(st: CompareState): Canonical {
+  const m = st.meta;
+  const nums = (a: ArrayLike<number>, n: number) => Array.from({ length: n }, (_, j) => num(a[j]));
+  return {
+    meta: {
+      state: m.state,
+      error: m.error,
+      header: m.header,
+      methods: m.methods,
+      direction: m.direction,
+      target: m.target,
+      n_trials: m.n_trials,
+      seeds: m.seeds,
+      colours: m.colours,
+    },
+    bands: st.bands.map((b) => ({
+      n: b.n,
+      median: nums(b.median, b.n),
+      q25: nums(b.q25, b.n),
+      q75: nums(b.q75, b.n),
+      count: Array.from(b.count.subarray(0, b.n)),
+    })),
+  };
+}
+
 const VIEWS: Record<
   string,
   { store: () => StreamStore<unknown>; canonical: (s: never) => Canonical }
 > = {
   race: { store: () => raceStore() as StreamStore<unknown>, canonical: canonicalRace },
   search: { store: () => searchStore() as StreamStore<unknown>, canonical: canonicalSearch },
+  compare: { store: () => compareStore() as StreamStore<unknown>, canonical: canonicalCompare },
 };
 
 function feed(store: StreamStore<unknown>, packed: Uint8Array): void {

@@ -5,6 +5,7 @@ consume the same info objects; nothing here imports Jupyter or matplotlib.
 """
 
 from nbopt.drawing._common import PALETTE, decimate_indices, lttb_indices, pick_colours
+from nbopt.drawing._compare import Band, CompareFeed, CompareInfo, MethodInfo, compare_info
 from nbopt.drawing._race import (
     DEFAULT_MAX_POINTS,
     LANDSCAPE_COLORMAP,
@@ -64,6 +65,9 @@ __all__ = [
     "STATE_NAMES",
     "VALUE_COLORMAP",
     "Axis",
+    "Band",
+    "CompareFeed",
+    "CompareInfo",
     "CurvesInfo",
     "DataPanel",
     "FitInfo",
@@ -72,6 +76,7 @@ __all__ = [
     "HistoryInfo",
     "ImportanceInfo",
     "Landscape",
+    "MethodInfo",
     "ParallelInfo",
     "Projection",
     "RaceFeed",
@@ -86,6 +91,7 @@ __all__ = [
     "Trace",
     "TraceUpdate",
     "TrialColumns",
+    "compare_info",
     "decimate_indices",
     "display_status",
     "engine_curves",

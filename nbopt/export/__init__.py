@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from nbopt.drawing import RaceInfo
+from nbopt.export._compare import compare_png, compare_svg, is_compare_source, save_compare
 from nbopt.export._race import (
     race_figure,
     race_frames,
@@ -33,6 +34,8 @@ from nbopt.export._search import (
 )
 
 __all__ = [
+    "compare_png",
+    "compare_svg",
     "header_lines",
     "race_figure",
     "race_frames",
@@ -40,6 +43,7 @@ __all__ = [
     "race_png",
     "race_svg",
     "save",
+    "save_compare",
     "save_search",
     "search_figure",
     "search_png",
@@ -80,12 +84,15 @@ def save(source: Any, path: str | Path, *, dpi: float | None = None, **kwargs: A
     >>> save(race, pathlib.Path(tempfile.mkdtemp()) / "race.svg").suffix
     '.svg'
     """
+    if is_compare_source(source):
+        return save_compare(source, path, dpi=dpi, **kwargs)
     if is_search_source(source):
         return save_search(source, path, dpi=dpi, **kwargs)
     if not _is_race_source(source):
         raise TypeError(
-            "save: expected a race (OptimizerRace widget, nbopt.optimizers.Race or RaceInfo) "
-            "or a search (SearchResult, Searcher or nbopt.drawing.SearchInfo), got "
+            "save: expected a race (OptimizerRace widget, nbopt.optimizers.Race or RaceInfo), "
+            "a search (SearchResult, Searcher or nbopt.drawing.SearchInfo) or a race of "
+            "searchers (nbopt.compare's widget, a Comparison or CompareInfo), got "
             f"{type(source).__name__}"
         )
     return save_race(source, path, dpi=dpi, **kwargs)

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 from nbopt.searchers._auto import AutoSearch
 from nbopt.searchers._base import Searcher, Trial
 from nbopt.searchers._cmaes import EvolutionarySearch
+from nbopt.searchers._compare import COMPARE_METHODS, Comparison, MethodSummary
 from nbopt.searchers._genetic import (
     BlendCrossover,
     Crossover,
@@ -33,12 +34,14 @@ from nbopt.searchers._search import METHODS, SearchEngine, SearchResult, search
 from nbopt.searchers._trial_handle import TrialHandle
 
 __all__: list[str] = [
+    "COMPARE_METHODS",
     "IMPORTANCE_METHOD",
     "METHODS",
     "PRUNERS",
     "AutoSearch",
     "BayesianSearch",
     "BlendCrossover",
+    "Comparison",
     "Crossover",
     "EvolutionarySearch",
     "GaussianMutation",
@@ -46,6 +49,7 @@ __all__: list[str] = [
     "GridSearch",
     "HyperbandPruner",
     "MedianPruner",
+    "MethodSummary",
     "Mutation",
     "PruneDecision",
     "PruneThreshold",

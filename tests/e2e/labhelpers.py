@@ -18,7 +18,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"
 
-WIDGET = ":is(.nbopt-race, .nbopt-search)"
+WIDGET = ":is(.nbopt-race, .nbopt-search, .nbopt-compare)"
 
 CHROMIUM = os.environ.get("NBOPT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [

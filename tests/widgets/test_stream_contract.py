@@ -6,12 +6,11 @@ and the view's reducer), run in node from a bundle of js/testing/replay.ts.
 
 from __future__ import annotations
 
-import math
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
+from widgethelpers import Recorder, check_contract
 
 import nbopt
 from nbopt import problems, space
@@ -22,69 +21,9 @@ from nbopt.widgets._protocol import decode_arrays, pack, unpack
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class Recorder:
-    """Keep every message a widget sends, packed, in the order it sent them."""
-
-    def __init__(self, widget):
-        self.widget = widget
-        self.messages: list[tuple[str, bytes]] = []
-        self._lock = threading.Lock()
-        self._send = widget.send
-        widget.send = self.send
-        # a stored snapshot reaches the views through the trait, in the same order
-        widget.observe(self._stored, names="snapshot")
-
-    def _stored(self, change):
-        with self._lock:
-            self.messages.append(("snapshot", bytes(change["new"])))
-
-    def send(self, content, buffers=None):
-        if content.get("type") in ("snapshot", "append"):
-            with self._lock:
-                self.messages.append((content["type"], pack(content, buffers or [])))
-        self._send(content, buffers)
-
-    def since_snapshot(self, k: int = -1) -> list[bytes]:
-        """The ``k``-th snapshot sent and every message after it (what a late view sees)."""
-        with self._lock:
-            idx = [i for i, (t, _) in enumerate(self.messages) if t == "snapshot"]
-            return [m for _, m in self.messages[idx[k] :]]
-
-    def all(self) -> list[bytes]:
-        with self._lock:
-            return [m for _, m in self.messages]
-
-
-def assert_same(streamed, fresh, path="state"):
-    """Equal structures; floats equal to 1e-9 relative (a refitted projection's rounding)."""
-    if isinstance(fresh, dict):
-        assert isinstance(streamed, dict) and streamed.keys() == fresh.keys(), path
-        for k in fresh:
-            assert_same(streamed[k], fresh[k], f"{path}.{k}")
-    elif isinstance(fresh, list):
-        assert isinstance(streamed, list) and len(streamed) == len(fresh), (
-            f"{path}: {len(streamed)} != {len(fresh)}"
-        )
-        for i, (a, b) in enumerate(zip(streamed, fresh)):
-            assert_same(a, b, f"{path}[{i}]")
-    elif isinstance(fresh, float) and isinstance(streamed, (int, float)):
-        assert math.isclose(streamed, fresh, rel_tol=1e-9, abs_tol=1e-12), (
-            f"{path}: {streamed} != {fresh}"
-        )
-    else:
-        assert streamed == fresh, f"{path}: {streamed!r} != {fresh!r}"
-
-
 def fresh_snapshot(widget) -> bytes:
     content, buffers = widget.snapshot_message()
     return pack(content, buffers)
-
-
-def check_contract(replayer, widget, stream):
-    out = replayer(widget._view, stream, fresh_snapshot(widget))
-    assert not out["stale"], "the stream had a hole"
-    assert_same(out["streamed"], out["fresh"])
-    return out
 
 
 def run_recorded(race, **kwargs):
