@@ -41,10 +41,15 @@ average, since other processes on a shared machine slow every figure here):
    new trials, median of many; and, for contrast, a full snapshot (build + encode +
    pack, what a stored snapshot costs) at each size. Target: flat (50k / 1k <= 1.5).
 
+4. Parameter importance: ``nbopt.drawing.importance_info`` (PED-ANOVA, what the
+   dashboard's "what matters" panel shows) on 1,000, 10,000 and 50,000 finished trials
+   of a 6-parameter search, median of repeats; beside it Optuna's own PED-ANOVA and
+   fANOVA evaluators on the same 1,000 trials. Target: under 0.5 s at 1,000 trials.
+
 Run: ``nice -n 5 .venv/bin/python benchmarks/search_stream.py`` (``--skip-throughput``,
-``--skip-browser``, ``--skip-update`` leave parts out; ``--profile`` adds a cProfile of
-the append and the page's hottest JS functions). JupyterLab and every kernel are stopped
-at the end, also on failure.
+``--skip-browser``, ``--skip-update``, ``--skip-importance`` leave parts out;
+``--profile`` adds a cProfile of the append and the page's hottest JS functions).
+JupyterLab and every kernel are stopped at the end, also on failure.
 """
 
 from __future__ import annotations
@@ -740,6 +745,88 @@ def update_report(args: argparse.Namespace, summary: list[tuple[str, str, str, b
     summary.append((label, f"flat (<= {FLAT})", f"{ratio:.2f}", ratio <= FLAT))
 
 
+# ------------------------------------------------------------------ importance
+
+IMPORTANCE_TARGET = 0.5  # seconds at 1,000 trials
+
+
+def _importance_trials(n: int) -> tuple[list[Any], dict[str, Any]]:
+    from nbopt import space
+    from nbopt.searchers import Trial
+
+    rng = np.random.default_rng(n)
+    dims: dict[str, Any] = {f"x{j}": space.Float(-1, 1) for j in range(4)}
+    dims["lr"] = space.Float(1e-5, 1e-1, log=True)
+    dims["act"] = space.Choice(["relu", "tanh", "gelu"])
+    trials = []
+    for i in range(n):
+        p: dict[str, Any] = {f"x{j}": float(rng.uniform(-1, 1)) for j in range(4)}
+        p["lr"] = float(10 ** rng.uniform(-5, -1))
+        p["act"] = ["relu", "tanh", "gelu"][int(rng.integers(3))]
+        value = 5 * p["x0"] ** 2 + p["x1"] + (np.log10(p["lr"]) + 3) ** 2 + (p["act"] == "tanh")
+        trials.append(Trial(i, p, "complete", float(value)))
+    return trials, dims
+
+
+def _optuna_importance(trials: list[Any], dims: dict[str, Any], evaluator: Any) -> float:
+    import optuna
+    from optuna.distributions import CategoricalDistribution, FloatDistribution
+
+    dist = {
+        name: CategoricalDistribution(list(d.options))
+        if hasattr(d, "options")
+        else FloatDistribution(d.lo, d.hi, log=bool(getattr(d, "log", False)))
+        for name, d in dims.items()
+    }
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    study = optuna.create_study()
+    study.add_trials(
+        [
+            optuna.trial.create_trial(params=t.params, distributions=dist, value=t.value)
+            for t in trials
+        ]
+    )
+    start = time.perf_counter()
+    optuna.importance.get_param_importances(study, evaluator=evaluator)
+    return time.perf_counter() - start
+
+
+def importance_report(args: argparse.Namespace, summary: list[tuple[str, str, str, bool]]) -> None:
+    from nbopt.drawing import importance_info
+
+    print(f"\n== parameter importance: {load()}")
+    at: dict[int, float] = {}
+    for n in args.sizes:
+        trials, dims = _importance_trials(n)
+        times = [_timed(importance_info, trials, dims) for _ in range(5 if n <= 10_000 else 3)]
+        at[n] = float(np.median(times)) / 1e3
+        top = importance_info(trials, dims)
+        assert top is not None
+        print(
+            f"  {n:>6} trials: {1e3 * at[n]:8.1f} ms (first: {top.names[0]}, last: {top.names[-1]})"
+        )
+    n = args.sizes[0]
+    trials, dims = _importance_trials(n)
+    try:
+        import optuna.importance as oi
+
+        for label, evaluator in (
+            ("PED-ANOVA", oi.PedAnovaImportanceEvaluator()),
+            ("fANOVA", oi.FanovaImportanceEvaluator(seed=0)),
+        ):
+            seconds = _optuna_importance(trials, dims, evaluator)
+            print(
+                f"  Optuna {label} at {n} trials: {1e3 * seconds:8.1f} ms "
+                f"(nbopt / Optuna: {at[n] / seconds:.2f})"
+            )
+    except ImportError as exc:
+        print(f"  Optuna's evaluators not measured: {exc}")
+    held = at[n] < IMPORTANCE_TARGET
+    summary.append(
+        (f"importance at {n} trials", f"< {IMPORTANCE_TARGET} s", f"{at[n]:.3f} s", held)
+    )
+
+
 # ------------------------------------------------------------------ report
 
 
@@ -784,6 +871,7 @@ def main() -> None:
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-update", action="store_true")
+    parser.add_argument("--skip-importance", action="store_true")
     args = parser.parse_args()
     if min(args.trials, args.repeats, args.browser_trials, args.batch, args.update_repeats) < 1:
         parser.error("trial counts, batch and repeats must be positive")
@@ -796,6 +884,7 @@ def main() -> None:
         ("throughput", args.skip_throughput, throughput_report),
         ("browser", args.skip_browser, browser_report),
         ("update cost", args.skip_update, update_report),
+        ("importance", args.skip_importance, importance_report),
     ]
     for name, skip, report in parts:
         if skip:
