@@ -62,6 +62,17 @@ export interface ImportanceMeta {
   n_complete: number;
 }
 
+/**
+ * A searcher's inside view (nbopt.drawing.inside_info): its `kind`, the `pair` of
+ * parameter names, scalars, and the names of its arrays (sent as `inside_<name>`).
+ */
+export interface InsideMeta {
+  kind: string;
+  pair: [string, string];
+  arrays: string[];
+  [field: string]: unknown;
+}
+
 /** One line of the pruner's bars (nbopt.searchers.PruneThreshold). */
 export interface ThresholdMeta {
   label: string;
@@ -90,6 +101,8 @@ export interface SearchSnapshotMeta {
   pruner: string | null;
   /** parameter importance (null before 4 complete trials) */
   importance: ImportanceMeta | null;
+  /** the searcher's inside view (null when it has none) */
+  inside: InsideMeta | null;
   /** the two parameters the 2-D view shows first (indices into `params`) */
   pair: [number, number];
 }
@@ -107,6 +120,8 @@ export interface SearchAppendMeta {
   pruner: string | null;
   /** present when recomputed (replaces the last one) */
   importance?: ImportanceMeta | null;
+  /** present when recomputed (replaces the last one, with its arrays) */
+  inside?: InsideMeta | null;
 }
 
 export interface SnapshotMsg {
@@ -125,7 +140,10 @@ export interface AppendMsg {
   arrays: Arrays;
 }
 
-export type ControlMsg = BaseControl | { type: "more"; n: number };
+export type ControlMsg =
+  | BaseControl
+  | { type: "more"; n: number }
+  | { type: "pair"; pair: [number, number] };
 
 function checkAxis(x: unknown, what: string): void {
   if (!isObject(x)) throw new ProtocolError(`${what} must be an object`);
@@ -180,6 +198,15 @@ function checkCommon(meta: Record<string, unknown>): void {
     for (const n of names) str(n, "meta.importance.names[i]");
     for (const x of shares) num(x, "meta.importance.shares[i]");
     num(imp.n_complete, "meta.importance.n_complete");
+  }
+  const inside = meta.inside;
+  if (inside !== undefined && inside !== null) {
+    if (!isObject(inside)) throw new ProtocolError("meta.inside must be an object or null");
+    str(inside.kind, "meta.inside.kind");
+    const pair = list(inside.pair, "meta.inside.pair");
+    if (pair.length !== 2) throw new ProtocolError("meta.inside.pair must be two names");
+    for (const n of pair) str(n, "meta.inside.pair[i]");
+    for (const n of list(inside.arrays, "meta.inside.arrays")) str(n, "meta.inside.arrays[i]");
   }
 }
 

@@ -105,6 +105,7 @@ function meta(direction: "minimize" | "maximize" = "minimize"): SearchSnapshotMe
     thresholds: [],
     pruner: null,
     importance: null,
+    inside: null,
     pair: [0, 1],
   };
 }

@@ -1,12 +1,13 @@
 // The search dashboard's state: the trials as growable columns, built from a snapshot and
 // extended by appends (trials finish out of order: rows are keyed by trial number).
-import { type Arrays, arr, type NumArray, type StreamMsg } from "../core/protocol";
+import { type ArrayND, type Arrays, arr, type NumArray, type StreamMsg } from "../core/protocol";
 import { StreamStore } from "../core/store";
 import {
   type AppendMsg,
   type AxisMeta,
   asAppend,
   asSnapshot,
+  type InsideMeta,
   type SearchSnapshotMeta,
   type SnapshotMsg,
 } from "./protocol";
@@ -217,8 +218,16 @@ export interface LiveCurve {
   values: Float64Array;
 }
 
+/** The searcher's inside view: its meta and its arrays (by field name). */
+export interface Inside {
+  meta: InsideMeta;
+  arrays: Map<string, ArrayND>;
+}
+
 export interface SearchState {
   meta: SearchSnapshotMeta;
+  /** the searcher's inside view, replaced whenever a message carries one */
+  inside: Inside | null;
   cols: Columns;
   errors: Map<number, string>;
   /** why each pruned trial was stopped */
@@ -251,6 +260,17 @@ export function liveCurves(a: Arrays): Map<number, LiveCurve> {
   return out;
 }
 
+/** The inside view a message carries (null when its meta says none). */
+export function insideOf(meta: InsideMeta | null, a: Arrays): Inside | null {
+  if (!meta) return null;
+  const arrays = new Map<string, ArrayND>();
+  for (const name of meta.arrays) {
+    const x = a.get(`inside_${name}`);
+    if (x) arrays.set(name, x);
+  }
+  return { meta, arrays };
+}
+
 /** Build the dashboard's state from a snapshot. */
 export function searchFromSnapshot(msg: SnapshotMsg): SearchState {
   const m = msg.meta;
@@ -259,6 +279,7 @@ export function searchFromSnapshot(msg: SnapshotMsg): SearchState {
   recolour(cols, m.value_axis, m.direction);
   return {
     meta: m,
+    inside: insideOf(m.inside, msg.arrays),
     cols,
     errors: new Map(m.errors),
     reasons: new Map(m.reasons),
@@ -287,7 +308,9 @@ export function searchAppend(st: SearchState, msg: AppendMsg): boolean {
     thresholds: m.thresholds,
     pruner: m.pruner,
     importance: m.importance === undefined ? st.meta.importance : m.importance,
+    inside: m.inside === undefined ? st.meta.inside : m.inside,
   };
+  if (m.inside !== undefined) st.inside = insideOf(m.inside, msg.arrays);
   for (const [n, e] of m.errors) st.errors.set(n, e);
   for (const [n, e] of m.reasons) st.reasons.set(n, e);
   st.running = new Set(m.running);

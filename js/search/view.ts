@@ -16,6 +16,7 @@ import { fmt } from "../core/maths";
 import { type CurvesDrawn, curvesCaption, drawCurves, hasCurves } from "./curves";
 import { drawFit, fitOf, trainMetric } from "./fit";
 import { drawImportance, importanceCaption } from "./importance";
+import { drawInside, drawsInside, insideTitle } from "./inside";
 import {
   axisAt,
   drawColourKey,
@@ -116,6 +117,10 @@ export class SearchView {
   private importance: HTMLCanvasElement;
   private importanceCaption: HTMLSpanElement;
   private importanceBars = 0;
+  private insideBox: HTMLDivElement;
+  private insideCanvas: HTMLCanvasElement;
+  private insideTitle: HTMLSpanElement;
+  private insideCaption: HTMLSpanElement;
   private fitBox: HTMLDivElement;
   private fit: HTMLCanvasElement;
   private fitSel: HTMLSelectElement;
@@ -212,7 +217,20 @@ export class SearchView {
     this.scatter.setAttribute("role", "img");
     this.scatter.setAttribute("aria-label", "trials over two chosen parameters");
     scatterBox.append(scatterBar, this.scatter);
-    panels.append(histBox, scatterBox);
+    this.insideBox = h("div", "nbopt-panel nbopt-inside-box");
+    const insideBar = h("div", "nbopt-panel-bar");
+    this.insideTitle = h("span", "nbopt-panel-title");
+    insideBar.append(this.insideTitle);
+    this.insideCanvas = h("canvas");
+    this.insideCanvas.setAttribute("role", "img");
+    this.insideCanvas.setAttribute(
+      "aria-label",
+      "inside the searcher, over the two parameters of the 2-D view",
+    );
+    this.insideCaption = h("span", "nbopt-caption");
+    this.insideBox.append(insideBar, this.insideCanvas, this.insideCaption);
+    this.insideBox.hidden = true;
+    panels.append(histBox, scatterBox, this.insideBox);
 
     const panels2 = h("div", "nbopt-panels");
     const impBox = h("div", "nbopt-panel nbopt-importance-box");
@@ -352,6 +370,9 @@ export class SearchView {
 
   private choosePair(): void {
     this.pair = [Number(this.xSel.value), Number(this.ySel.value)];
+    const [x, y] = this.pair;
+    // the searcher's inside view follows two parameters (not the value)
+    if (x >= 0 && y >= 0 && x !== y) this.send({ type: "pair", pair: [x, y] });
     this.schedule(true);
   }
 
@@ -669,6 +690,13 @@ export class SearchView {
     this.importanceBars = drawImportance(this.importance, st.meta.importance, theme, IMPORTANCE_W);
     setText(this.importanceCaption, importanceCaption(st.meta.importance));
     this.drawFitPanel(st, theme);
+    const inside = drawsInside(st.inside) ? st.inside : null;
+    if (this.insideBox.hidden === (inside !== null)) this.insideBox.hidden = inside === null;
+    if (inside) {
+      setText(this.insideTitle, insideTitle(inside));
+      setText(this.insideCaption, drawInside(this.insideCanvas, st, inside, theme));
+    }
+    setData(this.root, "inside", inside ? `${inside.meta.kind}:${inside.meta.pair.join(",")}` : "");
     const curves = hasCurves(st);
     if (this.curvesBox.hidden === curves) this.curvesBox.hidden = !curves;
     if (curves) {

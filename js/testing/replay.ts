@@ -73,7 +73,15 @@ function canonicalSearch(st: SearchState): Canonical {
       thresholds: st.meta.thresholds,
       pruner: st.meta.pruner,
       importance: st.meta.importance,
+      inside: st.meta.inside,
     },
+    inside: st.inside
+      ? [...st.inside.arrays.entries()].map(([k, v]) => [
+          k,
+          v.shape,
+          Array.from(v.data, (x) => (Number.isNaN(x) ? null : x)),
+        ])
+      : null,
     running: [...st.running].sort((a, b) => a - b),
     errors: [...st.errors.entries()].sort((a, b) => a[0] - b[0]),
     reasons: [...st.reasons.entries()].sort((a, b) => a[0] - b[0]),

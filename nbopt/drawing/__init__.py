@@ -6,6 +6,7 @@ consume the same info objects; nothing here imports Jupyter or matplotlib.
 
 from nbopt.drawing._common import PALETTE, decimate_indices, lttb_indices, pick_colours
 from nbopt.drawing._compare import Band, CompareFeed, CompareInfo, MethodInfo, compare_info
+from nbopt.drawing._inside import CoverageInfo, GridInfo, inside_info
 from nbopt.drawing._race import (
     DEFAULT_MAX_POINTS,
     LANDSCAPE_COLORMAP,
@@ -68,9 +69,11 @@ __all__ = [
     "Band",
     "CompareFeed",
     "CompareInfo",
+    "CoverageInfo",
     "CurvesInfo",
     "DataPanel",
     "FitInfo",
+    "GridInfo",
     "HeaderInfo",
     "HeaderTally",
     "HistoryInfo",
@@ -100,6 +103,7 @@ __all__ = [
     "fit_info",
     "format_seconds",
     "importance_info",
+    "inside_info",
     "landscape_info",
     "loss_axis",
     "lttb_indices",

@@ -76,6 +76,11 @@ class GridSearch(Searcher):
         return self._size
 
     @property
+    def grid_values(self) -> dict[str, list[Any]]:
+        """The grid's values of each dimension, in space order (copies)."""
+        return {name: list(values) for name, values in self._values.items()}
+
+    @property
     def shuffle(self) -> bool:
         """Whether the grid is visited in a random order."""
         return self._order is not None

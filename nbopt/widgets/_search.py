@@ -14,6 +14,8 @@ import traitlets
 
 from nbopt.drawing import (
     Axis,
+    CoverageInfo,
+    GridInfo,
     HeaderInfo,
     ImportanceInfo,
     SearchFeed,
@@ -22,7 +24,9 @@ from nbopt.drawing import (
     TrialColumns,
     engine_curves,
     importance_info,
+    inside_info,
     search_info,
+    trial_columns,
 )
 from nbopt.live import EventBatch, Session
 from nbopt.searchers import PruneThreshold
@@ -166,6 +170,27 @@ def importance_meta(imp: ImportanceInfo) -> ImportanceMeta:
         "shares": [float(x) for x in imp.shares],
         "n_complete": imp.n_complete,
     }
+
+
+def encode_inside(info: GridInfo | CoverageInfo | None) -> tuple[dict[str, Any] | None, Arrays]:
+    """Encode a searcher's inside view: scalars and names in ``meta``, arrays apart.
+
+    Each array field ``f`` travels as ``inside_f``; ``meta`` lists them in ``arrays``.
+    """
+    if info is None:
+        return None, []
+    meta: dict[str, Any] = {}
+    arrays: Arrays = []
+    for name, value in vars(info).items():
+        if isinstance(value, np.ndarray):
+            kind = np.int32 if value.dtype.kind in "iub" else np.float64
+            arrays.append((f"inside_{name}", np.ascontiguousarray(value, dtype=kind)))
+        elif isinstance(value, tuple):
+            meta[name] = list(value)
+        else:
+            meta[name] = value
+    meta["arrays"] = [n[len("inside_") :] for n, _ in arrays]
+    return meta, arrays
 
 
 def threshold_meta(thresholds: Sequence[PruneThreshold]) -> list[ThresholdMeta]:
@@ -366,6 +391,9 @@ class SearchDashboard(StreamWidget):
         self._append_lock = threading.RLock()
         self._ended = False
         self._watcher: threading.Thread | None = None
+        # the two parameters the page's 2-D view shows (None: the first two)
+        self._pair: tuple[str, str] | None = None
+        self._pair_changed = threading.Event()
         super().__init__(session, view="search", **kwargs)
         self.sync_traits()
         self.store_snapshot()
@@ -456,7 +484,11 @@ class SearchDashboard(StreamWidget):
     # ------------------------------------------------------------------ hooks
     def control_handlers(self) -> Mapping[str, ControlHandler]:
         """Return the base controls plus ``more`` (run N more trials)."""
-        return {**super().control_handlers(), "more": self._more_control}
+        return {
+            **super().control_handlers(),
+            "more": self._more_control,
+            "pair": self._pair_control,
+        }
 
     def display_state(self) -> str:
         """Return the search's state: running, paused, finished, stopped or error."""
@@ -500,7 +532,8 @@ class SearchDashboard(StreamWidget):
             self._feed.rebase(finished)
         title = f"{self._method} · {info.columns.direction}"
         meta, arrays = encode_snapshot(info, title=title, state=state, error=self.error_text())
-        return dict(meta), arrays
+        derived_meta, derived_arrays = self._derived(finished)
+        return {**meta, **derived_meta}, [*arrays, *derived_arrays]
 
     def build_append(self, batch: EventBatch) -> tuple[dict[str, Any], Arrays] | None:
         """Encode the trials that finished in ``batch`` (a cost that does not grow with n)."""
@@ -520,13 +553,14 @@ class SearchDashboard(StreamWidget):
                 now=datetime.now(timezone.utc),
                 running=self._running(),
             )
-        imp = None
-        if batch.final:
-            imp = importance_info(self._all_trials(), self._feed.space, self._feed.direction)
-        return self._append_of(update, state, imp)
+        derived = self._derived(self._all_trials()) if batch.final else None
+        return self._append_of(update, state, derived)
 
     def _append_of(
-        self, update: SearchUpdate, state: str, imp: ImportanceInfo | None = None
+        self,
+        update: SearchUpdate,
+        state: str,
+        derived: tuple[dict[str, Any], Arrays] | None = None,
     ) -> tuple[dict[str, Any], Arrays]:
         cols = update.columns
         rows = np.arange(cols.n)
@@ -546,9 +580,34 @@ class SearchDashboard(StreamWidget):
         }
         live = {n: c for n, c in live.items() if n in running}
         out: dict[str, Any] = dict(meta)
-        if imp is not None:
-            out["importance"] = importance_meta(imp)
-        return out, [*_rows(cols, rows, update.metrics), *live_arrays(live)]
+        extra: Arrays = []
+        if derived is not None:
+            out.update(derived[0])
+            extra = derived[1]
+        return out, [*_rows(cols, rows, update.metrics), *live_arrays(live), *extra]
+
+    def _derived(self, trials: Sequence[Any]) -> tuple[dict[str, Any], Arrays]:
+        """Compute the views that need every trial: importance and the searcher's inside view.
+
+        Their ``meta`` entries replace the page's; costly at many trials, so a running
+        search recomputes them only now and then (see :meth:`_watch_curves`).
+        """
+        imp = importance_info(trials, self._feed.space, self._feed.direction)
+        inside: Any = None
+        if self._searcher is not None:
+            finished = [t for t in trials if t.state != "running"]
+            columns = trial_columns(finished, self._feed.space, self._feed.direction)
+            try:
+                inside = inside_info(self._searcher, columns, self._pair)
+            except ValueError:
+                # a pair the space no longer has (a stale page): the default pair
+                inside = inside_info(self._searcher, columns)
+        inside_meta, arrays = encode_inside(inside)
+        meta = {
+            "importance": None if imp is None else importance_meta(imp),
+            "inside": inside_meta,
+        }
+        return meta, arrays
 
     def _curves_now(
         self,
@@ -561,8 +620,10 @@ class SearchDashboard(StreamWidget):
             live = {}
         return live, bars, pruner
 
-    def _live_append(self, imp: ImportanceInfo | None) -> tuple[dict[str, Any], Arrays]:
-        """Build an append with no new trial: running curves, header, importance if given."""
+    def _live_append(
+        self, derived: tuple[dict[str, Any], Arrays] | None
+    ) -> tuple[dict[str, Any], Arrays]:
+        """Build an append with no new trial: running curves, header, derived views if given."""
         state = self.display_state()
         with self._feed_lock:
             update = self._feed.update(
@@ -574,7 +635,7 @@ class SearchDashboard(StreamWidget):
                 now=datetime.now(timezone.utc),
                 running=self._running(),
             )
-        return self._append_of(update, state, imp)
+        return self._append_of(update, state, derived)
 
     def _watch(self) -> None:
         """Start the curve watcher while the search runs (once at a time)."""
@@ -601,9 +662,10 @@ class SearchDashboard(StreamWidget):
         A trial reports many times before it finishes (an epoch at a time), and may run
         in the thread that drives the search (which then sends nothing until it ends):
         this thread reads the engine's curves every :data:`CURVE_INTERVAL` seconds and
-        sends them when they changed. It also recomputes the parameter importance, at
-        most every :data:`IMPORTANCE_INTERVAL` seconds and never more than 5 % of the
-        time, here rather than on the thread that runs the search.
+        sends them when they changed. It also recomputes the parameter importance and the
+        searcher's inside view, at most every :data:`IMPORTANCE_INTERVAL` seconds and
+        never more than 5 % of the time (and when the page picks another pair), here
+        rather than on the thread that runs the search.
         """
         result = self._result
         engine = getattr(result, "engine", None)
@@ -618,23 +680,24 @@ class SearchDashboard(StreamWidget):
             version = engine.study.version
             curves = version != seen and bool(engine.running_curves())
             seen = version
-            imp: ImportanceInfo | None = None
+            derived: tuple[dict[str, Any], Arrays] | None = None
             now = time.monotonic()
-            if now >= due:
+            if now >= due or self._pair_changed.is_set():
+                self._pair_changed.clear()
                 trials = self._all_trials()
-                complete = sum(t.state == "complete" for t in trials)
-                if complete != counted:
-                    counted = complete
-                    imp = importance_info(trials, self._feed.space, self._feed.direction)
+                finished = sum(t.state != "running" for t in trials)
+                if finished != counted or now < due:
+                    counted = finished
+                    derived = self._derived(trials)
                     cost = time.monotonic() - now
                     due = time.monotonic() + max(IMPORTANCE_INTERVAL, 20.0 * cost)
-            if not curves and imp is None:
+            if not curves and derived is None:
                 continue
             try:
                 with self._append_lock:
                     if self._ended:
                         return
-                    self.send_append(*self._live_append(imp))
+                    self.send_append(*self._live_append(derived))
             except Exception:
                 # the page waits for the next batch for these; the search goes on
                 _log.exception("nbopt: sending the running trials' curves failed")
@@ -698,6 +761,25 @@ class SearchDashboard(StreamWidget):
         # now holds every trial so far, and the batches take over from it
         self.sync_traits()
         self.send_snapshot(store=True)
+
+    def _pair_control(self, content: ControlMessage) -> None:
+        """Follow the two parameters the page shows now with the inside view."""
+        pair = content.get("pair")
+        names = self._feed.space.names
+        if (
+            not isinstance(pair, list)
+            or len(pair) != 2
+            or not all(isinstance(j, int) and 0 <= j < len(names) for j in pair)
+        ):
+            raise ValueError(
+                f"pair must be two parameter indices in range({len(names)}), got {pair!r}"
+            )
+        self._pair = (names[pair[0]], names[pair[1]])
+        if self._result is not None and not self._result.done and self._watcher is not None:
+            self._pair_changed.set()
+        else:
+            # nothing runs: redraw now from a snapshot
+            self.send_snapshot(store=True)
 
     def _more_control(self, content: ControlMessage) -> None:
         n = content.get("n", 0)

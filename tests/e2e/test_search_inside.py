@@ -67,3 +67,36 @@ def test_importance_and_the_train_validation_gap_of_a_tree(page, jupyter_lab):
     root.get_by_label("parameter of the train and validation view").select_option("max_depth")
     wait_data(page, "d.fit.startsWith('max_depth:')")
     shot(page, "search-inside")
+
+
+def test_the_grid_left_to_run_follows_the_pair_of_the_2d_view(page, jupyter_lab):
+    page.set_viewport_size({"width": 1280, "height": 2400})
+    write_notebook(
+        jupyter_lab.root,
+        "grid.ipynb",
+        [
+            "import time\n"
+            "import nbopt\n"
+            "from nbopt import space\n"
+            "dims = {'lr': space.Float(1e-4, 1e-1, log=True), 'layers': space.Int(1, 4),\n"
+            "        'act': space.Choice(['relu', 'tanh'])}\n"
+            "def f(lr, layers, act):\n"
+            "    time.sleep(0.02)\n"
+            "    return (lr - 0.01) ** 2 * 1e4 + layers + (act == 'tanh')\n"
+            "res = nbopt.search(f, dims, method='grid', n_trials=50,\n"
+            "                   searcher_kwargs={'resolution': 8}, block=False)\n"
+            "res",
+        ],
+    )
+    open_notebook(page, jupyter_lab, "grid.ipynb")
+    run_cell(page, 0)
+    wait_data(page, "d.inside === 'grid:lr,layers'")
+    wait_data(page, "d.state === 'finished' && d.trials === '50'", timeout_ms=120_000)
+    root = widget(page)
+    caption = root.locator(".nbopt-inside-box .nbopt-caption").inner_text()
+    assert caption.startswith("grid: 50 of 64 points done, 14 left")
+    root.get_by_label("parameter on the y axis").select_option("act")
+    wait_data(page, "d.inside === 'grid:lr,act'")
+    caption = root.locator(".nbopt-inside-box .nbopt-caption").inner_text()
+    assert "a cell holds 4 points" in caption
+    shot(page, "search-grid-inside")

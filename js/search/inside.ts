@@ -1,0 +1,265 @@
+// The searcher's inside view (nbopt.drawing.inside_info), over the 2-D view's two parameters:
+// a grid search's cells done and left, a random search's coverage against the other sampler.
+// Drawn from the arrays Python computed; labels are canvas text, never markup.
+import { line, sizeCanvas, type Theme } from "../core/draw";
+import { colourAt, fmt, hexToRgb, lossScale, type Rect } from "../core/maths";
+import { clear, frame, VALUE_COLORMAP } from "./panels";
+import type { AxisMeta } from "./protocol";
+import { type Inside, type SearchState, toUnit } from "./store";
+
+export const INSIDE = { w: 440, h: 300 };
+
+function values(inside: Inside, name: string): ArrayLike<number> {
+  return inside.arrays.get(name)?.data ?? new Float64Array(0);
+}
+
+function axisOf(st: SearchState, name: string): AxisMeta | undefined {
+  return st.meta.params.find((a) => a.name === name);
+}
+
+function unitAxis(
+  ctx: CanvasRenderingContext2D,
+  theme: Theme,
+  axis: AxisMeta,
+  r: Rect,
+  vertical: boolean,
+): void {
+  ctx.fillStyle = theme.fg2;
+  ctx.strokeStyle = theme.fg2;
+  ctx.font = `10px ${theme.font}`;
+  const ticks =
+    axis.kind === "choice"
+      ? axis.categories.map((_, i) => (i + 0.5) / axis.categories.length)
+      : axis.ticks;
+  const labels = axis.kind === "choice" ? axis.categories : axis.tick_labels;
+  ticks.forEach((u, i) => {
+    if (vertical) {
+      const y = Math.round(r.y + (1 - u) * r.h) + 0.5;
+      line(ctx, r.x - 4, y, r.x, y);
+      ctx.textAlign = "right";
+      ctx.textBaseline = "middle";
+      ctx.fillText(labels[i] ?? "", r.x - 6, y);
+    } else {
+      const x = Math.round(r.x + u * r.w) + 0.5;
+      line(ctx, x, r.y + r.h, x, r.y + r.h + 4);
+      ctx.textAlign = "center";
+      ctx.textBaseline = "top";
+      ctx.fillText(labels[i] ?? "", x, r.y + r.h + 6);
+    }
+  });
+  ctx.fillStyle = theme.fg;
+  ctx.font = `11px ${theme.font}`;
+  const title = `${axis.name}${axis.log ? " (log)" : ""}`;
+  if (vertical) {
+    ctx.save();
+    ctx.translate(r.x - 46, r.y + r.h / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    ctx.fillText(title, 0, 0);
+    ctx.restore();
+  } else {
+    ctx.textAlign = "center";
+    ctx.textBaseline = "bottom";
+    ctx.fillText(title, r.x + r.w / 2, r.y + r.h + 34);
+  }
+}
+
+/** Edges of cells centred at sorted positions `c` (halfway between neighbours, clipped). */
+function edges(c: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  for (let i = 0; i <= c.length; i++) {
+    if (i === 0) out.push(Math.max(0, c[0] - (c.length > 1 ? (c[1] - c[0]) / 2 : 0.5)));
+    else if (i === c.length)
+      out.push(Math.min(1, c[i - 1] + (c.length > 1 ? (c[i - 1] - c[i - 2]) / 2 : 0.5)));
+    else out.push((c[i - 1] + c[i]) / 2);
+  }
+  return out;
+}
+
+/** The grid search's cells over the pair: colour = best value there, faint = partly done. */
+function drawGrid(
+  ctx: CanvasRenderingContext2D,
+  st: SearchState,
+  inside: Inside,
+  theme: Theme,
+  r: Rect,
+): string {
+  const m = inside.meta;
+  const [xa, ya] = [axisOf(st, m.pair[0]), axisOf(st, m.pair[1])];
+  if (!xa || !ya) return "";
+  const x = values(inside, "x");
+  const y = values(inside, "y");
+  const done = values(inside, "done");
+  const best = values(inside, "best");
+  const perCell = Number(m.per_cell) || 1;
+  const ex = edges(x);
+  const ey = edges(y);
+  const stops = VALUE_COLORMAP.map(hexToRgb);
+  const axis = st.meta.value_axis;
+  const minimize = st.meta.direction !== "maximize";
+  const { lo, hi } = st.cols;
+  const ub = toUnit(axis, minimize ? lo : hi);
+  const uw = toUnit(axis, minimize ? hi : lo);
+  for (let j = 0; j < y.length; j++) {
+    for (let i = 0; i < x.length; i++) {
+      const k = j * x.length + i;
+      const X0 = r.x + ex[i] * r.w;
+      const X1 = r.x + ex[i + 1] * r.w;
+      const Y0 = r.y + (1 - ey[j + 1]) * r.h;
+      const Y1 = r.y + (1 - ey[j]) * r.h;
+      const share = Math.min(1, done[k] / perCell);
+      if (done[k] > 0 && Number.isFinite(best[k])) {
+        const u = toUnit(axis, best[k]);
+        let c = ub !== uw ? (u - uw) / (ub - uw) : 1;
+        c = Math.max(0, Math.min(1, c));
+        const rgb = colourAt(theme.dark ? 1 - c : c, stops);
+        ctx.fillStyle = `rgb(${rgb[0]},${rgb[1]},${rgb[2]})`;
+        ctx.globalAlpha = 0.35 + 0.65 * share;
+        ctx.fillRect(X0 + 0.5, Y0 + 0.5, X1 - X0 - 1, Y1 - Y0 - 1);
+        ctx.globalAlpha = 1;
+      } else if (done[k] > 0) {
+        ctx.fillStyle = "#d62728";
+        ctx.globalAlpha = 0.3;
+        ctx.fillRect(X0 + 0.5, Y0 + 0.5, X1 - X0 - 1, Y1 - Y0 - 1);
+        ctx.globalAlpha = 1;
+      } else {
+        ctx.strokeStyle = theme.border;
+        ctx.setLineDash([3, 3]);
+        ctx.strokeRect(X0 + 1.5, Y0 + 1.5, X1 - X0 - 3, Y1 - Y0 - 3);
+        ctx.setLineDash([]);
+      }
+    }
+  }
+  unitAxis(ctx, theme, xa, r, false);
+  unitAxis(ctx, theme, ya, r, true);
+  const total = Number(m.n_total);
+  const n = Number(m.n_done);
+  return (
+    `grid: ${n.toLocaleString("en-US")} of ${total.toLocaleString("en-US")} points done, ` +
+    `${Math.max(0, total - n).toLocaleString("en-US")} left · a cell holds ${perCell} point${perCell > 1 ? "s" : ""} ` +
+    "(the other parameters' values); colour: its best value, faint: partly done, dashed: not started"
+  );
+}
+
+/** The largest gap against the trial count, this search and the other sampler. */
+function drawCoverage(
+  ctx: CanvasRenderingContext2D,
+  inside: Inside,
+  theme: Theme,
+  r: Rect,
+): string {
+  const m = inside.meta;
+  const n = values(inside, "n");
+  const gap = values(inside, "gap");
+  const other = values(inside, "other_gap");
+  if (!n.length) return "";
+  const nMax = Math.max(2, n[n.length - 1]);
+  const sx = lossScale([1, nMax], true, [r.x, r.x + r.w]);
+  let gMin = 1;
+  for (const v of [...Array.from(gap), ...Array.from(other)]) if (v > 0 && v < gMin) gMin = v;
+  const sy = lossScale([gMin / 1.3, 1], true, [r.y + r.h, r.y]);
+  ctx.strokeStyle = theme.border;
+  ctx.globalAlpha = 0.45;
+  for (const v of [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]) {
+    if (v < gMin / 1.3) continue;
+    line(ctx, r.x, Math.round(sy(v)) + 0.5, r.x + r.w, Math.round(sy(v)) + 0.5);
+  }
+  ctx.globalAlpha = 1;
+  ctx.fillStyle = theme.fg2;
+  ctx.strokeStyle = theme.fg2;
+  ctx.font = `10px ${theme.font}`;
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  for (const v of [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]) {
+    if (v < gMin / 1.3) continue;
+    ctx.fillText(String(v), r.x - 6, sy(v));
+  }
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  for (let p = 1; p <= nMax; p *= 10) {
+    const X = Math.round(sx(p)) + 0.5;
+    line(ctx, X, r.y + r.h, X, r.y + r.h + 4);
+    ctx.fillText(p >= 1000 ? `${p / 1000}k` : String(p), X, r.y + r.h + 6);
+  }
+  ctx.fillStyle = theme.fg;
+  ctx.font = `11px ${theme.font}`;
+  ctx.textBaseline = "bottom";
+  ctx.fillText("trials", r.x + r.w / 2, r.y + r.h + 34);
+  ctx.save();
+  ctx.translate(r.x - 46, r.y + r.h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textBaseline = "top";
+  ctx.fillText("largest gap (log)", 0, 0);
+  ctx.restore();
+  const own = theme.dark ? "#4fc3f7" : "#0b63c4";
+  const alt = theme.dark ? "#bdbdbd" : "#6b6b6b";
+  for (const [ys, colour, dash] of [
+    [gap, own, false],
+    [other, alt, true],
+  ] as const) {
+    ctx.beginPath();
+    for (let i = 0; i < n.length; i++) {
+      if (i) ctx.lineTo(sx(n[i]), sy(Math.max(ys[i], gMin / 1.3)));
+      else ctx.moveTo(sx(n[i]), sy(Math.max(ys[i], gMin / 1.3)));
+    }
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 2;
+    if (dash) ctx.setLineDash([6, 4]);
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+  ctx.font = `10px ${theme.font}`;
+  ctx.textAlign = "left";
+  ctx.textBaseline = "middle";
+  let at = r.x + 6;
+  for (const [label, colour, dash] of [
+    [`this search (${String(m.sampler)})`, own, false],
+    [`${String(m.other)}, as many points`, alt, true],
+  ] as const) {
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 2;
+    if (dash) ctx.setLineDash([6, 4]);
+    line(ctx, at, r.y + 10, at + 16, r.y + 10);
+    ctx.setLineDash([]);
+    ctx.fillStyle = theme.fg2;
+    ctx.fillText(label, at + 20, r.y + 10);
+    at += 20 + ctx.measureText(label).width + 14;
+  }
+  const k = n.length - 1;
+  return (
+    `coverage of ${m.pair[0]} × ${m.pair[1]}: the largest gap after ${n[k].toLocaleString("en-US")} ` +
+    `trials is ${fmt(gap[k])} (${String(m.other)}: ${fmt(other[k])}); smaller is a more even cover`
+  );
+}
+
+/** Title of the panel for an inside view's kind. */
+export function insideTitle(inside: Inside | null): string {
+  if (!inside) return "";
+  const k = inside.meta.kind;
+  if (k === "grid") return "the grid: done and left";
+  if (k === "coverage") return "how evenly the trials cover the space";
+  return k;
+}
+
+/** Draw the inside view; returns its caption ("" for a kind this frontend does not draw). */
+export function drawInside(
+  canvas: HTMLCanvasElement,
+  st: SearchState,
+  inside: Inside,
+  theme: Theme,
+): string {
+  const dpr = window.devicePixelRatio || 1;
+  const ctx = sizeCanvas(canvas, INSIDE.w, INSIDE.h, dpr);
+  clear(ctx, theme, INSIDE.w, INSIDE.h);
+  const r: Rect = { x: 64, y: 12, w: INSIDE.w - 76, h: INSIDE.h - 12 - 44 };
+  frame(ctx, theme, r);
+  if (inside.meta.kind === "grid") return drawGrid(ctx, st, inside, theme, r);
+  if (inside.meta.kind === "coverage") return drawCoverage(ctx, inside, theme, r);
+  return "";
+}
+
+/** True when this frontend draws the inside view's kind. */
+export function drawsInside(inside: Inside | null): boolean {
+  return inside !== null && ["grid", "coverage"].includes(inside.meta.kind);
+}
