@@ -1647,6 +1647,9 @@ class SearchInfo:
     fit : FitInfo or None
         Train against validation values over the most important parameter (the first
         one before importance is known); None when the trials report no train value.
+    inside : GridInfo, CoverageInfo or None
+        The searcher's inside view over ``pair`` (see :func:`nbopt.drawing.inside_info`),
+        for a SearchResult or a Searcher; None for a list of trials.
     """
 
     columns: TrialColumns
@@ -1664,6 +1667,7 @@ class SearchInfo:
     curves: CurvesInfo
     importance: ImportanceInfo | None = None
     fit: FitInfo | None = None
+    inside: Any = None
 
     def with_view(
         self,
@@ -1695,6 +1699,7 @@ class SearchInfo:
             ),
             importance=self.importance,
             fit=self.fit,
+            inside=self.inside,
         )
 
 
@@ -1951,6 +1956,7 @@ class _Source:
     live: Mapping[int, tuple[Any, Any]] | None = None
     thresholds: tuple[PruneThreshold, ...] = ()
     pruner: str | None = None
+    searcher: Any = None
 
 
 def engine_curves(
@@ -2008,12 +2014,20 @@ def _source(source: Any, space: Space | Mapping[str, Any] | None, direction: str
             live,
             thresholds,
             pruner,
+            source.searcher,
         )
     if isinstance(source, Searcher):
         trials = source.trials
         status = "running" if any(t.state == "running" for t in trials) else "idle"
         return _Source(
-            trials, source.space, source.direction, type(source).__name__, status, None, None
+            trials,
+            source.space,
+            source.direction,
+            type(source).__name__,
+            status,
+            None,
+            None,
+            searcher=source,
         )
     if isinstance(source, Sequence | Iterable) and not isinstance(source, str | bytes | Mapping):
         if space is None:
@@ -2140,7 +2154,15 @@ def search_info(
     )
     imp = importance_info(src.trials, src.space, src.direction)
     fit = fit_info(columns, None if imp is None else imp.names[0])
-    return replace(views, importance=imp, fit=fit)
+    inside = None
+    if src.searcher is not None:
+        from nbopt.drawing._inside import inside_info
+
+        xy = views.pair if all(p in columns.names for p in views.pair) else None
+        finished = [t for t in src.trials if t.state != "running"]
+        cols = trial_columns(finished, src.space, src.direction)
+        inside = inside_info(src.searcher, cols, xy)
+    return replace(views, importance=imp, fit=fit, inside=inside)
 
 
 # ------------------------------------------------------------------ streaming

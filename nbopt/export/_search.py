@@ -153,8 +153,18 @@ def _draw(info: SearchInfo, figsize: tuple[float, float] | None) -> Figure:
     from matplotlib.figure import Figure
 
     curves = info.curves.n_curves > 0
-    inside = info.importance is not None or info.fit is not None
-    heights = [0.55, 2.1, *([1.6] if inside else []), *([1.7] if curves else []), 2.0]
+    # the views that need every trial, two to a row: importance, fit, the searcher's inside
+    extra: list[tuple[str, Any]] = [
+        (label, draw)
+        for label, draw, present in (
+            ("importance", _draw_importance, info.importance is not None),
+            ("fit", _draw_fit, info.fit is not None),
+            ("inside", _draw_inside, info.inside is not None),
+        )
+        if present
+    ]
+    rows = (len(extra) + 1) // 2
+    heights = [0.55, 2.1, *([1.6] * rows), *([1.7] if curves else []), 2.0]
     size = figsize or (_FIGSIZE[0], _FIGSIZE[1] + 3.4 * (len(heights) - 3))
     fig = Figure(figsize=size, layout="constrained")
     FigureCanvasAgg(fig)
@@ -171,13 +181,9 @@ def _draw(info: SearchInfo, figsize: tuple[float, float] | None) -> Figure:
     _draw_history(ax_hist, ax_band, info, cmap)
     _draw_scatter(ax_scatter, info, cmap)
     _draw_parallel(ax_par, info, cmap)
-    row = 2
-    if inside:
-        if info.importance is not None:
-            _draw_importance(fig.add_subplot(grid[row, 0], label="importance"), info)
-        if info.fit is not None:
-            _draw_fit(fig.add_subplot(grid[row, 1], label="fit"), info)
-        row += 1
+    for k, (label, draw) in enumerate(extra):
+        draw(fig.add_subplot(grid[2 + k // 2, k % 2], label=label), info)
+    row = 2 + rows
     if curves:
         _draw_curves(fig.add_subplot(grid[row, :], label="curves"), info, cmap)
 
@@ -432,6 +438,75 @@ def _draw_fit(ax: Axes, info: SearchInfo) -> None:
     legend = ax.legend(loc="best", frameon=True, framealpha=0.85, fontsize=8)
     for t in legend.get_texts():
         literal(t)
+
+
+def _draw_inside(ax: Axes, info: SearchInfo) -> None:
+    """Draw the searcher's inside view: a grid's cells done and left, or the coverage."""
+    inside = info.inside
+    if inside.kind == "grid":
+        cols = info.columns
+        ax_x, ax_y = (cols.axes[cols.names.index(n)] for n in inside.pair)
+
+        def edges(c: np.ndarray) -> np.ndarray:
+            mid = (c[1:] + c[:-1]) / 2 if len(c) > 1 else np.zeros(0)
+            first = c[0] - (c[1] - c[0]) / 2 if len(c) > 1 else 0.0
+            last = c[-1] + (c[-1] - c[-2]) / 2 if len(c) > 1 else 1.0
+            return np.asarray(np.clip(np.concatenate([[first], mid, [last]]), 0, 1))
+
+        sign = 1.0 if cols.direction == "minimize" else -1.0
+        best = np.ma.masked_invalid(sign * inside.best)
+        cmap = _cmap().reversed() if sign > 0 else _cmap()
+        ax.pcolormesh(edges(inside.x), edges(inside.y), best, cmap=cmap, shading="flat")
+        left = inside.done < inside.per_cell
+        for j, i in zip(*np.nonzero(left)):
+            ex, ey = edges(inside.x), edges(inside.y)
+            ax.add_patch(
+                _rect((ex[i], ey[j]), ex[i + 1] - ex[i], ey[j + 1] - ey[j], inside.done[j, i] > 0)
+            )
+        for axis, setter in ((ax_x, ax.set_xticks), (ax_y, ax.set_yticks)):
+            pos, names = _unit_ticks(axis)
+            if axis.kind == "choice":
+                k = len(axis.categories)
+                pos = [(i + 0.5) / k for i in range(k)]
+                names = [_plain(c) for c in axis.categories]
+            setter(pos, labels=names)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        literal(ax.set_xlabel(_axis_title(ax_x)))
+        literal(ax.set_ylabel(_axis_title(ax_y)))
+        left_n = inside.n_total - inside.n_done
+        literal(
+            ax.set_title(
+                f"the grid: {inside.n_done} of {inside.n_total} points done, {left_n} left"
+            )
+        )
+        return
+    ax.plot(inside.n, inside.gap, color="#0b63c4", lw=1.8, label=f"this search ({inside.sampler})")
+    ax.plot(
+        inside.n,
+        inside.other_gap,
+        color="#6b6b6b",
+        lw=1.8,
+        ls="--",
+        label=f"{inside.other}, as many points",
+    )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    literal(ax.set_title(f"coverage of {inside.pair[0]} x {inside.pair[1]}"))
+    literal(ax.set_xlabel("trials"))
+    literal(ax.set_ylabel("largest gap"))
+    ax.grid(True, which="major", color="#e3e6ee", lw=0.6)
+    legend = ax.legend(loc="best", frameon=True, framealpha=0.85, fontsize=8)
+    for text in legend.get_texts():
+        literal(text)
+
+
+def _rect(xy: tuple[float, float], w: float, h: float, partly: bool) -> Any:
+    from matplotlib.patches import Rectangle
+
+    if partly:
+        return Rectangle(xy, w, h, fill=False, ec="#222222", lw=0.8, ls=":")
+    return Rectangle(xy, w, h, fill=False, ec="#9a9a9a", lw=0.8, ls="--", hatch="//")
 
 
 def _valueless(info: SearchInfo, rows: np.ndarray) -> str:

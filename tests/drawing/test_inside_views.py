@@ -104,3 +104,25 @@ def test_the_dashboard_follows_the_pair_the_page_picks():
     d.send = lambda content, buffers=None: errors.append(content)
     d._on_msg(d, {"type": "pair", "pair": [0, 7]}, [])
     assert errors and "pair must be two parameter indices in range(3)" in errors[0]["message"]
+
+
+def test_search_info_and_the_export_carry_the_inside_view_of_the_pair():
+    from nbopt.drawing import search_info
+    from nbopt.export import search_figure
+
+    res = nbopt.search(_f, DIMS, method="grid", n_trials=12, progress=False)
+    info = search_info(res, pair=("z", "x"))
+    assert info.inside.kind == "grid" and info.inside.pair == ("z", "x")
+    assert info.with_view(brush={"x": (0, 2)}).inside is info.inside
+    fig = search_figure(info)
+    (ax,) = [a for a in fig.axes if a.get_label() == "inside"]
+    assert ax.get_title() == "the grid: 12 of 30 points done, 18 left"
+    rand = nbopt.search(_f, DIMS, method="random", n_trials=40, seed=0, progress=False)
+    cov = search_info(rand).inside
+    assert cov.kind == "coverage" and cov.n[-1] == 40
+    (ax,) = [a for a in search_figure(search_info(rand)).axes if a.get_label() == "inside"]
+    assert [ln.get_label() for ln in ax.get_lines()] == [
+        "this search (random)",
+        "Sobol, as many points",
+    ]
+    assert search_info(list(rand.trials), space=DIMS).inside is None
