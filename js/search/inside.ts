@@ -3,78 +3,17 @@
 // Drawn from the arrays Python computed; labels are canvas text, never markup.
 import { line, sizeCanvas, type Theme } from "../core/draw";
 import { colourAt, fmt, hexToRgb, lossScale, type Rect } from "../core/maths";
+import { axisOf, edges, unitAxis } from "./axes";
+import { drawEllipse } from "./ellipse";
+import { drawGenerations, GENERATIONS, pickGenerations } from "./generations";
 import { clear, frame, VALUE_COLORMAP } from "./panels";
-import type { AxisMeta } from "./protocol";
 import { type Inside, type SearchState, toUnit } from "./store";
+import { drawSurrogate, type SurrogateField } from "./surrogate";
 
 export const INSIDE = { w: 440, h: 300 };
 
 function values(inside: Inside, name: string): ArrayLike<number> {
   return inside.arrays.get(name)?.data ?? new Float64Array(0);
-}
-
-function axisOf(st: SearchState, name: string): AxisMeta | undefined {
-  return st.meta.params.find((a) => a.name === name);
-}
-
-function unitAxis(
-  ctx: CanvasRenderingContext2D,
-  theme: Theme,
-  axis: AxisMeta,
-  r: Rect,
-  vertical: boolean,
-): void {
-  ctx.fillStyle = theme.fg2;
-  ctx.strokeStyle = theme.fg2;
-  ctx.font = `10px ${theme.font}`;
-  const ticks =
-    axis.kind === "choice"
-      ? axis.categories.map((_, i) => (i + 0.5) / axis.categories.length)
-      : axis.ticks;
-  const labels = axis.kind === "choice" ? axis.categories : axis.tick_labels;
-  ticks.forEach((u, i) => {
-    if (vertical) {
-      const y = Math.round(r.y + (1 - u) * r.h) + 0.5;
-      line(ctx, r.x - 4, y, r.x, y);
-      ctx.textAlign = "right";
-      ctx.textBaseline = "middle";
-      ctx.fillText(labels[i] ?? "", r.x - 6, y);
-    } else {
-      const x = Math.round(r.x + u * r.w) + 0.5;
-      line(ctx, x, r.y + r.h, x, r.y + r.h + 4);
-      ctx.textAlign = "center";
-      ctx.textBaseline = "top";
-      ctx.fillText(labels[i] ?? "", x, r.y + r.h + 6);
-    }
-  });
-  ctx.fillStyle = theme.fg;
-  ctx.font = `11px ${theme.font}`;
-  const title = `${axis.name}${axis.log ? " (log)" : ""}`;
-  if (vertical) {
-    ctx.save();
-    ctx.translate(r.x - 46, r.y + r.h / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    ctx.fillText(title, 0, 0);
-    ctx.restore();
-  } else {
-    ctx.textAlign = "center";
-    ctx.textBaseline = "bottom";
-    ctx.fillText(title, r.x + r.w / 2, r.y + r.h + 34);
-  }
-}
-
-/** Edges of cells centred at sorted positions `c` (halfway between neighbours, clipped). */
-function edges(c: ArrayLike<number>): number[] {
-  const out: number[] = [];
-  for (let i = 0; i <= c.length; i++) {
-    if (i === 0) out.push(Math.max(0, c[0] - (c.length > 1 ? (c[1] - c[0]) / 2 : 0.5)));
-    else if (i === c.length)
-      out.push(Math.min(1, c[i - 1] + (c.length > 1 ? (c[i - 1] - c[i - 2]) / 2 : 0.5)));
-    else out.push((c[i - 1] + c[i]) / 2);
-  }
-  return out;
 }
 
 /** The grid search's cells over the pair: colour = best value there, faint = partly done. */
@@ -238,7 +177,10 @@ export function insideTitle(inside: Inside | null): string {
   if (!inside) return "";
   const k = inside.meta.kind;
   if (k === "grid") return "the grid: done and left";
+  if (k === "surrogate") return "the surrogate and the acquisition";
   if (k === "coverage") return "how evenly the trials cover the space";
+  if (k === "cmaes") return "the search distribution, generation by generation";
+  if (k === "generations") return "the generations: populations, parents, diversity";
   return k;
 }
 
@@ -248,11 +190,24 @@ export function drawInside(
   st: SearchState,
   inside: Inside,
   theme: Theme,
+  chosen: number | null = null,
+  field: SurrogateField = "mean",
 ): string {
   const dpr = window.devicePixelRatio || 1;
+  if (inside.meta.kind === "generations") {
+    // taller, with its own layout; `chosen` is the trial whose parents are linked
+    const g = sizeCanvas(canvas, GENERATIONS.w, GENERATIONS.h, dpr);
+    clear(g, theme, GENERATIONS.w, GENERATIONS.h);
+    return drawGenerations(g, st, inside, theme, { x: 0, y: 0, ...GENERATIONS }, chosen);
+  }
   const ctx = sizeCanvas(canvas, INSIDE.w, INSIDE.h, dpr);
   clear(ctx, theme, INSIDE.w, INSIDE.h);
   const r: Rect = { x: 64, y: 12, w: INSIDE.w - 76, h: INSIDE.h - 12 - 44 };
+  // the distribution view lays out its own two plots
+  if (inside.meta.kind === "cmaes") return drawEllipse(ctx, st, inside, theme, r);
+  if (inside.meta.kind === "surrogate") {
+    return drawSurrogate(ctx, st, inside, theme, { ...r, y: r.y + 10, h: r.h - 10 }, field);
+  }
   frame(ctx, theme, r);
   if (inside.meta.kind === "grid") return drawGrid(ctx, st, inside, theme, r);
   if (inside.meta.kind === "coverage") return drawCoverage(ctx, inside, theme, r);
@@ -261,5 +216,21 @@ export function drawInside(
 
 /** True when this frontend draws the inside view's kind. */
 export function drawsInside(inside: Inside | null): boolean {
-  return inside !== null && ["grid", "coverage"].includes(inside.meta.kind);
+  return (
+    inside !== null &&
+    ["grid", "coverage", "cmaes", "generations", "surrogate"].includes(inside.meta.kind)
+  );
+}
+
+/** The trial under a click on the inside view (null when none, or the view picks nothing). */
+export function pickInside(
+  canvas: HTMLCanvasElement,
+  inside: Inside,
+  e: MouseEvent,
+): number | null {
+  if (inside.meta.kind !== "generations") return null;
+  const b = canvas.getBoundingClientRect();
+  const x = ((e.clientX - b.left) * GENERATIONS.w) / Math.max(1, b.width);
+  const y = ((e.clientY - b.top) * GENERATIONS.h) / Math.max(1, b.height);
+  return pickGenerations(inside, x, y);
 }

@@ -15,8 +15,9 @@ import {
 import { fmt } from "../core/maths";
 import { type CurvesDrawn, curvesCaption, drawCurves, hasCurves } from "./curves";
 import { drawFit, fitOf, trainMetric } from "./fit";
+import { generationsDrawn } from "./generations";
 import { drawImportance, importanceCaption } from "./importance";
-import { drawInside, drawsInside, insideTitle } from "./inside";
+import { drawInside, drawsInside, insideTitle, pickInside } from "./inside";
 import {
   axisAt,
   drawColourKey,
@@ -43,6 +44,7 @@ import {
   type SearchState,
   type SearchStore,
 } from "./store";
+import { SURROGATE_FIELDS, type SurrogateField, surrogateDrawn } from "./surrogate";
 import { TrialTable } from "./table";
 
 const HISTORY = { w: 470, h: 280 };
@@ -121,6 +123,10 @@ export class SearchView {
   private insideCanvas: HTMLCanvasElement;
   private insideTitle: HTMLSpanElement;
   private insideCaption: HTMLSpanElement;
+  /** the trial the inside view links to its parents, once the user clicked one */
+  private insideChoice: number | null = null;
+  /** what the Bayesian view draws: a heatmap of one field, or the 1-D slices */
+  private surrogateSel: HTMLSelectElement;
   private fitBox: HTMLDivElement;
   private fit: HTMLCanvasElement;
   private fitSel: HTMLSelectElement;
@@ -220,7 +226,14 @@ export class SearchView {
     this.insideBox = h("div", "nbopt-panel nbopt-inside-box");
     const insideBar = h("div", "nbopt-panel-bar");
     this.insideTitle = h("span", "nbopt-panel-title");
-    insideBar.append(this.insideTitle);
+    this.surrogateSel = select(
+      "what the surrogate view shows",
+      SURROGATE_FIELDS,
+      "what the Bayesian search's view shows",
+    );
+    this.surrogateSel.hidden = true;
+    this.surrogateSel.addEventListener("change", () => this.schedule(true));
+    insideBar.append(this.insideTitle, this.surrogateSel);
     this.insideCanvas = h("canvas");
     this.insideCanvas.setAttribute("role", "img");
     this.insideCanvas.setAttribute(
@@ -230,6 +243,13 @@ export class SearchView {
     this.insideCaption = h("span", "nbopt-caption");
     this.insideBox.append(insideBar, this.insideCanvas, this.insideCaption);
     this.insideBox.hidden = true;
+    this.insideCanvas.addEventListener("click", (e) => {
+      const inside = this.store.state?.inside;
+      if (!inside) return;
+      // a click beside every point goes back to the default (the best trial)
+      this.insideChoice = pickInside(this.insideCanvas, inside, e);
+      this.schedule(true);
+    });
     panels.append(histBox, scatterBox, this.insideBox);
 
     const panels2 = h("div", "nbopt-panels");
@@ -570,6 +590,8 @@ export class SearchView {
       this.fraction.value,
       this.pair?.join(","),
       this.fitParam,
+      this.insideChoice,
+      this.surrogateSel.value,
       document.activeElement === this.parallel ? this.keyAxis : "",
     ].join("|");
     const now = performance.now();
@@ -694,9 +716,29 @@ export class SearchView {
     if (this.insideBox.hidden === (inside !== null)) this.insideBox.hidden = inside === null;
     if (inside) {
       setText(this.insideTitle, insideTitle(inside));
-      setText(this.insideCaption, drawInside(this.insideCanvas, st, inside, theme));
+      setText(
+        this.insideCaption,
+        drawInside(
+          this.insideCanvas,
+          st,
+          inside,
+          theme,
+          this.insideChoice,
+          this.surrogateSel.value as SurrogateField,
+        ),
+      );
     }
+    const surrogate = inside?.meta.kind === "surrogate";
+    if (this.surrogateSel.hidden === surrogate) this.surrogateSel.hidden = !surrogate;
+    setData(
+      this.root,
+      "surrogate",
+      inside && surrogate ? surrogateDrawn(inside, this.surrogateSel.value as SurrogateField) : "",
+    );
     setData(this.root, "inside", inside ? `${inside.meta.kind}:${inside.meta.pair.join(",")}` : "");
+    const gd = inside?.meta.kind === "generations" ? generationsDrawn(this.insideCanvas) : null;
+    setData(this.root, "generations", gd ? String(gd.generations) : "");
+    setData(this.root, "generationChild", gd ? `${gd.child}:${gd.parents.join(",")}` : "");
     const curves = hasCurves(st);
     if (this.curvesBox.hidden === curves) this.curvesBox.hidden = !curves;
     if (curves) {

@@ -4,8 +4,15 @@ The widgets (``nbopt.widgets``), the matplotlib export (``nbopt.export``) and th
 consume the same info objects; nothing here imports Jupyter or matplotlib.
 """
 
+from nbopt.drawing._cmaes import EllipseInfo, ellipse_info
 from nbopt.drawing._common import PALETTE, decimate_indices, lttb_indices, pick_colours
 from nbopt.drawing._compare import Band, CompareFeed, CompareInfo, MethodInfo, compare_info
+from nbopt.drawing._genetic import (
+    GENERATIONS_MAX_POINTS,
+    OPERATORS,
+    GenerationsInfo,
+    generations_info,
+)
 from nbopt.drawing._inside import CoverageInfo, GridInfo, inside_info
 from nbopt.drawing._race import (
     DEFAULT_MAX_POINTS,
@@ -55,11 +62,14 @@ from nbopt.drawing._search import (
     search_info,
     trial_columns,
 )
+from nbopt.drawing._surrogate import SurrogateInfo, surrogate_info
 
 __all__ = [
     "DEFAULT_MAX_POINTS",
+    "GENERATIONS_MAX_POINTS",
     "LANDSCAPE_COLORMAP",
     "MAX_POINTS_PER_UPDATE",
+    "OPERATORS",
     "PALETTE",
     "PROJECTION_INTERVAL",
     "STATE_CODES",
@@ -72,7 +82,9 @@ __all__ = [
     "CoverageInfo",
     "CurvesInfo",
     "DataPanel",
+    "EllipseInfo",
     "FitInfo",
+    "GenerationsInfo",
     "GridInfo",
     "HeaderInfo",
     "HeaderTally",
@@ -89,6 +101,7 @@ __all__ = [
     "SearchFeed",
     "SearchInfo",
     "SearchUpdate",
+    "SurrogateInfo",
     "TableColumn",
     "TableInfo",
     "Trace",
@@ -97,11 +110,13 @@ __all__ = [
     "compare_info",
     "decimate_indices",
     "display_status",
+    "ellipse_info",
     "engine_curves",
     "exit_point",
     "filter_mask",
     "fit_info",
     "format_seconds",
+    "generations_info",
     "importance_info",
     "inside_info",
     "landscape_info",
@@ -111,6 +126,7 @@ __all__ = [
     "pick_colours",
     "race_info",
     "search_info",
+    "surrogate_info",
     "trace_exit",
     "trial_columns",
 ]

@@ -203,9 +203,17 @@ def coverage_info(searcher: Any, columns: TrialColumns, pair: tuple[str, str]) -
 
 
 def inside_info(
-    searcher: Any, columns: TrialColumns, pair: Sequence[str] | None = None
-) -> GridInfo | CoverageInfo | None:
+    searcher: Any, columns: TrialColumns, pair: Sequence[str] | None = None, *, refit: bool = True
+) -> Any:
     """Return the inside view of ``searcher`` over ``pair`` (None when it has none).
+
+    A :class:`~nbopt.searchers.BayesianSearch` (or an ``"auto"`` search with one) gives
+    a :class:`~nbopt.drawing.SurrogateInfo`; ``refit=False`` draws the model of its last
+    proposal without fitting one for trials finished since (for a running search). An
+    :class:`~nbopt.searchers.EvolutionarySearch` gives an
+    :class:`~nbopt.drawing.EllipseInfo` once it has proposed a trial.
+    A :class:`~nbopt.searchers.GeneticSearch` gives a
+    :class:`~nbopt.drawing.GenerationsInfo`.
 
     ``pair`` defaults to the first two parameters; a space of one parameter has no
     inside view.
@@ -222,7 +230,7 @@ def inside_info(
     >>> g.kind, g.done.tolist(), g.n_done, g.n_total
     ('grid', [[1, 1, 1, 0], [1, 1, 0, 0]], 5, 8)
     """
-    from nbopt.searchers import GridSearch, RandomSearch
+    from nbopt.searchers import EvolutionarySearch, GeneticSearch, GridSearch, RandomSearch
 
     names = columns.names
     if len(names) < 2:
@@ -233,8 +241,30 @@ def inside_info(
             raise ValueError(f"inside_info: unknown parameter {name!r}; expected one of {names}")
     if xy[0] == xy[1]:
         raise ValueError(f"inside_info: the pair needs two different parameters, got {xy!r}")
+    members = getattr(searcher, "members", None)
+    if isinstance(members, dict):
+        # an "auto" search: the Gaussian process when it has one, else its only member
+        if "bayesian" in members:
+            searcher = members["bayesian"]
+        elif len(members) == 1:
+            searcher = next(iter(members.values()))
+    if hasattr(searcher, "surrogate_grid") and hasattr(searcher, "surrogate_slice"):
+        from nbopt.drawing._surrogate import surrogate_info
+
+        return surrogate_info(searcher, columns, xy, refit=refit)
     if isinstance(searcher, GridSearch):
         return grid_info(searcher, columns, xy)
     if isinstance(searcher, RandomSearch):
         return coverage_info(searcher, columns, xy)
+    if isinstance(searcher, GeneticSearch):
+        from nbopt.drawing._genetic import generations_info
+
+        return generations_info(searcher, columns, xy)
+    if isinstance(searcher, EvolutionarySearch):
+        # nothing sampled yet: no generation to draw
+        if not searcher.trials:
+            return None
+        from nbopt.drawing._cmaes import ellipse_info
+
+        return ellipse_info(searcher, columns, xy)
     return None

@@ -441,8 +441,23 @@ def _draw_fit(ax: Axes, info: SearchInfo) -> None:
 
 
 def _draw_inside(ax: Axes, info: SearchInfo) -> None:
-    """Draw the searcher's inside view: a grid's cells done and left, or the coverage."""
+    """Draw the searcher's inside view; its kind (see nbopt.drawing.inside_info) picks it."""
     inside = info.inside
+    if inside.kind == "generations":
+        from nbopt.export._genetic import draw_generations
+
+        draw_generations(ax, info)
+        return
+    if inside.kind == "surrogate":
+        from nbopt.export._surrogate import draw_surrogate
+
+        draw_surrogate(ax, inside, info.columns, _cmap())
+        return
+    if inside.kind == "cmaes":
+        from nbopt.export._cmaes import draw_ellipse
+
+        draw_ellipse(ax, inside, info.columns)
+        return
     if inside.kind == "grid":
         cols = info.columns
         ax_x, ax_y = (cols.axes[cols.names.index(n)] for n in inside.pair)

@@ -4,12 +4,13 @@ from typing import TYPE_CHECKING, Any
 
 from nbopt.searchers._auto import AutoSearch
 from nbopt.searchers._base import Searcher, Trial
-from nbopt.searchers._cmaes import EvolutionarySearch
+from nbopt.searchers._cmaes import EvolutionarySearch, EvolutionHistory
 from nbopt.searchers._compare import COMPARE_METHODS, Comparison, MethodSummary
 from nbopt.searchers._genetic import (
     BlendCrossover,
     Crossover,
     GaussianMutation,
+    Generation,
     GeneticSearch,
     Mutation,
     SBXCrossover,
@@ -43,8 +44,10 @@ __all__: list[str] = [
     "BlendCrossover",
     "Comparison",
     "Crossover",
+    "EvolutionHistory",
     "EvolutionarySearch",
     "GaussianMutation",
+    "Generation",
     "GeneticSearch",
     "GridSearch",
     "HyperbandPruner",
@@ -63,6 +66,7 @@ __all__: list[str] = [
     "StudyView",
     "SuccessiveHalvingPruner",
     "SurrogateGrid",
+    "SurrogateSlice",
     "Trial",
     "TrialCurve",
     "TrialHandle",
@@ -72,11 +76,11 @@ __all__: list[str] = [
 ]
 
 if TYPE_CHECKING:
-    from nbopt.searchers._bayesian import BayesianSearch, SurrogateGrid
+    from nbopt.searchers._bayesian import BayesianSearch, SurrogateGrid, SurrogateSlice
 
 # BayesianSearch needs scipy.linalg and scipy.optimize, about half a second to import:
 # they load on first use, not at `import nbopt`.
-_LAZY = ("BayesianSearch", "SurrogateGrid")
+_LAZY = ("BayesianSearch", "SurrogateGrid", "SurrogateSlice")
 
 
 def __getattr__(name: str) -> Any:

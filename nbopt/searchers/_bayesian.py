@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -14,12 +14,33 @@ from nbopt.searchers._base import Searcher, Trial
 from nbopt.searchers._trust_region import TrustRegion, rank_correlation
 from nbopt.space import Choice, Dimension, Int, Space
 
-__all__ = ["BayesianSearch", "SurrogateGrid"]
+__all__ = ["BayesianSearch", "ModelState", "SurrogateGrid", "SurrogateSlice"]
 
 FloatArray = NDArray[np.float64]
 
 _WARPS = ("auto", "none", "log")
 _STRATEGIES = ("auto", "global", "trust_region", "evolution")
+
+
+class ModelState(NamedTuple):
+    """The model behind one proposal, as the proposer used it.
+
+    ``gp`` is the surrogate conditioned on every evaluated point, ``model`` the one
+    whose acquisition was maximized (``gp`` itself, or the trust region's local model,
+    with running trials fantasized at its mean), ``best`` the incumbent of log EI, and
+    ``lower``/``upper`` the box the acquisition was searched in (None for the children
+    of the best trials). ``n`` is the number of evaluated points.
+    """
+
+    gp: _gp.GaussianProcess
+    model: _gp.GaussianProcess
+    transform: _gp.ValueTransform
+    best: float
+    mode: str
+    lower: FloatArray | None
+    upper: FloatArray | None
+    n: int
+    chosen: FloatArray
 
 
 class _Proposer:
@@ -72,6 +93,7 @@ class _Proposer:
         self.noise_floor = noise_floor
         self.params: _gp.KernelParams | None = None
         self.last_proposal: FloatArray | None = None
+        self.last_state: ModelState | None = None
         # Points and warp of the last hyperparameter fit (see _needs_refit).
         self.fit_n = 0
         self.fit_warp = ""
@@ -260,6 +282,8 @@ class _Proposer:
             # Kriging believer: pending points are assumed to return the posterior mean,
             # which removes their uncertainty so the next proposal goes elsewhere.
             model = model.condition_on(X_pending, model.predict(X_pending).mean)
+        lower: FloatArray | None = None
+        upper: FloatArray | None = None
         if mode == "evolution":
             xs, vals = self._evolve(model, best, X, values)
         elif mode == "trust_region":
@@ -322,6 +346,7 @@ class _Proposer:
             chosen, log_ei = pool[i], float(pool_vals[i])
         self.last_proposal = chosen
         self.last_mode = mode
+        self.last_state = ModelState(gp, model, transform, best, mode, lower, upper, len(X), chosen)
         info: dict[str, Any] = {
             "phase": "model",
             "mode": mode,
@@ -361,6 +386,17 @@ class SurrogateGrid(NamedTuple):
         Native values of the two dimensions for every complete trial.
     observed_value : ndarray of shape (k,)
         Their objective values.
+    trial : int or None
+        The trial the proposal became (None: the next ``ask()`` would make it).
+    n_model : int
+        Evaluated trials the model was conditioned on (failed ones included, at the
+        worst value).
+    mode : str
+        Where the acquisition was maximized: ``"global"``, ``"trust_region"`` or
+        ``"evolution"`` (among children of the best trials).
+    box : dict or None
+        In ``"trust_region"`` mode, the region searched along each numeric dimension
+        drawn: name -> (low, high) in native values.
     """
 
     x_name: str
@@ -375,6 +411,43 @@ class SurrogateGrid(NamedTuple):
     observed_x: NDArray[Any]
     observed_y: NDArray[Any]
     observed_value: FloatArray
+    trial: int | None = None
+    n_model: int = 0
+    mode: str = ""
+    box: dict[str, tuple[Any, Any]] | None = None
+
+
+class SurrogateSlice(NamedTuple):
+    """The surrogate and acquisition along one dimension, ready to draw.
+
+    Attributes
+    ----------
+    name : str
+        The dimension varied.
+    x : ndarray of shape (n,)
+        Its native values (an object array of options for a Choice).
+    mean, std, acquisition : ndarray of shape (n,)
+        As in :class:`SurrogateGrid`.
+    next_params, fixed : dict
+        As in :class:`SurrogateGrid`.
+    observed_x, observed_value : ndarray of shape (k,)
+        The dimension's value and the objective value of every complete trial.
+    trial, n_model, mode
+        As in :class:`SurrogateGrid`.
+    """
+
+    name: str
+    x: NDArray[Any]
+    mean: FloatArray
+    std: FloatArray
+    acquisition: FloatArray
+    next_params: dict[str, Any]
+    fixed: dict[str, Any]
+    observed_x: NDArray[Any]
+    observed_value: FloatArray
+    trial: int | None = None
+    n_model: int = 0
+    mode: str = ""
 
 
 class TrustRegionState(NamedTuple):
@@ -401,6 +474,11 @@ class TrustRegionState(NamedTuple):
     length: float
     restarts: int
     active: bool
+
+
+def _check_resolution(what: str, resolution: object) -> None:
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(f"{what}: resolution must be an int >= 2, got {resolution!r}")
 
 
 class BayesianSearch(Searcher):
@@ -514,6 +592,10 @@ class BayesianSearch(Searcher):
         self._sobol_drawn = 0
         # Finished trials never change their params: their encodings are cached by number.
         self._encoding_cache: dict[int, FloatArray] = {}
+        # The model of the last proposal and the trial it became (for drawing).
+        self._asked: tuple[int, ModelState] | None = None
+        # The model the next ask would fit, kept while no trial is asked or finished.
+        self._preview: tuple[tuple[int, int], ModelState, dict[str, Any]] | None = None
 
     # -- encoding helpers -----------------------------------------------------------
 
@@ -566,6 +648,9 @@ class BayesianSearch(Searcher):
             return params, {"phase": "startup", "sobol_index": self._sobol_drawn - 1}
         X, values, pending = self._data()
         x, info = self._proposer.propose(X, values, pending)
+        state = self._proposer.last_state
+        if state is not None:
+            self._asked = (number, state)
         return dict(self.space.decode(x)), info
 
     def add_finished(self, trial: Trial) -> None:
@@ -651,14 +736,126 @@ class BayesianSearch(Searcher):
             arr[:] = values
         return arr, enc
 
+    def _model_for_drawing(self, refit: bool) -> tuple[ModelState, dict[str, Any], int | None]:
+        """Return the model to draw, the params it proposes and the trial they became.
+
+        The model of the last proposal when it saw every finished trial (or when
+        ``refit`` is False and there is one): the searcher's own state, nothing fitted.
+        Otherwise the model the next ``ask()`` would fit, with the proposal it would make
+        (no trial yet); drawing it does not change what the searcher proposes next: the
+        proposal uses its own generator and the warm start is put back afterwards.
+        """
+        X, values, _ = self._data()
+        asked = self._asked
+        if asked is not None and (not refit or asked[1].n == len(X)):
+            number, state = asked
+            return state, dict(self.space.decode(state.chosen)), number
+        key = (len(X), len(self._trials))
+        if self._preview is not None and self._preview[0] == key:
+            return self._preview[1], dict(self._preview[2]), None
+        proposer = self._proposer
+        saved = (
+            proposer.params,
+            proposer.last_proposal,
+            proposer.rng,
+            proposer.fit_n,
+            proposer.fit_warp,
+            proposer.last_mode,
+            proposer.last_state,
+        )
+        proposer.rng = np.random.default_rng(len(self._trials))
+        try:
+            with _gp.single_threaded_blas():
+                fitted = proposer.fit(X, values)
+                next_x, _ = proposer._propose(X, values, np.empty((0, X.shape[1])), fitted=fitted)
+            drawn = proposer.last_state
+            assert drawn is not None
+        finally:
+            (
+                proposer.params,
+                proposer.last_proposal,
+                proposer.rng,
+                proposer.fit_n,
+                proposer.fit_warp,
+                proposer.last_mode,
+                proposer.last_state,
+            ) = saved
+        next_params = dict(self.space.decode(next_x))
+        self._preview = (key, drawn, next_params)
+        return drawn, dict(next_params), None
+
+    def _evaluate(self, state: ModelState, U: FloatArray) -> tuple[FloatArray, ...]:
+        """Posterior mean and std (objective units) and log EI at encoded points ``U``.
+
+        Log EI is the acquisition the proposal maximized: of ``state.model`` (the local
+        model inside a trust region, running trials fantasized) against ``state.best``.
+        """
+        with _gp.single_threaded_blas():
+            post = state.gp.predict(U)
+            if state.model is state.gp:
+                acq, _ = _gp.log_expected_improvement(post.mean, post.std, state.best)
+            else:
+                acq = _gp.acquisition(state.model, U, state.best)
+        mean, std = self._to_objective_units(post.mean, post.std, state.transform)
+        return mean, std, acq
+
+    def _drawing_base(
+        self, what: str, names: Sequence[str], fixed: Mapping[str, Any] | None
+    ) -> dict[str, Any]:
+        """Return the params the undrawn dimensions are held at: the best trial's, or ``fixed``."""
+        for name in names:
+            if name not in self.space:
+                raise ValueError(
+                    f"{what}: unknown dimension {name!r}; expected one of {self.space.names}"
+                )
+        n_complete = sum(t.state == "complete" for t in self._trials.values())
+        if n_complete < 2:
+            raise ValueError(f"{what}: needs at least 2 complete trials, got {n_complete}")
+        base = dict(self.best_params)
+        if fixed is not None:
+            if not isinstance(fixed, Mapping):
+                raise TypeError(f"{what}: fixed must be a dict, got {fixed!r}")
+            for name, val in fixed.items():
+                if name not in self.space:
+                    raise ValueError(f"{what}: fixed names unknown dimension {name!r}")
+                base[name] = self.space[name].validate(val, name)
+        return base
+
+    def _observed(self, name: str) -> tuple[NDArray[Any], list[Trial]]:
+        done = [t for t in self.trials if t.state == "complete"]
+        out = np.empty(len(done), dtype=object)
+        out[:] = [t.params[name] for t in done]
+        if not isinstance(self.space[name], Choice):
+            out = out.astype(np.float64)
+        return out, done
+
+    def _box(self, state: ModelState, names: Sequence[str]) -> dict[str, tuple[Any, Any]] | None:
+        """Return the box the acquisition was searched in, per numeric dimension."""
+        if state.mode != "trust_region" or state.lower is None or state.upper is None:
+            return None
+        box: dict[str, tuple[Any, Any]] = {}
+        for name in names:
+            dim = self.space[name]
+            if isinstance(dim, Choice):
+                continue
+            sl = self.space.slices[name]
+            box[name] = (dim.decode(state.lower[None, sl])[0], dim.decode(state.upper[None, sl])[0])
+        return box
+
     def surrogate_grid(
         self,
         x: str,
         y: str,
         resolution: int = 50,
         fixed: Mapping[str, Any] | None = None,
+        *,
+        refit: bool = True,
     ) -> SurrogateGrid:
         """Posterior mean, std and log EI over two dimensions, the others held fixed.
+
+        The model drawn is the searcher's own: the one its last proposal was made with,
+        when that proposal saw every finished trial; otherwise the one the next ``ask()``
+        fits, with the point it would propose (drawing does not change the proposals).
 
         Parameters
         ----------
@@ -669,6 +866,9 @@ class BayesianSearch(Searcher):
             Choice axes use their options).
         fixed : dict, optional
             Values for some of the other dimensions; the rest are the best trial's.
+        refit : bool
+            False: draw the last proposal's model even when trials finished since it
+            (nothing is fitted, so a running search is never held up).
 
         Returns
         -------
@@ -690,95 +890,110 @@ class BayesianSearch(Searcher):
         >>> g.mean.shape
         (20, 20)
         """
-        for name in (x, y):
-            if name not in self.space:
-                raise ValueError(
-                    f"surrogate_grid: unknown dimension {name!r}; "
-                    f"expected one of {self.space.names}"
-                )
-        if x == y:
+        if x == y and x in self.space:
             raise ValueError(f"surrogate_grid: x and y must differ, got {x!r} twice")
-        if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
-            raise ValueError(f"surrogate_grid: resolution must be an int >= 2, got {resolution!r}")
+        _check_resolution("surrogate_grid", resolution)
         with self._lock:
-            X, values, _ = self._data()
-            n_complete = sum(t.state == "complete" for t in self._trials.values())
-            if n_complete < 2:
-                raise ValueError(
-                    f"surrogate_grid: needs at least 2 complete trials, got {n_complete}"
-                )
-            base = dict(self.best_params)
-            if fixed is not None:
-                if not isinstance(fixed, Mapping):
-                    raise TypeError(f"surrogate_grid: fixed must be a dict, got {fixed!r}")
-                for name, val in fixed.items():
-                    if name not in self.space:
-                        raise ValueError(f"surrogate_grid: fixed names unknown dimension {name!r}")
-                    base[name] = self.space[name].validate(val, name)
-            # Drawing must not change what the searcher proposes next: the proposal shown
-            # uses its own generator and the warm start is put back afterwards.
-            proposer = self._proposer
-            saved = (
-                proposer.params,
-                proposer.last_proposal,
-                proposer.rng,
-                proposer.fit_n,
-                proposer.fit_warp,
-                proposer.last_mode,
-            )
-            proposer.rng = np.random.default_rng(len(self._trials))
-            try:
-                with _gp.single_threaded_blas():
-                    gp, transform = proposer.fit(X, values)
-                    next_x, _ = proposer._propose(
-                        X, values, np.empty((0, X.shape[1])), fitted=(gp, transform)
-                    )
-            finally:
-                (
-                    proposer.params,
-                    proposer.last_proposal,
-                    proposer.rng,
-                    proposer.fit_n,
-                    proposer.fit_warp,
-                    proposer.last_mode,
-                ) = saved
-            xs, ex = self._axis(x, resolution)
-            ys, ey = self._axis(y, resolution)
-            center = self.space.encode(base)
-            U = np.tile(center, (len(ys) * len(xs), 1))
-            sx, sy = self.space.slices[x], self.space.slices[y]
-            U[:, sx] = np.tile(ex, (len(ys), 1))
-            U[:, sy] = np.repeat(ey, len(xs), axis=0)
-            with _gp.single_threaded_blas():
-                post = gp.predict(U)
-                log_ei, _ = _gp.log_expected_improvement(
-                    post.mean, post.std, float(gp.fitted_mean().min())
-                )
-            mean, std = self._to_objective_units(post.mean, post.std, transform)
-            shape = (len(ys), len(xs))
-            done = [t for t in self.trials if t.state == "complete"]
-            obs_x = np.empty(len(done), dtype=object)
-            obs_y = np.empty(len(done), dtype=object)
-            obs_x[:] = [t.params[x] for t in done]
-            obs_y[:] = [t.params[y] for t in done]
-            if not isinstance(self.space[x], Choice):
-                obs_x = obs_x.astype(np.float64)
-            if not isinstance(self.space[y], Choice):
-                obs_y = obs_y.astype(np.float64)
-            return SurrogateGrid(
-                x_name=x,
-                y_name=y,
-                x=xs,
-                y=ys,
-                mean=mean.reshape(shape),
-                std=std.reshape(shape),
-                acquisition=log_ei.reshape(shape),
-                next_params=dict(self.space.decode(next_x)),
-                fixed={k: v for k, v in base.items() if k not in (x, y)},
-                observed_x=obs_x,
-                observed_y=obs_y,
-                observed_value=np.array([float(t.value or 0.0) for t in done]),
-            )
+            base = self._drawing_base("surrogate_grid", (x, y), fixed)
+            state, next_params, number = self._model_for_drawing(refit)
+            obs_x, done = self._observed(x)
+            obs_y, _ = self._observed(y)
+        xs, ex = self._axis(x, resolution)
+        ys, ey = self._axis(y, resolution)
+        center = self.space.encode(base)
+        U = np.tile(center, (len(ys) * len(xs), 1))
+        sx, sy = self.space.slices[x], self.space.slices[y]
+        U[:, sx] = np.tile(ex, (len(ys), 1))
+        U[:, sy] = np.repeat(ey, len(xs), axis=0)
+        mean, std, acq = self._evaluate(state, U)
+        shape = (len(ys), len(xs))
+        return SurrogateGrid(
+            x_name=x,
+            y_name=y,
+            x=xs,
+            y=ys,
+            mean=mean.reshape(shape),
+            std=std.reshape(shape),
+            acquisition=acq.reshape(shape),
+            next_params=next_params,
+            fixed={k: v for k, v in base.items() if k not in (x, y)},
+            observed_x=obs_x,
+            observed_y=obs_y,
+            observed_value=np.array([float(t.value or 0.0) for t in done]),
+            trial=number,
+            n_model=state.n,
+            mode=state.mode,
+            box=self._box(state, (x, y)),
+        )
+
+    def surrogate_slice(
+        self,
+        name: str,
+        resolution: int = 100,
+        fixed: Mapping[str, Any] | None = None,
+        *,
+        refit: bool = True,
+    ) -> SurrogateSlice:
+        """Posterior mean, std and log EI along one dimension, the others held fixed.
+
+        The textbook picture of Bayesian optimization: the mean with its uncertainty
+        band, the acquisition beneath. Same model as :meth:`surrogate_grid`.
+
+        Parameters
+        ----------
+        name : str
+            The dimension varied.
+        resolution : int
+            Points along a numeric axis (an Int axis with fewer values uses all of them,
+            a Choice axis its options).
+        fixed : dict, optional
+            Values for some of the other dimensions; the rest are the best trial's.
+        refit : bool
+            As in :meth:`surrogate_grid`.
+
+        Returns
+        -------
+        SurrogateSlice
+
+        Raises
+        ------
+        ValueError
+            An unknown name, bad ``fixed`` values, or fewer than 2 complete trials.
+
+        Examples
+        --------
+        >>> from nbopt import space
+        >>> s = BayesianSearch({"a": space.Float(0, 1), "b": space.Float(0, 1)}, seed=0)
+        >>> for _ in range(6):
+        ...     t = s.ask()
+        ...     _ = s.tell(t, (t.params["a"] - 0.3) ** 2 + t.params["b"])
+        >>> sl = s.surrogate_slice("a", resolution=30)
+        >>> sl.mean.shape, sl.fixed.keys() == {"b"}
+        ((30,), True)
+        """
+        _check_resolution("surrogate_slice", resolution)
+        with self._lock:
+            base = self._drawing_base("surrogate_slice", (name,), fixed)
+            state, next_params, number = self._model_for_drawing(refit)
+            obs, done = self._observed(name)
+        xs, ex = self._axis(name, resolution)
+        U = np.tile(self.space.encode(base), (len(xs), 1))
+        U[:, self.space.slices[name]] = ex
+        mean, std, acq = self._evaluate(state, U)
+        return SurrogateSlice(
+            name=name,
+            x=xs,
+            mean=mean,
+            std=std,
+            acquisition=acq,
+            next_params=next_params,
+            fixed={k: v for k, v in base.items() if k != name},
+            observed_x=obs,
+            observed_value=np.array([float(t.value or 0.0) for t in done]),
+            trial=number,
+            n_model=state.n,
+            mode=state.mode,
+        )
 
     def _to_objective_units(
         self, mean: FloatArray, std: FloatArray, transform: _gp.ValueTransform

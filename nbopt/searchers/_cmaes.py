@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -13,7 +15,7 @@ from nbopt.searchers._base import Searcher, Trial
 from nbopt.searchers._quadratic import Quadratic, kendall_tau
 from nbopt.space import Dimension, Space
 
-__all__ = ["EvolutionarySearch"]
+__all__ = ["HISTORY_FLOATS", "EvolutionHistory", "EvolutionarySearch"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -21,6 +23,10 @@ _MAX_RESAMPLES = 100
 _TOL_X = 1e-8
 _MAX_CONDITION = 1e14
 _TRUST_TAU = 0.5
+#: Floats of means and covariances `EvolutionarySearch.history` keeps in full: the
+#: latest ``HISTORY_FLOATS // (D * D + D)`` generations (at least 8, at most 10,000);
+#: sigma, population size and restart are kept for every generation.
+HISTORY_FLOATS = 2_000_000
 
 
 class _CMAState:
@@ -146,6 +152,70 @@ class _CMAState:
         return None
 
 
+@dataclass(frozen=True)
+class EvolutionHistory:
+    """The distributions an `EvolutionarySearch` sampled from, one per generation.
+
+    Generation ``g`` drew its points from ``N(mean_g, sigma_g^2 C_g)`` in unit-cube
+    coordinates (the space's encoding). Generations are numbered over all restarts, as
+    ``trial.info["generation"]``; the last one is the generation being sampled now.
+
+    Attributes
+    ----------
+    sigma : ndarray of float64, shape (G,)
+        Step size of every generation.
+    restart : ndarray of int64, shape (G,)
+        Which run (0 = the first, 1 after the first restart, ...) each generation is in.
+    population_size : ndarray of int64, shape (G,)
+        Points per generation (lambda; doubles at each restart).
+    restart_reasons : tuple of str
+        Why each restart happened (``"tolx"``, ``"condition"``, ``"flat"`` or
+        ``"stagnation"``), in order.
+    first_full : int
+        The first generation whose ``mean`` and ``C`` are kept: long runs keep only the
+        latest ones in full (see `HISTORY_FLOATS`).
+    mean : ndarray of float64, shape (G - first_full, D)
+        Means of generations ``first_full`` to ``G - 1``.
+    C : ndarray of float64, shape (G - first_full, D, D)
+        Their covariance matrices, without the step size (``sigma^2 C`` is sampled).
+    trial_number, trial_generation : ndarray of int64, shape (T,)
+        Every trial the searcher proposed or was told, in number order, and the
+        generation it belongs to.
+    trial_injected : ndarray of bool, shape (T,)
+        True for trials not drawn from their generation's distribution (replayed from
+        storage, or told without being asked): they join the generation being sampled.
+    """
+
+    sigma: np.ndarray
+    restart: np.ndarray
+    population_size: np.ndarray
+    restart_reasons: tuple[str, ...]
+    first_full: int
+    mean: np.ndarray
+    C: np.ndarray
+    trial_number: np.ndarray
+    trial_generation: np.ndarray
+    trial_injected: np.ndarray
+
+    @property
+    def n_generations(self) -> int:
+        """Generations started (the last one is being sampled)."""
+        return len(self.sigma)
+
+    def cov(self, generation: int) -> FloatArray:
+        """Return the sampling covariance ``sigma^2 C`` of a kept generation, shape (D, D)."""
+        g = int(generation)
+        if g < 0:
+            g += self.n_generations
+        if not self.first_full <= g < self.n_generations:
+            raise IndexError(
+                f"EvolutionHistory.cov: generation {generation} is not kept in full; "
+                f"expected {self.first_full} <= generation < {self.n_generations}"
+            )
+        out: FloatArray = self.sigma[g] ** 2 * self.C[g - self.first_full]
+        return out
+
+
 class EvolutionarySearch(Searcher):
     """CMA-ES with IPOP restarts, on the unit cube of the space's encoding.
 
@@ -192,6 +262,9 @@ class EvolutionarySearch(Searcher):
     cov : ndarray (D, D)
         The full sampling covariance ``sigma^2 C`` in unit-cube coordinates: for drawing
         the search distribution's ellipse, decode its axes with `Space.decode`.
+    history : EvolutionHistory
+        The distribution of every generation, the trials drawn from it and the restarts
+        (``nbopt.drawing.ellipse_info`` draws it).
 
     Examples
     --------
@@ -254,6 +327,15 @@ class EvolutionarySearch(Searcher):
         self._candidates = np.empty((0, n))
         self._queue: list[int] = []
         self._model: Quadratic | None = None
+        # what each generation sampled from, for `history` (no effect on proposals)
+        self._hist_sigma: list[float] = []
+        self._hist_restart: list[int] = []
+        self._hist_lambda: list[int] = []
+        self._restart_reasons: list[str] = []
+        keep = HISTORY_FLOATS // (n * n + n)
+        self._hist_full: deque[tuple[FloatArray, FloatArray]] = deque(
+            maxlen=max(8, min(10_000, keep))
+        )
         self._start_generation()
 
     @property
@@ -295,6 +377,49 @@ class EvolutionarySearch(Searcher):
         """Points per generation of the current run (doubles at each restart)."""
         return self._state.lam
 
+    @property
+    def history(self) -> EvolutionHistory:
+        """The distribution each generation sampled from, its trials, and the restarts.
+
+        A copy, taken under the searcher's lock: safe to read while the search runs.
+
+        Examples
+        --------
+        >>> from nbopt import space
+        >>> s = EvolutionarySearch({"x": space.Float(-5, 5), "y": space.Float(-5, 5)},
+        ...                        seed=0, surrogate=False)
+        >>> for _ in range(12):
+        ...     t = s.ask()
+        ...     _ = s.tell(t, t.params["x"] ** 2 + t.params["y"] ** 2)
+        >>> h = s.history
+        >>> h.n_generations, h.population_size.tolist(), h.restart.tolist()
+        (3, [6, 6, 6], [0, 0, 0])
+        >>> h.trial_generation.tolist()
+        [0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1]
+        >>> bool(np.allclose(h.cov(-1), s.cov)), bool(h.sigma[-1] < h.sigma[0])
+        (True, True)
+        """
+        with self._lock:
+            n = self.space.encoded_dim
+            full = list(self._hist_full)
+            numbers = np.fromiter(self._gen_of.keys(), dtype=np.int64, count=len(self._gen_of))
+            gens = np.fromiter(self._gen_of.values(), dtype=np.int64, count=len(self._gen_of))
+            order = np.argsort(numbers, kind="stable")
+            replayed = np.fromiter(self._injected, dtype=np.int64, count=len(self._injected))
+            injected = np.isin(numbers[order], replayed)
+            return EvolutionHistory(
+                sigma=np.array(self._hist_sigma, dtype=np.float64),
+                restart=np.array(self._hist_restart, dtype=np.int64),
+                population_size=np.array(self._hist_lambda, dtype=np.int64),
+                restart_reasons=tuple(self._restart_reasons),
+                first_full=len(self._hist_sigma) - len(full),
+                mean=np.array([m for m, _ in full], dtype=np.float64).reshape(-1, n),
+                C=np.array([c for _, c in full], dtype=np.float64).reshape(-1, n, n),
+                trial_number=numbers[order],
+                trial_generation=gens[order],
+                trial_injected=injected,
+            )
+
     def _archive(self) -> tuple[FloatArray, FloatArray]:
         done = [t for t in self._trials.values() if t.state == "complete"]
         if not done:
@@ -314,6 +439,10 @@ class EvolutionarySearch(Searcher):
     def _start_generation(self) -> None:
         """Sample the generation's candidates; with a model, ask the most promising first."""
         lam = self._state.lam
+        self._hist_sigma.append(self._state.sigma)
+        self._hist_restart.append(self._restart_count)
+        self._hist_lambda.append(lam)
+        self._hist_full.append((self._state.mean.copy(), self._state.C.copy()))
         self._candidates = np.array([self._state.sample(self._rng) for _ in range(lam)])
         self._model = self._fit_model()
         if self._model is None:
@@ -379,6 +508,7 @@ class EvolutionarySearch(Searcher):
         reason = self._state.stop_reason(values)
         if reason is not None and self.restarts:
             self._restart_count += 1
+            self._restart_reasons.append(reason)
             lam = self._base_lambda * 2**self._restart_count
             mean = self._rng.random(self.space.encoded_dim)
             self._state = _CMAState(self.space.encoded_dim, lam, mean, self.sigma0)

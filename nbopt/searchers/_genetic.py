@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +19,7 @@ __all__ = [
     "BlendCrossover",
     "Crossover",
     "GaussianMutation",
+    "Generation",
     "GeneticSearch",
     "Mutation",
     "SBXCrossover",
@@ -239,6 +241,40 @@ class GaussianMutation(Mutation):
         return out
 
 
+@dataclass(frozen=True)
+class Generation:
+    """One generation of a `GeneticSearch`: the trials bred for it and the pool they came from.
+
+    Attributes
+    ----------
+    number : int
+        The generation; 0 is the initial Latin hypercube sample.
+    trials : tuple of int
+        Numbers of the trials bred for this generation, in the order they were asked (or
+        replayed), running ones included.
+    pool : tuple of int
+        The parent pool they were bred from, best first: every trial finished since the
+        previous pool was formed, plus the elites. Empty for generation 0.
+    elites : tuple of int
+        The pool's elites, best first: the ``elitism`` best complete trials when the pool
+        was formed (they may come from any earlier generation).
+    """
+
+    number: int
+    trials: tuple[int, ...]
+    pool: tuple[int, ...]
+    elites: tuple[int, ...]
+
+
+class _Child(NamedTuple):
+    """A bred child: its genes after mutation, how it was made, its genes before mutation."""
+
+    genes: FloatArray
+    parents: list[int]
+    operator: str
+    crossed: FloatArray
+
+
 class GeneticSearch(Searcher):
     """A generational genetic algorithm with elitism, for any mix of dimensions.
 
@@ -260,6 +296,15 @@ class GeneticSearch(Searcher):
     Pending trials are fine: a generation is complete once ``population_size`` of its
     trials are finished; until then further asks are bred from the same pool and count
     towards that generation.
+
+    Each trial's ``info`` says how it was made: ``"generation"``, ``"parents"`` (trial
+    numbers) and ``"operator"``: ``"initial"`` (the Latin hypercube of generation 0),
+    ``"crossover"`` (two parents crossed, then mutated), ``"copy"`` (a mutated copy of one
+    parent) or ``"random"`` (a random point: generation 0 past its sample, or when the
+    pool has converged on params already tried). A bred trial also has ``"mutated"``
+    (names of the genes the mutation changed) and ``"before_mutation"`` (its genome after
+    crossover, before mutation: one gene per dimension in space order). `generations`
+    lists each generation's trials and parent pool.
 
     Parameters
     ----------
@@ -367,6 +412,9 @@ class GeneticSearch(Searcher):
         self._genomes: dict[int, FloatArray] = {}
         self._keys: set[tuple[int | float, ...]] = set()
         self._gen_of: dict[int, int] = {}
+        # the history the generations view reads: it never feeds back into a proposal
+        self._members: dict[int, list[int]] = {0: []}
+        self._pools: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
         self._n_initial = 0
 
     @property
@@ -379,6 +427,36 @@ class GeneticSearch(Searcher):
         """The current parent pool (empty during generation 0), best first."""
         with self._lock:
             return sorted(self._pool, key=self._rank_key)
+
+    @property
+    def generations(self) -> list[Generation]:
+        """Every generation so far, the current one last (read-only records).
+
+        Trials replayed from storage join the generation their ``info`` names, and the
+        pools are formed again as the replayed trials finish.
+
+        Examples
+        --------
+        >>> from nbopt import space
+        >>> s = GeneticSearch({"x": space.Float(-1, 1), "y": space.Float(-1, 1)},
+        ...                   population_size=4, elitism=1, seed=0)
+        >>> for _ in range(12):
+        ...     t = s.ask()
+        ...     _ = s.tell(t, t.params["x"] ** 2 + t.params["y"] ** 2)
+        >>> [g.trials for g in s.generations]
+        [(0, 1, 2, 3), (4, 5, 6, 7), (8, 9, 10, 11), ()]
+        >>> first = sorted(s.trials[:4], key=lambda t: t.value)
+        >>> s.generations[1].pool == tuple(t.number for t in first)
+        True
+        >>> s.generations[1].elites == (first[0].number,)
+        True
+        """
+        with self._lock:
+            last = max(self._generation, *self._members)
+            return [
+                Generation(g, tuple(self._members.get(g, ())), *self._pools.get(g, ((), ())))
+                for g in range(last + 1)
+            ]
 
     def _rank_key(self, trial: Trial) -> tuple[float, int]:
         return (self._signed_value(trial), trial.number)
@@ -416,13 +494,18 @@ class GeneticSearch(Searcher):
             pool.setdefault(t.number, t)
         self._pool = list(pool.values())
         self._generation += 1
+        self._pools[self._generation] = (
+            tuple(t.number for t in sorted(self._pool, key=self._rank_key)),
+            tuple(t.number for t in elites),
+        )
+        self._members.setdefault(self._generation, [])
 
     def _tournament(self) -> Trial:
         size = min(self.tournament_size, len(self._pool))
         picks = self._rng.choice(len(self._pool), size=size, replace=False)
         return min((self._pool[int(i)] for i in picks), key=self._rank_key)
 
-    def _breed(self) -> tuple[FloatArray, list[int]]:
+    def _breed(self) -> _Child:
         a = self._tournament()
         if self._rng.random() < self.crossover_rate and len(self._pool) > 1:
             b = self._tournament()
@@ -435,7 +518,10 @@ class GeneticSearch(Searcher):
         else:
             child = self._genome(a).copy()
             parents = [a.number]
-        return self.mutation(child, self._categorical, self._n_options, self._rng), parents
+        # a parent crossed with itself is a copy of it
+        operator = "crossover" if len(parents) == 2 else "copy"
+        genes = self.mutation(child, self._categorical, self._n_options, self._rng)
+        return _Child(genes, parents, operator, child)
 
     def _is_new(self, genes: FloatArray) -> bool:
         return self.space.key(self.space.from_uniform(genes)) not in self._keys
@@ -463,11 +549,11 @@ class GeneticSearch(Searcher):
         self._model_cache = (len(done), model)
         return model
 
-    def _breed_preselected(self, model: Quadratic | None) -> tuple[FloatArray, list[int]]:
+    def _breed_preselected(self, model: Quadratic | None) -> _Child:
         if model is None:
             return self._breed()
         children = [self._breed() for _ in range(self.preselect)]
-        genes = np.clip(np.array([g for g, _ in children]), 0.0, 1.0)
+        genes = np.clip(np.array([c.genes for c in children]), 0.0, 1.0)
         keys = [self.space.key(p) for p in self.space.from_uniform(genes)]
         fresh = [i for i, k in enumerate(keys) if k not in self._keys] or list(range(len(keys)))
         best = fresh[int(np.argmin(model.predict(genes[fresh])))]
@@ -475,31 +561,44 @@ class GeneticSearch(Searcher):
 
     def _propose(self, number: int) -> tuple[dict[str, Any], dict[str, Any]]:
         self._maybe_advance()
+        child: _Child | None = None
+        operator = "random"
         if self._generation == 0:
             if self._n_initial < len(self._initial):
                 genes = self._initial[self._n_initial]
                 self._n_initial += 1
+                operator = "initial"
             else:
                 genes = self._rng.random(len(self.space))
-            parents: list[int] = []
         else:
             # Re-breed a few times when a child decodes to params already tried
             # (common with Int and Choice dimensions): evaluating it again is wasted.
             model = self._surrogate()
             for _ in range(10):
-                genes, parents = self._breed_preselected(model)
-                if self._is_new(genes):
+                child = self._breed_preselected(model)
+                if self._is_new(child.genes):
                     break
             else:
                 # The pool has converged on a small discrete region: explore instead.
                 draws = self._rng.random((256, len(self.space)))
                 new = [g for g in draws if self._is_new(g)]
-                genes, parents = (new[0] if new else draws[0]), []
+                genes, child = (new[0] if new else draws[0]), None
+        record: dict[str, Any] = {"parents": [], "operator": operator}
+        if child is not None:
+            genes = child.genes
+            names = self.space.names
+            record = {
+                "parents": child.parents,
+                "operator": child.operator,
+                "mutated": [names[i] for i in np.flatnonzero(child.genes != child.crossed)],
+                "before_mutation": [float(g) for g in np.clip(child.crossed, 0.0, 1.0)],
+            }
         params: dict[str, Any] = self.space.from_uniform(genes)
         self._genomes[number] = np.clip(genes, 0.0, 1.0)
         self._keys.add(self.space.key(params))
         self._gen_of[number] = self._generation
-        return params, {"generation": self._generation, "parents": parents}
+        self._members.setdefault(self._generation, []).append(number)
+        return params, {"generation": self._generation, **record}
 
     def _observe(self, trial: Trial) -> None:
         if trial.number not in self._gen_of:
@@ -508,5 +607,6 @@ class GeneticSearch(Searcher):
             if not isinstance(gen, int) or isinstance(gen, bool):
                 gen = self._generation
             self._gen_of[trial.number] = gen
+            self._members.setdefault(gen, []).append(trial.number)
         self._keys.add(self.space.key(trial.params))
         self._maybe_advance()

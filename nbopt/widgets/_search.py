@@ -14,8 +14,6 @@ import traitlets
 
 from nbopt.drawing import (
     Axis,
-    CoverageInfo,
-    GridInfo,
     HeaderInfo,
     ImportanceInfo,
     SearchFeed,
@@ -172,7 +170,7 @@ def importance_meta(imp: ImportanceInfo) -> ImportanceMeta:
     }
 
 
-def encode_inside(info: GridInfo | CoverageInfo | None) -> tuple[dict[str, Any] | None, Arrays]:
+def encode_inside(info: Any) -> tuple[dict[str, Any] | None, Arrays]:
     """Encode a searcher's inside view: scalars and names in ``meta``, arrays apart.
 
     Each array field ``f`` travels as ``inside_f``; ``meta`` lists them in ``arrays``.
@@ -597,11 +595,14 @@ class SearchDashboard(StreamWidget):
         if self._searcher is not None:
             finished = [t for t in trials if t.state != "running"]
             columns = trial_columns(finished, self._feed.space, self._feed.direction)
+            # while the search runs, a model is drawn as the searcher last used it: a
+            # fit made for the picture would hold up the search
+            refit = bool(getattr(self._result, "done", True))
             try:
-                inside = inside_info(self._searcher, columns, self._pair)
+                inside = inside_info(self._searcher, columns, self._pair, refit=refit)
             except ValueError:
                 # a pair the space no longer has (a stale page): the default pair
-                inside = inside_info(self._searcher, columns)
+                inside = inside_info(self._searcher, columns, refit=refit)
         inside_meta, arrays = encode_inside(inside)
         meta = {
             "importance": None if imp is None else importance_meta(imp),

@@ -1,0 +1,342 @@
+// Inside a Bayesian search (nbopt.drawing.SurrogateInfo): the surrogate's mean, its
+// uncertainty or the acquisition as a heatmap over the 2-D view's two parameters, with
+// contour lines at the levels Python chose, the trials and the proposed point; or the
+// textbook slices along each of the two parameters (mean with its band, acquisition
+// beneath). Drawn from the arrays Python computed; labels are canvas text, never markup.
+import { line, star, type Theme } from "../core/draw";
+import { colourAt, fmt, hexToRgb, lossScale, type Rect } from "../core/maths";
+import { axisOf, edges, unitAxis } from "./axes";
+import { frame, VALUE_COLORMAP } from "./panels";
+import { COMPLETE, type Inside, type SearchState } from "./store";
+
+export type SurrogateField = "mean" | "std" | "acquisition" | "slices";
+
+export const SURROGATE_FIELDS: [SurrogateField, string][] = [
+  ["mean", "surrogate mean"],
+  ["std", "uncertainty (std)"],
+  ["acquisition", "acquisition (log EI)"],
+  ["slices", "1-D slices"],
+];
+
+interface Scale {
+  lo: number;
+  hi: number;
+  log: boolean;
+  offset: number;
+  better: string;
+}
+
+const UNCERTAINTY = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
+
+function arr(inside: Inside, name: string): ArrayLike<number> {
+  return inside.arrays.get(name)?.data ?? new Float64Array(0);
+}
+
+function scaleOf(inside: Inside, field: string): Scale {
+  const s = (inside.meta.scales as Record<string, Scale> | undefined)?.[field];
+  return s ?? { lo: 0, hi: 1, log: false, offset: 0, better: "none" };
+}
+
+/** Position in [0, 1] of a value on a field's colour scale (NaN stays NaN). */
+function position(s: Scale, v: number): number {
+  const f = (x: number) => (s.log ? Math.log10(Math.max(x - s.offset, 1e-300)) : x);
+  const a = f(s.lo);
+  const b = f(s.hi);
+  const t = b > a ? (f(v) - a) / (b - a) : 0.5;
+  return Math.max(0, Math.min(1, t));
+}
+
+/** Fill colour of a field's value: the value colours (darkest = better) or a blue ramp. */
+function colour(s: Scale, v: number, theme: Theme): string {
+  if (!Number.isFinite(v)) return theme.bg;
+  let t = position(s, v);
+  let stops = VALUE_COLORMAP.map(hexToRgb);
+  if (s.better === "none") stops = UNCERTAINTY.map(hexToRgb);
+  else if (s.better === "low") t = 1 - t;
+  if (theme.dark && s.better !== "none") t = 1 - t;
+  if (theme.dark && s.better === "none") stops = [...stops].reverse();
+  const c = colourAt(t, stops);
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}
+
+/** Contour segments of a (ny, nx) grid at `level`, by marching squares over cell centres. */
+function contour(
+  ctx: CanvasRenderingContext2D,
+  z: ArrayLike<number>,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  level: number,
+  r: Rect,
+): void {
+  const nx = x.length;
+  const ny = y.length;
+  const X = (i: number) => r.x + i * r.w;
+  const Y = (j: number) => r.y + (1 - j) * r.h;
+  const cut = (a: number, b: number, pa: number, pb: number) =>
+    pa + ((level - a) / (b - a || 1)) * (pb - pa);
+  ctx.beginPath();
+  for (let j = 0; j + 1 < ny; j++) {
+    for (let i = 0; i + 1 < nx; i++) {
+      const a = z[j * nx + i];
+      const b = z[j * nx + i + 1];
+      const c = z[(j + 1) * nx + i + 1];
+      const d = z[(j + 1) * nx + i];
+      if (![a, b, c, d].every(Number.isFinite)) continue;
+      const pts: [number, number][] = [];
+      // the four edges: bottom (a-b), right (b-c), top (d-c), left (a-d)
+      if (a < level !== b < level) pts.push([cut(a, b, x[i], x[i + 1]), y[j]]);
+      if (b < level !== c < level) pts.push([x[i + 1], cut(b, c, y[j], y[j + 1])]);
+      if (d < level !== c < level) pts.push([cut(d, c, x[i], x[i + 1]), y[j + 1]]);
+      if (a < level !== d < level) pts.push([x[i], cut(a, d, y[j], y[j + 1])]);
+      for (let k = 0; k + 1 < pts.length; k += 2) {
+        ctx.moveTo(X(pts[k][0]), Y(pts[k][1]));
+        ctx.lineTo(X(pts[k + 1][0]), Y(pts[k + 1][1]));
+      }
+    }
+  }
+  ctx.stroke();
+}
+
+/** The trials on the pair (complete ones as rings) and the proposed point as a star. */
+function marks(
+  ctx: CanvasRenderingContext2D,
+  st: SearchState,
+  inside: Inside,
+  theme: Theme,
+  r: Rect,
+): void {
+  const names = st.meta.params.map((a) => a.name);
+  const jx = names.indexOf(inside.meta.pair[0]);
+  const jy = names.indexOf(inside.meta.pair[1]);
+  const d = names.length;
+  const cols = st.cols;
+  ctx.lineWidth = 1.2;
+  ctx.strokeStyle = theme.dark ? "#ffffff" : "#111111";
+  ctx.fillStyle = theme.dark ? "rgba(0,0,0,0.45)" : "rgba(255,255,255,0.6)";
+  for (let row = 0; row < cols.n; row++) {
+    if (cols.state[row] !== COMPLETE) continue;
+    const px = r.x + cols.unit[row * d + jx] * r.w;
+    const py = r.y + (1 - cols.unit[row * d + jy]) * r.h;
+    ctx.beginPath();
+    ctx.arc(px, py, 3, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.stroke();
+  }
+  const next = inside.meta.next as [number, number] | undefined;
+  if (next) {
+    star(
+      ctx,
+      r.x + next[0] * r.w,
+      r.y + (1 - next[1]) * r.h,
+      9,
+      "#e4572e",
+      theme.dark ? "#ffffff" : "#111111",
+      r,
+    );
+  }
+}
+
+function drawHeatmap(
+  ctx: CanvasRenderingContext2D,
+  st: SearchState,
+  inside: Inside,
+  theme: Theme,
+  r: Rect,
+  field: "mean" | "std" | "acquisition",
+): string {
+  const m = inside.meta;
+  const [xa, ya] = [axisOf(st, m.pair[0]), axisOf(st, m.pair[1])];
+  if (!xa || !ya) return "";
+  const x = arr(inside, "x");
+  const y = arr(inside, "y");
+  const z = arr(inside, field);
+  const s = scaleOf(inside, field);
+  const ex = edges(x);
+  const ey = edges(y);
+  for (let j = 0; j < y.length; j++) {
+    for (let i = 0; i < x.length; i++) {
+      ctx.fillStyle = colour(s, z[j * x.length + i], theme);
+      const X0 = Math.floor(r.x + ex[i] * r.w);
+      const X1 = Math.ceil(r.x + ex[i + 1] * r.w);
+      const Y0 = Math.floor(r.y + (1 - ey[j + 1]) * r.h);
+      const Y1 = Math.ceil(r.y + (1 - ey[j]) * r.h);
+      ctx.fillRect(X0, Y0, X1 - X0, Y1 - Y0);
+    }
+  }
+  const levels = (m.levels as Record<string, number[]> | undefined)?.[field] ?? [];
+  ctx.strokeStyle = theme.dark ? "rgba(255,255,255,0.55)" : "rgba(0,0,0,0.45)";
+  ctx.lineWidth = 0.8;
+  for (const level of levels) contour(ctx, z, x, y, level, r);
+  const box = m.box as [number, number, number, number] | null;
+  if (box) {
+    ctx.strokeStyle = "#e4572e";
+    ctx.setLineDash([5, 3]);
+    ctx.lineWidth = 1.5;
+    ctx.strokeRect(
+      r.x + box[0] * r.w,
+      r.y + (1 - box[3]) * r.h,
+      (box[1] - box[0]) * r.w,
+      (box[3] - box[2]) * r.h,
+    );
+    ctx.setLineDash([]);
+  }
+  marks(ctx, st, inside, theme, r);
+  frame(ctx, theme, r);
+  unitAxis(ctx, theme, xa, r, false);
+  unitAxis(ctx, theme, ya, r, true);
+  // the colour scale's two ends, at the right of the title row
+  ctx.font = `10px ${theme.font}`;
+  ctx.fillStyle = theme.fg2;
+  ctx.textAlign = "left";
+  ctx.textBaseline = "middle";
+  const better =
+    s.better === "none" ? "" : s.better === "low" ? " (dark: lower)" : " (dark: higher)";
+  ctx.fillText(`${fmt(s.lo)} … ${fmt(s.hi)}${s.log ? " log" : ""}${better}`, r.x + 4, r.y - 6);
+  return caption(inside);
+}
+
+function caption(inside: Inside): string {
+  const m = inside.meta;
+  const fixed = Object.entries((m.fixed as Record<string, unknown>) ?? {})
+    .map(([k, v]) => `${k} = ${typeof v === "number" ? fmt(v) : String(v)}`)
+    .join(", ");
+  const where =
+    m.mode === "trust_region"
+      ? "searched in the trust region (dashed box)"
+      : m.mode === "evolution"
+        ? "chosen among children of the best trials"
+        : "searched over the whole space";
+  const trial = m.trial === null || m.trial === undefined ? "next ask" : `trial ${m.trial}`;
+  return (
+    `the searcher's Gaussian process after ${m.n_model} trials; ★ = its proposal (${trial}), ${where}` +
+    (fixed ? `; other parameters at the best trial's: ${fixed}` : "")
+  );
+}
+
+/** One slice: the mean with a ±1 std band above, the acquisition beneath. */
+function drawSlice(
+  ctx: CanvasRenderingContext2D,
+  st: SearchState,
+  inside: Inside,
+  theme: Theme,
+  r: Rect,
+  k: number,
+): void {
+  const names = (inside.meta.slice_names as string[]) ?? [];
+  const axis = axisOf(st, names[k]);
+  if (!axis) return;
+  const off = arr(inside, "slice_offsets");
+  const [a, b] = [off[k], off[k + 1]];
+  const u = Array.from(arr(inside, "slice_u")).slice(a, b);
+  const mean = Array.from(arr(inside, "slice_mean")).slice(a, b);
+  const sd = Array.from(arr(inside, "slice_std")).slice(a, b);
+  const acq = Array.from(arr(inside, "slice_acquisition")).slice(a, b);
+  const top: Rect = { x: r.x, y: r.y, w: r.w, h: r.h * 0.62 };
+  const bot: Rect = { x: r.x, y: r.y + r.h * 0.7, w: r.w, h: r.h * 0.3 };
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < mean.length; i++) {
+    lo = Math.min(lo, mean[i] - sd[i]);
+    hi = Math.max(hi, mean[i] + sd[i]);
+  }
+  if (!(hi > lo)) hi = lo + 1;
+  const sy = lossScale([lo, hi], false, [top.y + top.h, top.y]);
+  const X = (v: number) => r.x + v * r.w;
+  const choice = axis.kind === "choice";
+  const own = theme.dark ? "#4fc3f7" : "#0b63c4";
+  frame(ctx, theme, top);
+  frame(ctx, theme, bot);
+  ctx.fillStyle = own;
+  ctx.globalAlpha = 0.2;
+  if (choice) {
+    for (let i = 0; i < u.length; i++)
+      ctx.fillRect(X(u[i]) - 6, sy(mean[i] + sd[i]), 12, sy(mean[i] - sd[i]) - sy(mean[i] + sd[i]));
+  } else {
+    ctx.beginPath();
+    for (let i = 0; i < u.length; i++) ctx.lineTo(X(u[i]), sy(mean[i] + sd[i]));
+    for (let i = u.length - 1; i >= 0; i--) ctx.lineTo(X(u[i]), sy(mean[i] - sd[i]));
+    ctx.fill();
+  }
+  ctx.globalAlpha = 1;
+  ctx.strokeStyle = own;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  for (let i = 0; i < u.length; i++) {
+    if (choice) {
+      ctx.moveTo(X(u[i]) - 8, sy(mean[i]));
+      ctx.lineTo(X(u[i]) + 8, sy(mean[i]));
+    } else ctx.lineTo(X(u[i]), sy(mean[i]));
+  }
+  ctx.stroke();
+  // the complete trials' values at their place on this parameter
+  const j = st.meta.params.findIndex((p) => p.name === names[k]);
+  const d = st.meta.params.length;
+  ctx.fillStyle = theme.fg;
+  for (let row = 0; row < st.cols.n; row++) {
+    if (st.cols.state[row] !== COMPLETE) continue;
+    const v = st.cols.value[row];
+    if (v < lo || v > hi) continue;
+    ctx.beginPath();
+    ctx.arc(X(st.cols.unit[row * d + j]), sy(v), 2, 0, 2 * Math.PI);
+    ctx.fill();
+  }
+  // acquisition beneath, scaled to its own range
+  const s = scaleOf(inside, "acquisition");
+  const ay = (v: number) => bot.y + bot.h - position(s, v) * bot.h;
+  ctx.strokeStyle = "#e4572e";
+  ctx.lineWidth = 1.5;
+  ctx.beginPath();
+  for (let i = 0; i < u.length; i++) {
+    if (choice) {
+      ctx.moveTo(X(u[i]) - 8, ay(acq[i]));
+      ctx.lineTo(X(u[i]) + 8, ay(acq[i]));
+    } else ctx.lineTo(X(u[i]), ay(acq[i]));
+  }
+  ctx.stroke();
+  const nx = arr(inside, "slice_next")[k];
+  if (Number.isFinite(nx)) {
+    ctx.setLineDash([3, 3]);
+    ctx.strokeStyle = "#e4572e";
+    line(ctx, X(nx), top.y, X(nx), bot.y + bot.h);
+    ctx.setLineDash([]);
+  }
+  ctx.font = `10px ${theme.font}`;
+  ctx.fillStyle = theme.fg2;
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  ctx.fillText(fmt(hi), r.x - 4, top.y + 4);
+  ctx.fillText(fmt(lo), r.x - 4, top.y + top.h - 4);
+  ctx.textAlign = "left";
+  ctx.fillText("mean ± std", top.x + 4, top.y + 8);
+  ctx.fillText("acquisition (log EI)", bot.x + 4, bot.y + 8);
+  unitAxis(ctx, theme, axis, { ...r, h: r.h }, false);
+}
+
+/** Draw the Bayesian inside view; returns its caption. */
+export function drawSurrogate(
+  ctx: CanvasRenderingContext2D,
+  st: SearchState,
+  inside: Inside,
+  theme: Theme,
+  r: Rect,
+  field: SurrogateField,
+): string {
+  if (field !== "slices") return drawHeatmap(ctx, st, inside, theme, r, field);
+  const names = (inside.meta.slice_names as string[]) ?? [];
+  const ks = inside.meta.pair.map((n: string) => names.indexOf(n)).filter((k: number) => k >= 0);
+  const gap = 18;
+  const w = (r.w - gap * (ks.length - 1)) / Math.max(1, ks.length);
+  ks.forEach((k: number, i: number) => {
+    drawSlice(ctx, st, inside, theme, { x: r.x + i * (w + gap), y: r.y, w, h: r.h }, k);
+  });
+  return `${caption(inside)}; dashed: the proposal's value on each parameter`;
+}
+
+/** A short fingerprint of what is drawn, for tests: field, trials in the model, the proposal. */
+export function surrogateDrawn(inside: Inside, field: SurrogateField): string {
+  const m = arr(inside, "mean");
+  let sum = 0;
+  for (let i = 0; i < m.length; i++) sum += Number.isFinite(m[i]) ? m[i] : 0;
+  const next = (inside.meta.next as number[] | undefined) ?? [];
+  return `${field}|${inside.meta.n_model}|${inside.meta.trial}|${sum.toPrecision(6)}|${next.map((v) => v.toFixed(3)).join(",")}`;
+}
