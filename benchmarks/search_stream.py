@@ -46,8 +46,17 @@ average, since other processes on a shared machine slow every figure here):
    of a 6-parameter search, median of repeats; beside it Optuna's own PED-ANOVA and
    fANOVA evaluators on the same 1,000 trials. Target: under 0.5 s at 1,000 trials.
 
+5. Bayesian ask time with the dashboard attached, in a real ipykernel: a Bayesian search
+   of 200 trials over a 4-parameter mixed space (an objective that returns at once, so
+   the searcher's asks are all the search does), headless against the same search with a
+   :class:`nbopt.SearchDashboard` attached while it runs (which redraws the surrogate,
+   the acquisition and the slices from the searcher's model, and the importance, on its
+   own thread). The searcher's time per ask (``trial.info["ask_seconds"]``) is read
+   around 50, 100 and 200 trials (median of the 10 asks before each), over interleaved
+   seeds. Target: at most +20 % with the dashboard.
+
 Run: ``nice -n 5 .venv/bin/python benchmarks/search_stream.py`` (``--skip-throughput``,
-``--skip-browser``, ``--skip-update``, ``--skip-importance`` leave parts out;
+``--skip-browser``, ``--skip-update``, ``--skip-importance``, ``--skip-ask`` leave parts out;
 ``--profile`` adds a cProfile of the append and the page's hottest JS functions).
 JupyterLab and every kernel are stopped at the end, also on failure.
 """
@@ -827,6 +836,84 @@ def importance_report(args: argparse.Namespace, summary: list[tuple[str, str, st
     )
 
 
+# ------------------------------------------------------------------ Bayesian ask time
+
+ASK_TARGET = 1.20  # ask time with the dashboard / without, at most
+
+ASK_SETUP = r"""
+import json, math
+import numpy as np
+import nbopt
+from nbopt import space
+
+ASK_DIMS = {
+    "x": space.Float(-2.0, 2.0),
+    "y": space.Float(-2.0, 2.0),
+    "lr": space.Float(1e-5, 1e-1, log=True),
+    "act": space.Choice(["relu", "tanh", "gelu"]),
+}
+
+def _ask_objective(x, y, lr, act):
+    return (x - 0.5) ** 2 + 2 * (y + 0.3) ** 2 + (math.log10(lr) + 3) ** 2 + (act == "tanh")
+
+def _asks(n, seed, widget):
+    res = nbopt.search(_ask_objective, ASK_DIMS, method="bayesian", n_trials=n, seed=seed,
+                       block=False, progress=False)
+    d = nbopt.SearchDashboard(res) if widget else None
+    res.wait()
+    res.session.wait()
+    sent = d._seq if d is not None else 0
+    if d is not None:
+        d.close()
+    trials = sorted(res.trials, key=lambda t: t.number)
+    asks = [t.info.get("ask_seconds", float("nan")) for t in trials]
+    return {"asks": asks, "appends": int(sent)}
+
+def _ask_bench(n, seeds):
+    _asks(20, 0, True)  # warm-up: imports, the widget module, first comm
+    out = {"headless": [], "dashboard": []}
+    for seed in range(seeds):  # interleaved, so that load changes hit both alike
+        for kind in ("headless", "dashboard"):
+            out[kind].append(_asks(n, seed, kind == "dashboard"))
+    print("NBOPT-BENCH " + json.dumps(out), flush=True)
+"""
+
+
+def ask_report(args: argparse.Namespace, summary: list[tuple[str, str, str, bool]]) -> None:
+    print(f"\n== Bayesian ask time with and without the dashboard: {load()}")
+    n = max(args.ask_at)
+    t = time.perf_counter()
+    lines, _ = run_in_kernel([ASK_SETUP, f"_ask_bench({n}, {args.ask_seeds})"])
+    res = next(json.loads(line[len(MARK) :]) for line in lines if line.startswith(MARK))
+    print(
+        f"bayesian search, 4 parameters, {n} trials, real ipykernel, {args.ask_seeds} seeds "
+        f"interleaved ({time.perf_counter() - t:.0f} s)"
+    )
+    worst = 0.0
+    for at in sorted(args.ask_at):
+        window = slice(max(0, at - 10), at)
+        ms = {
+            kind: 1e3 * float(np.nanmedian([a for run in runs for a in run["asks"][window]]))
+            for kind, runs in res.items()
+        }
+        ratio = ms["dashboard"] / ms["headless"]
+        worst = max(worst, ratio)
+        print(
+            f"  ask at {at:>4} trials: headless {ms['headless']:7.1f} ms, "
+            f"dashboard {ms['dashboard']:7.1f} ms ({ratio:.2f}x)"
+        )
+    appends = np.median([run["appends"] for run in res["dashboard"]])
+    print(f"  the dashboard sent {appends:.0f} messages a run (median); {load()}")
+    summary.append(
+        (
+            "Bayesian ask, dashboard / headless",
+            f"<= {ASK_TARGET:.2f}x",
+            f"{worst:.2f}x",
+            worst <= ASK_TARGET,
+        )
+    )
+
+
 # ------------------------------------------------------------------ report
 
 
@@ -868,10 +955,19 @@ def main() -> None:
         default=None,
         help="save the page's CPU profile of the first case (.cpuprofile JSON)",
     )
+    parser.add_argument(
+        "--ask-at",
+        type=int,
+        nargs="+",
+        default=[50, 100, 200],
+        help="trial counts the Bayesian ask time is read at",
+    )
+    parser.add_argument("--ask-seeds", type=int, default=3, help="seeds, Bayesian ask time")
     parser.add_argument("--skip-throughput", action="store_true")
     parser.add_argument("--skip-browser", action="store_true")
     parser.add_argument("--skip-update", action="store_true")
     parser.add_argument("--skip-importance", action="store_true")
+    parser.add_argument("--skip-ask", action="store_true")
     args = parser.parse_args()
     if min(args.trials, args.repeats, args.browser_trials, args.batch, args.update_repeats) < 1:
         parser.error("trial counts, batch and repeats must be positive")
@@ -885,6 +981,7 @@ def main() -> None:
         ("browser", args.skip_browser, browser_report),
         ("update cost", args.skip_update, update_report),
         ("importance", args.skip_importance, importance_report),
+        ("Bayesian ask", args.skip_ask, ask_report),
     ]
     for name, skip, report in parts:
         if skip:
