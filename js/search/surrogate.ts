@@ -189,8 +189,10 @@ function drawHeatmap(
   ctx.fillStyle = theme.fg2;
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
+  // the value colours run the other way in the dark theme (see colour())
+  const shade = theme.dark ? "bright" : "dark";
   const better =
-    s.better === "none" ? "" : s.better === "low" ? " (dark: lower)" : " (dark: higher)";
+    s.better === "none" ? "" : s.better === "low" ? ` (${shade}: lower)` : ` (${shade}: higher)`;
   ctx.fillText(`${fmt(s.lo)} … ${fmt(s.hi)}${s.log ? " log" : ""}${better}`, r.x + 4, r.y - 6);
   return caption(inside);
 }
