@@ -7,6 +7,7 @@ import datetime as _dt
 import importlib
 import inspect
 import json
+import logging
 import math
 import numbers
 import os
@@ -46,6 +47,8 @@ __all__ = [
     "results_table",
     "search",
 ]
+
+_log = logging.getLogger(__name__)
 
 METHODS = ("grid", "random", "genetic", "evolutionary", "bayesian", "auto")
 """Names accepted by ``search(method=...)``."""
@@ -420,6 +423,8 @@ class SearchResult:
         self._progress = True
         # the live dashboard shown for this search (created on first display)
         self._dashboard: Any = None
+        # the output of the cell a blocking search ran in (IPython's DisplayHandle)
+        self._display_handle: Any = None
 
     # ---- trials and best
 
@@ -1640,8 +1645,27 @@ def _live_display(result: SearchResult) -> Callable[[EventBatch], object] | None
     display: Any = ipython_display.display
     dashboard = SearchDashboard(result, foreground=True)
     result._dashboard = dashboard
-    display(dashboard)
+    result._display_handle = display(dashboard, display_id=True)
     return dashboard.observe_foreground
+
+
+def _final_display(result: SearchResult) -> None:
+    """Show the finished search in the output of the cell that ran it.
+
+    The output was made before the first trial: live frontends draw the widget from its
+    state, but renderers without widgets (GitHub, nbconvert, nbviewer) show the output's
+    PNG, which would stay that of an empty search. Updating the display puts the PNG of
+    the finished search there.
+    """
+    handle = getattr(result, "_display_handle", None)
+    dashboard = getattr(result, "_dashboard", None)
+    if handle is None or dashboard is None:
+        return
+    try:
+        handle.update(dashboard)
+    except Exception:
+        # the live widget already shows the result; only the static copy is missing
+        _log.exception("nbopt: updating the search's output at its end failed")
 
 
 # --------------------------------------------------------------------------------------
@@ -1815,6 +1839,8 @@ def search(
     if block:
         observer = _live_display(result) if progress and _in_jupyter_kernel() else None
         _drive_foreground(result, engine, show_progress=bool(progress), observer=observer)
+        if observer is not None:
+            _final_display(result)
         return result
     # a background search shows its dashboard when the result is displayed
     session = result._background()

@@ -44,7 +44,12 @@ def appended_numbers(d):
 
 def test_a_background_search_streams_every_trial_once_with_failures_and_errors():
     res = nbopt.search(f, DIMS, method="random", n_trials=300, seed=0, block=False)
+    # held while the dashboard is made (the first widget is slow to build on a loaded
+    # machine, and the search could end before it), so that trials stream into it
+    res.pause()
+    wait_until(lambda: res.paused)
     d = Recording(res)
+    res.play()
     assert res.wait(timeout=60)
     d.session.wait(timeout=60)
     snapshot_numbers = decode_arrays(*unpack(d.snapshot))["number"].tolist()
@@ -107,11 +112,28 @@ def test_a_blocking_search_in_a_notebook_shows_the_dashboard_live(monkeypatch):
     monkeypatch.setattr(search_module, "_in_jupyter_kernel", lambda: True)
     import IPython.display
 
-    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj))
+    updates = []
+
+    class Handle:
+        # IPython's DisplayHandle: update() re-renders the object in the same output
+        def update(self, obj):
+            updates.append((obj, obj._repr_mimebundle_()[0]))
+
+    def display(obj, display_id=False):
+        assert display_id is True
+        shown.append(obj)
+        return Handle()
+
+    monkeypatch.setattr(IPython.display, "display", display)
     res = nbopt.search(f, DIMS, method="random", n_trials=200, seed=4)
     (d,) = shown
     assert isinstance(d, SearchDashboard) and res._dashboard is d
     assert d.state == "finished" and d.n_done == 200
+    # once finished, the output is rendered again: its PNG (what renderers without
+    # widgets show) is now the finished search, not the empty one it started as
+    ((again, bundle),) = updates
+    assert again is d and bundle["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == d.model_id
     numbers = decode_arrays(*unpack(d.snapshot))["number"].tolist()
     assert sorted(numbers) == list(range(200))
     # the result shown afterwards is its text: the dashboard above already drew it all
