@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Arrays } from "../core/protocol";
 import type { AppendMsg, SnapshotMeta, SnapshotMsg } from "./protocol";
-import { pathPoints, raceStore, Series } from "./store";
+import { pathPoints, raceAt, raceFromSnapshot, raceStore, Series } from "./store";
 
 function arrays(entries: Record<string, number[]>): Arrays {
   const m: Arrays = new Map();
@@ -175,5 +175,46 @@ describe("race store", () => {
     expect(store.stale).toBe(false);
     expect(store.seq).toBe(4);
     expect(store.state?.traces[0].path.length).toBe(9);
+  });
+});
+
+describe("replay", () => {
+  it("upTo keeps the points at or before a step and shares the buffers", () => {
+    const s = new Series(1);
+    for (const step of [0, 2, 4, 6]) s.push(step, step * 10);
+    expect(s.upTo(4).length).toBe(3);
+    expect(s.upTo(3).length).toBe(2);
+    expect(s.upTo(-1).length).toBe(0);
+    expect(s.upTo(100).length).toBe(4);
+    expect(s.upTo(4).values).toBe(s.values);
+    expect(s.length).toBe(4);
+  });
+
+  it("shows each trace as it was at the step, ended ones as they ended", () => {
+    const st = raceFromSnapshot(snapshot(0, 0));
+    const t = st.traces[0];
+    for (let step = 2; step <= 10; step++) {
+      t.path.push(step, step, -step);
+      t.losses.push(step, 10 - step, Number.NaN);
+    }
+    Object.assign(t, { status: "diverged", step: 10, diverged_at: 10, point: [99, 99] });
+    st.meta = { ...st.meta, step: 10, state: "finished" };
+    const at = raceAt(st, 5);
+    const r = at.traces[0];
+    expect(at.meta.step).toBe(5);
+    expect(r.status).toBe("running");
+    expect(r.step).toBe(5);
+    expect(r.loss).toBe(5);
+    expect(r.val_loss).toBeNull();
+    expect(r.point).toEqual([5, -5]);
+    expect(r.diverged_at).toBeNull();
+    expect(r.path.length).toBe(6);
+    expect(pathPoints(at)).toBe(6);
+    // the run itself is untouched
+    expect(t.path.length).toBe(11);
+    expect(t.status).toBe("diverged");
+    const end = raceAt(st, 10).traces[0];
+    expect(end.status).toBe("diverged");
+    expect(end.point).toEqual([99, 99]);
   });
 });

@@ -72,6 +72,24 @@ export class Series {
   value(i: number, k = 0): number {
     return this.values[i * this.width + k];
   }
+
+  /** The points at or before `step`, sharing this series' buffers (a read-only view). */
+  upTo(step: number): Series {
+    const out = new Series(this.width, this.cap);
+    out.steps = this.steps;
+    out.values = this.values;
+    out.stride = this.stride;
+    // steps increase: the first index past `step` by bisection
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.steps[mid] <= step) lo = mid + 1;
+      else hi = mid;
+    }
+    out.length = lo;
+    return out;
+  }
 }
 
 export interface Trace extends TraceMeta {
@@ -215,6 +233,36 @@ export function raceStore(cap = 4096): RaceStore {
     snapshot: (msg: StreamMsg) => raceFromSnapshot(asSnapshot(msg), cap),
     append: (st: RaceState, msg: StreamMsg) => raceAppend(st, asAppend(msg)),
   });
+}
+
+/**
+ * The race as it stood at `step` (a finished run replayed): every trace's path and losses
+ * up to that step, its point and numbers there, and "running" for a trace that had not
+ * ended by then. Shares the buffers of `st`; nothing is copied.
+ */
+export function raceAt(st: RaceState, step: number): RaceState {
+  const traces = st.traces.map((t): Trace => {
+    const path = t.path.upTo(step);
+    const losses = t.losses.upTo(step);
+    const ended = t.status !== "running" && t.step <= step;
+    if (ended) return { ...t, path, losses };
+    const i = losses.length - 1;
+    const j = path.length - 1;
+    return {
+      ...t,
+      path,
+      losses,
+      status: "running",
+      step: i >= 0 ? losses.steps[i] : 0,
+      loss: i >= 0 ? losses.value(i, 0) : null,
+      val_loss: i >= 0 && !Number.isNaN(losses.value(i, 1)) ? losses.value(i, 1) : null,
+      diverged_at: null,
+      converged_at: null,
+      point: j >= 0 ? [path.value(j, 0), path.value(j, 1)] : null,
+      exit: null,
+    };
+  });
+  return { ...st, meta: { ...st.meta, step }, traces };
 }
 
 /** Number of path points held, over all traces. */

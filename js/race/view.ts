@@ -39,8 +39,9 @@ import {
   TrackedPen,
   toLogSlider,
 } from "../core/maths";
+import { ReplayBar } from "../core/replay";
 import type { ControlMsg, Model, Vec2 } from "./protocol";
-import { pathPoints, type RaceState, type RaceStore, type Trace } from "./store";
+import { pathPoints, type RaceState, type RaceStore, raceAt, type Trace } from "./store";
 
 const LAND_CSS = { w: 430, h: 390 };
 const LOSS_CSS = { w: 370, h: 220 };
@@ -79,6 +80,7 @@ export class RaceView {
   private status: HTMLSpanElement;
   private errorLine: HTMLDivElement;
   private controls: ControlBar;
+  private replay: ReplayBar;
   private land: HTMLCanvasElement;
   private landCaption: HTMLDivElement;
   private loss: HTMLCanvasElement;
@@ -106,6 +108,8 @@ export class RaceView {
   private textAt = Number.NEGATIVE_INFINITY;
   private textTimer = 0;
   private textState = "";
+  /** the replayed step the layers hold ("end": the run as it is) */
+  private replayKey = "end";
 
   constructor(
     el: HTMLElement,
@@ -120,6 +124,7 @@ export class RaceView {
 
     this.controls = new ControlBar(model, (msg) => this.send(msg), { unit: "steps/s" });
     const controls = this.controls.el;
+    this.replay = new ReplayBar("step", () => this.schedule());
 
     this.errorLine = h("div", "nbopt-error");
     this.errorLine.hidden = true;
@@ -161,7 +166,7 @@ export class RaceView {
     this.tbody = h("tbody");
     table.append(thead, this.tbody);
 
-    this.root.append(head, controls, this.errorLine, panels, table);
+    this.root.append(head, controls, this.replay.el, this.errorLine, panels, table);
     this.theme = readTheme(this.root);
 
     this.bind();
@@ -267,19 +272,29 @@ export class RaceView {
   // ------------------------------------------------------------------ drawing
 
   private draw(): void {
-    const st = this.store.state;
+    const live = this.store.state;
     const root = this.root;
-    if (!st) {
+    if (!live) {
       this.title.textContent = "nbopt";
       this.status.textContent = this.store.lastError ?? "waiting for the kernel…";
       root.dataset.points = "0";
       return;
     }
+    // a run that is not running can be replayed: the views show it as it was at a step
+    this.replay.update(live.meta.state !== "running", 0, live.meta.step);
+    const at = this.replay.value;
+    const st = at === null ? live : raceAt(live, at);
+    this.replayKey = at === null ? "end" : String(at);
     const m = st.meta;
     setText(this.title, m.problem);
     const numbers = this.textDue(m.state);
     const where = m.dim > 2 ? ` · ${m.dim} parameters` : "";
-    if (numbers) setText(this.status, `${m.state} · step ${m.step} / ${m.total_steps}${where}`);
+    const shownAt = at === null ? "" : ` · replaying step ${at}`;
+    if (numbers)
+      setText(
+        this.status,
+        `${m.state} · step ${live.meta.step} / ${m.total_steps}${where}${shownAt}`,
+      );
     const err = m.error ?? this.store.lastError;
     if (this.errorLine.hidden !== !err) this.errorLine.hidden = !err;
     setText(this.errorLine, err ? `error: ${err}` : "");
@@ -293,7 +308,8 @@ export class RaceView {
     this.drawLandscape(st);
     this.drawLoss(st);
     if (this.dataBox.hidden !== !st.data) this.dataBox.hidden = !st.data;
-    if (st.data) this.drawData(st);
+    // the fitted lines are those of the last step: a replay shows the data alone
+    if (st.data) this.drawData(st, at === null);
     this.updateRows(st, numbers);
     const gaps = st.traces.map((t) => maxGap(t.path));
     setData(root, "theme", this.theme.dark ? "dark" : "light");
@@ -306,6 +322,8 @@ export class RaceView {
     setData(root, "gap", String(Math.max(0, ...gaps)));
     setData(root, "gaps", gaps.join(","));
     setData(root, "seq", `${this.store.baseSeq}/${this.store.seq}`);
+    setData(root, "replay", at === null ? "" : String(at));
+    setData(root, "shownPoints", String(pathPoints(st)));
   }
 
   private background(st: RaceState, dpr: number): HTMLCanvasElement {
@@ -418,7 +436,8 @@ export class RaceView {
    */
   private trails(st: RaceState, dpr: number): [HTMLCanvasElement, HTMLCanvasElement] {
     const bg = this.background(st, dpr);
-    const key = `${this.bgKey}|${this.store.epoch}|${this.store.baseSeq}`;
+    // a replayed step is drawn in full (a few thousand segments at most)
+    const key = `${this.bgKey}|${this.store.epoch}|${this.store.baseSeq}|${this.replayKey}`;
     const under = this.trail ?? document.createElement("canvas");
     const over = this.ink ?? document.createElement("canvas");
     this.trail = under;
@@ -629,6 +648,7 @@ export class RaceView {
       off,
       m.loss.label,
       st.traces.length,
+      this.replayKey,
     ].join("|");
     if (key !== this.lossKey) {
       this.lossKey = key;
@@ -718,7 +738,7 @@ export class RaceView {
     ctx.restore();
   }
 
-  private drawData(st: RaceState): void {
+  private drawData(st: RaceState, lines: boolean): void {
     const d = st.data;
     if (!d) return;
     const dpr = window.devicePixelRatio || 1;
@@ -762,7 +782,7 @@ export class RaceView {
         ctx.stroke();
       }
     }
-    for (const tr of st.traces) {
+    for (const tr of lines ? st.traces : []) {
       const ly = tr.lineY;
       if (!ly || ly.length !== d.lineX.length) continue;
       ctx.beginPath();

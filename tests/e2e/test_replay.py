@@ -1,0 +1,78 @@
+"""The replay slider in a real JupyterLab + Chromium: scrub a finished run, the views follow."""
+
+from __future__ import annotations
+
+import pytest
+from labhelpers import data, open_notebook, run_cell, shot, wait_data, widget, write_notebook
+
+pytestmark = pytest.mark.e2e
+
+# a hash of what a canvas of the widget shows (changes whenever its drawing does)
+CANVAS_HASH = """([sel, index]) => {
+    const c = document.querySelectorAll(sel)[0].querySelectorAll('canvas')[index];
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 0;
+    for (let i = 0; i < px.length; i += 7) h = (h * 31 + px[i]) | 0;
+    return h;
+}"""
+
+
+def canvas_hash(page, index: int) -> int:
+    panel_id = page.evaluate("() => window.__panel.id")
+    sel = f"#{panel_id} :is(.nbopt-race, .nbopt-search)"
+    return int(page.evaluate(CANVAS_HASH, [sel, index]))
+
+
+def scrub(page, value: int) -> None:
+    """Move the replay slider to ``value`` as a drag would (an input event)."""
+    slider = widget(page).get_by_role("slider", name="replay", exact=False)
+    move = "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input')); }"
+    slider.evaluate(move, value)
+
+
+def test_a_finished_race_replays_step_by_step(page, jupyter_lab):
+    write_notebook(
+        jupyter_lab.root,
+        "replay-race.ipynb",
+        [
+            "from nbopt.widgets import optimize\n"
+            "from nbopt.optimizers import SGD, Adam\n"
+            'w = optimize("rosenbrock", {"SGD": SGD(lr=1e-3, momentum=0.9), '
+            '"Adam": Adam(lr=0.05)},\n'
+            "             start=(-1.5, 2.0), steps=400)\n"
+            "w",
+        ],
+    )
+    open_notebook(page, jupyter_lab, "replay-race.ipynb")
+    run_cell(page, 0)
+    wait_data(page, "d.state === 'finished' && Number(d.step) === 400", timeout_ms=120_000)
+    root = widget(page)
+    bar = root.locator(".nbopt-replay")
+    bar.wait_for(state="visible")
+    assert "(the end)" in bar.inner_text()
+    full_points = int(data(page, "points"))
+    full_land, full_loss = canvas_hash(page, 0), canvas_hash(page, 1)
+
+    scrub(page, 40)
+    wait_data(page, "d.replay === '40'")
+    # the paths and the loss curves stop at step 40; the table shows step 40
+    assert 0 < int(data(page, "shown-points")) < full_points
+    assert canvas_hash(page, 0) != full_land and canvas_hash(page, 1) != full_loss
+    assert root.locator("tbody tr td:nth-child(3)").all_inner_texts() == ["40", "40"]
+    assert "replaying step 40" in root.locator(".nbopt-status").inner_text()
+    shot(page, "race-replay")
+
+    # forward again, then to the end: every trajectory whole again, drawn the same way
+    # each time the slider comes back to it
+    scrub(page, 200)
+    wait_data(page, "d.replay === '200'")
+    assert 0 < int(data(page, "shown-points")) < full_points
+    scrub(page, 400)
+    wait_data(page, f"d.replay === '' && Number(d.shownPoints) === {full_points}")
+    end = canvas_hash(page, 0), canvas_hash(page, 1)
+    scrub(page, 40)
+    wait_data(page, "d.replay === '40'")
+    assert (canvas_hash(page, 0), canvas_hash(page, 1)) != end
+    scrub(page, 400)
+    wait_data(page, "d.replay === ''")
+    assert (canvas_hash(page, 0), canvas_hash(page, 1)) == end
