@@ -12,9 +12,14 @@ export class ReplayBar {
   /** the position shown, or null at the end (the run as it ended) */
   private at: number | null = null;
 
+  /**
+   * `unit` names a position ("step", "trial"); `note` is said while replaying (what the
+   * replay does not change).
+   */
   constructor(
     private readonly unit: string,
     onChange: () => void,
+    private readonly note = "",
   ) {
     this.el = h("div", "nbopt-replay");
     const name = h("span", "nbopt-replay-name", "replay");
@@ -65,6 +70,7 @@ export class ReplayBar {
     this.label.textContent =
       this.at === null
         ? `${this.unit} ${at.toLocaleString("en-US")} of ${this.max.toLocaleString("en-US")} (the end)`
-        : `${this.unit} ${at.toLocaleString("en-US")} of ${this.max.toLocaleString("en-US")}`;
+        : `${this.unit} ${at.toLocaleString("en-US")} of ${this.max.toLocaleString("en-US")}` +
+          (this.note ? ` · ${this.note}` : "");
   }
 }

@@ -7,6 +7,8 @@ import {
   brushMask,
   fromUnit,
   rankedRows,
+  searchAt,
+  searchFromSnapshot,
   searchStore,
   toUnit,
 } from "./store";
@@ -312,5 +314,37 @@ describe("learning curves", () => {
     expect([...st.live.keys()]).toEqual([6]);
     expect(st.reasons.get(4)).toBe("worse than the median");
     expect(st.meta.thresholds[0].values).toEqual([3, 6]);
+  });
+});
+
+describe("replay", () => {
+  it("shows the search after its first k trials, the header counted over them", () => {
+    const st = searchFromSnapshot(snapshot());
+    const at = searchAt(st, 2);
+    expect(at.cols.n).toBe(2);
+    expect(at.cols.rowOf.has(2)).toBe(false);
+    expect(at.meta.header.n_done).toBe(2);
+    expect(at.meta.header.n_failed).toBe(1);
+    expect(at.meta.header.n_complete).toBe(1);
+    expect(at.meta.header.best_number).toBe(0);
+    expect(at.meta.header.best_value).toBe(4);
+    expect(at.meta.header.best_params).toEqual([
+      ["lr", "0.001"],
+      ["act", "a"],
+    ]);
+    expect(at.running.size).toBe(0);
+    expect(rankedRows(at).length).toBe(1);
+    expect(bestSoFar(at).y).toEqual([4, 4]);
+    // after trial 2 the best is trial 2; the whole search is untouched
+    expect(searchAt(st, 3).meta.header.best_number).toBe(2);
+    expect(searchAt(st, 99).cols.n).toBe(4);
+    expect(st.cols.n).toBe(4);
+    expect(st.cols.rowOf.has(2)).toBe(true);
+  });
+
+  it("takes the other end as the best when maximizing", () => {
+    const st = searchFromSnapshot(snapshot("maximize"));
+    expect(searchAt(st, 4).meta.header.best_number).toBe(0);
+    expect(searchAt(st, 0).meta.header.best_number).toBeNull();
   });
 });

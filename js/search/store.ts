@@ -1,5 +1,7 @@
 // The search dashboard's state: the trials as growable columns, built from a snapshot and
 // extended by appends (trials finish out of order: rows are keyed by trial number).
+
+import { fmt } from "../core/maths";
 import { type ArrayND, type Arrays, arr, type NumArray, type StreamMsg } from "../core/protocol";
 import { StreamStore } from "../core/store";
 import {
@@ -427,4 +429,69 @@ export function bestSoFar(st: SearchState): { x: number[]; y: number[] } {
     y.push(sign * best);
   }
   return { x, y };
+}
+
+/**
+ * The search as it stood when its first `k` trials had finished (a finished search
+ * replayed): the rows that arrived first, the header counted over them (the best trial,
+ * the states); no trial running. The axes and colours stay those of the whole run, so
+ * that points do not move while the replay goes on. Shares the columns' buffers.
+ */
+export function searchAt(st: SearchState, k: number): SearchState {
+  const full = st.cols;
+  const n = Math.max(0, Math.min(k, full.n));
+  const cols: Columns = Object.assign(Object.create(Object.getPrototypeOf(full)), full, {
+    n,
+    rowOf: new Map<number, number>(),
+    nCurves: 0,
+    nPoints: 0,
+  });
+  const sign = st.meta.direction === "maximize" ? -1 : 1;
+  let best = -1;
+  const counts = [0, 0, 0, 0];
+  for (let r = 0; r < n; r++) {
+    cols.rowOf.set(full.number[r], r);
+    counts[full.state[r]]++;
+    if (full.curveLen[r]) {
+      cols.nCurves++;
+      cols.nPoints = full.curveStart[r] + full.curveLen[r];
+    }
+    if (full.state[r] !== COMPLETE || !Number.isFinite(full.value[r])) continue;
+    const better =
+      best < 0 ||
+      sign * full.value[r] < sign * full.value[best] ||
+      (full.value[r] === full.value[best] && full.number[r] < full.number[best]);
+    if (better) best = r;
+  }
+  const params = st.meta.params;
+  const bestParams: [string, string][] =
+    best < 0
+      ? []
+      : params.map((axis, j) => {
+          const v = full.params[best * full.d + j];
+          const text = axis.kind === "choice" ? (axis.categories[v] ?? String(v)) : fmt(v);
+          return [axis.name, text];
+        });
+  const header = {
+    ...st.meta.header,
+    n_done: n,
+    n_complete: counts[COMPLETE],
+    n_failed: counts[FAILED],
+    n_pruned: counts[PRUNED],
+    n_running: 0,
+    best_number: best < 0 ? null : full.number[best],
+    best_value: best < 0 ? null : full.value[best],
+    best_params: bestParams,
+    elapsed: null,
+    remaining: null,
+    steps_run: null,
+    steps_saved: null,
+  };
+  return {
+    ...st,
+    meta: { ...st.meta, header, running: [] },
+    cols,
+    running: new Set(),
+    live: new Map(),
+  };
 }

@@ -13,6 +13,7 @@ import {
   watchTheme,
 } from "../core/draw";
 import { fmt } from "../core/maths";
+import { ReplayBar } from "../core/replay";
 import { type CurvesDrawn, curvesCaption, drawCurves, hasCurves } from "./curves";
 import { drawFit, fitOf, trainMetric } from "./fit";
 import { generationsDrawn } from "./generations";
@@ -43,6 +44,7 @@ import {
   rankedRows,
   type SearchState,
   type SearchStore,
+  searchAt,
 } from "./store";
 import { SURROGATE_FIELDS, type SurrogateField, surrogateDrawn } from "./surrogate";
 import { TrialTable } from "./table";
@@ -100,6 +102,7 @@ export class SearchView {
   private meterText: HTMLSpanElement;
   private errorLine: HTMLDivElement;
   private controls: ControlBar;
+  private replay: ReplayBar;
   private moreInput: HTMLInputElement;
   private moreBtn: HTMLButtonElement;
   private history: HTMLCanvasElement;
@@ -192,6 +195,11 @@ export class SearchView {
     this.moreBtn.title = "run this many more trials";
     more.append(this.moreInput, this.moreBtn);
     this.controls.el.append(more);
+    this.replay = new ReplayBar(
+      "trial",
+      () => this.schedule(true),
+      "trials in the order they finished; importance and the searcher's view show the end",
+    );
 
     this.errorLine = h("div", "nbopt-error");
     this.errorLine.hidden = true;
@@ -330,6 +338,7 @@ export class SearchView {
       this.best,
       meter,
       this.controls.el,
+      this.replay.el,
       this.errorLine,
       panels,
       panels2,
@@ -548,16 +557,21 @@ export class SearchView {
   // ------------------------------------------------------------------ drawing
 
   private draw(): void {
-    const st = this.store.state;
-    if (!st) {
+    const live = this.store.state;
+    if (!live) {
       setText(this.title, "nbopt search");
       setText(this.status, this.store.lastError ?? "waiting for the kernel…");
       return;
     }
+    // a search that ended can be replayed: the views show it after its first k trials
+    this.replay.update(["finished", "stopped", "error"].includes(live.meta.state), 1, live.cols.n);
+    const at = this.replay.value;
+    const st = at === null ? live : searchAt(live, at);
     const m = st.meta;
     const hd = m.header;
     setText(this.title, m.title);
-    setText(this.status, this.headerText(hd, m.state));
+    const replaying = at === null ? "" : ` · replaying the first ${at} to finish`;
+    setText(this.status, this.headerText(hd, m.state) + replaying);
     if (hd.best_number === null) setText(this.best, "best: no complete trial yet");
     else {
       const params = hd.best_params.map(([k, v]) => `${k} = ${v}`).join(", ");
@@ -592,6 +606,7 @@ export class SearchView {
       this.fitParam,
       this.insideChoice,
       this.surrogateSel.value,
+      at,
       document.activeElement === this.parallel ? this.keyAxis : "",
     ].join("|");
     const now = performance.now();
@@ -614,7 +629,7 @@ export class SearchView {
     this.table.update(
       st,
       this.lastMask(st),
-      `${this.store.version}|${this.brushVersion}`,
+      `${this.store.version}|${this.brushVersion}|${at}`,
       hd.best_number,
     );
     const root = this.root;
@@ -628,6 +643,7 @@ export class SearchView {
     setData(root, "brushed", String(this.brush.size));
     setData(root, "best", String(hd.best_number ?? ""));
     setData(root, "seq", `${this.store.baseSeq}/${this.store.seq}`);
+    setData(root, "replay", at === null ? "" : String(at));
     setData(root, "running", String(st.running.size));
     setData(root, "pruned", String(count(st, PRUNED)));
     const cd = this.curvesDrawn;

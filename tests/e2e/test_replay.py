@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from labhelpers import data, open_notebook, run_cell, shot, wait_data, widget, write_notebook
+from labhelpers import (
+    cell_output_text,
+    data,
+    open_notebook,
+    run_cell,
+    shot,
+    wait_data,
+    wait_kernel_idle,
+    widget,
+    write_notebook,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -76,3 +86,45 @@ def test_a_finished_race_replays_step_by_step(page, jupyter_lab):
     scrub(page, 400)
     wait_data(page, "d.replay === ''")
     assert (canvas_hash(page, 0), canvas_hash(page, 1)) == end
+
+
+def test_a_finished_search_replays_trial_by_trial(page, jupyter_lab):
+    write_notebook(
+        jupyter_lab.root,
+        "replay-search.ipynb",
+        [
+            "import nbopt\n"
+            "from nbopt import space\n"
+            "res = nbopt.search(lambda x, y: (x - 1) ** 2 + (y + 2) ** 2,\n"
+            '                   {"x": space.Float(-5, 5), "y": space.Float(-5, 5)},\n'
+            '                   method="random", n_trials=60, seed=0, block=False)\n'
+            "res",
+            "res.wait()\nprint(min(res.trials[:10], key=lambda t: t.value).number)",
+        ],
+    )
+    open_notebook(page, jupyter_lab, "replay-search.ipynb")
+    run_cell(page, 0)
+    wait_data(page, "d.state === 'finished' && Number(d.trials) === 60", timeout_ms=120_000)
+    root = widget(page)
+    bar = root.locator(".nbopt-replay")
+    bar.wait_for(state="visible")
+    end_best = data(page, "best")
+    end_hist, end_scatter = canvas_hash(page, 0), canvas_hash(page, 1)
+
+    scrub(page, 10)
+    wait_data(page, "d.replay === '10' && Number(d.trials) === 10 && Number(d.shown) === 10")
+    assert int(data(page, "done")) == 10
+    # the best of the first ten trials (the kernel's count), not of the whole search
+    run_cell(page, 1)
+    wait_kernel_idle(page)
+    assert data(page, "best") == cell_output_text(page, 1).strip()
+    # the table lists those ten and no row of a later trial
+    rows = root.locator(".nbopt-row:not(.nbopt-row-head)")
+    assert rows.evaluate_all("rs => rs.filter(r => r.offsetParent !== null).length") == 10
+    assert (canvas_hash(page, 0), canvas_hash(page, 1)) != (end_hist, end_scatter)
+    assert "replaying the first 10 to finish" in root.locator(".nbopt-status").inner_text()
+    shot(page, "search-replay")
+
+    scrub(page, 60)
+    wait_data(page, "d.replay === '' && Number(d.trials) === 60")
+    assert data(page, "best") == end_best
