@@ -315,7 +315,7 @@ export class RaceView {
     setData(root, "theme", this.theme.dark ? "dark" : "light");
     setData(root, "step", String(m.step));
     setData(root, "state", m.state);
-    setData(root, "points", String(pathPoints(st)));
+    setData(root, "points", String(pathPoints(live)));
     setData(root, "epoch", String(this.store.epoch));
     setData(root, "statuses", st.traces.map((t) => t.status).join(","));
     setData(root, "checksum", pathChecksum(st.traces.map((t) => t.path)));
