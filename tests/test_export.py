@@ -263,7 +263,7 @@ def test_save_picks_the_format_from_the_extension(tmp_path, rosenbrock_race):
     assert ET.fromstring(svg.read_text()).tag == f"{SVG_NS}svg"
     gif = save(rosenbrock_race, tmp_path / "race.gif", dpi=20, frames=3, hold=0)
     assert Image.open(gif).n_frames >= 3
-    with pytest.raises(ValueError, match=r"\.png, \.svg or \.gif"):
+    with pytest.raises(ValueError, match=r"\.png, \.svg, \.gif, \.mp4"):
         save(rosenbrock_race, tmp_path / "race.jpg")
     with pytest.raises(ValueError, match="dpi"):
         save(rosenbrock_race, tmp_path / "race.svg", dpi=50)

@@ -56,7 +56,7 @@ def test_markup_in_names_stays_data_and_metadata_is_written():
     assert page.count("</script>") == 3
     state = _state(page)
     meta = unpack(base64.b64decode(state["snapshot"]))[0]["meta"]
-    assert [a["name"] for a in meta["params"]][0] == MARKUP
+    assert meta["params"][0]["name"] == MARKUP
     found = re.search(r'<meta name="nbopt" content="([^"]*)">', page)
     assert found is not None
     assert json.loads(html.unescape(found.group(1))) == {
@@ -71,3 +71,32 @@ def test_bad_input_is_named():
         html_document(race, theme="blue")
     with pytest.raises(TypeError, match="html export: expected a widget"):
         html_document(42)
+
+
+def test_save_writes_html_with_the_files_metadata_for_every_widget_kind(tmp_path):
+    from nbopt import export
+
+    res = nbopt.search(
+        lambda x: x * x, {"x": space.Float(-1, 1)}, method="random", n_trials=8, progress=False
+    )
+    page = export.save(res, tmp_path / "s.html").read_text(encoding="utf-8")
+    found = re.search(r'<meta name="nbopt" content="([^"]*)">', page)
+    assert found is not None
+    meta = json.loads(html.unescape(found.group(1)))
+    assert meta["Software"] == f"nbopt {nbopt.__version__}"
+    assert json.loads(meta["Description"])["n_trials"] == 8
+    assert f"<title>{html.escape(meta['Title'])}</title>" in page
+    race = nbopt.compare(
+        lambda x: x * x,
+        {"x": space.Float(-1, 1)},
+        methods=["random"],
+        n_trials=5,
+        seeds=2,
+        block=True,
+    )
+    assert _state(export.save(race, tmp_path / "c.html").read_text("utf-8"))["view"] == "compare"
+    # drawing info holds one moment of a view, not a widget to run
+    from nbopt.drawing import search_info
+
+    with pytest.raises(TypeError, match="html export: expected a widget"):
+        export.save(search_info(res), tmp_path / "x.html")

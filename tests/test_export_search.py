@@ -95,8 +95,8 @@ def test_save_dispatches_search_sources_by_suffix(tmp_path, result):
     svg = save(info, tmp_path / "search.svg")
     assert ET.fromstring(svg.read_text()).tag == f"{SVG_NS}svg"
     assert any("(the best 50%)" in t for t in _svg_texts(svg.read_text()))
-    with pytest.raises(ValueError, match=r"\.png or \.svg"):
-        save(result, tmp_path / "search.gif")
+    with pytest.raises(ValueError, match=r"\.png, \.svg, \.gif, \.mp4"):
+        save(result, tmp_path / "search.bmp")
     with pytest.raises(ValueError, match="dpi"):
         save(result, tmp_path / "search.svg", dpi=50)
     with pytest.raises(TypeError, match=r"a race .*, a search .* or a race of searchers"):
@@ -107,7 +107,7 @@ def test_save_still_draws_a_race(tmp_path):
     race = optimizers.Race("booth", {"GD": optimizers.GradientDescent(lr=0.05)}, steps=10)
     race.run_to_end()
     assert "GD: " in save(race, tmp_path / "race.svg").read_text()
-    with pytest.raises(ValueError, match=r"\.png, \.svg or \.gif"):
+    with pytest.raises(ValueError, match=r"\.png, \.svg, \.gif, \.mp4"):
         save(race, tmp_path / "race.jpg")
 
 
@@ -124,7 +124,7 @@ def test_view_options_pass_through_and_are_checked(result):
         search_png(brushed, value_log=True)
     with pytest.raises(ValueError, match="dpi"):
         search_png(result, dpi=0)
-    with pytest.raises(TypeError, match="SearchInfo, a SearchResult or a Searcher"):
+    with pytest.raises(TypeError, match="SearchInfo, a SearchResult, a Searcher"):
         search_png([1, 2, 3])
     with pytest.raises(TypeError, match="SearchInfo"):
         search_figure(result)

@@ -1,4 +1,4 @@
-"""The optimizer race drawn by matplotlib: PNG, SVG and animated GIF for slides and static pages.
+"""The optimizer race drawn by matplotlib: PNG, SVG, animated GIF and MP4 for slides and pages.
 
 Everything is drawn from the one drawing-info object (:class:`nbopt.drawing.RaceInfo`)
 that the live widget also draws, so a saved image shows what the widget shows. Figures
@@ -20,6 +20,17 @@ import numpy as np
 
 from nbopt.drawing import LANDSCAPE_COLORMAP, RaceInfo, Trace, landscape_info, race_info
 from nbopt.export._common import literal, style
+from nbopt.export._media import (
+    check_fps,
+    check_frames,
+    check_hold,
+    ffmpeg_exe,
+    file_metadata,
+    svg_metadata,
+    unknown_suffix,
+    write_gif,
+    write_mp4,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -29,6 +40,7 @@ __all__ = [
     "race_figure",
     "race_frames",
     "race_gif",
+    "race_mp4",
     "race_png",
     "race_svg",
     "save_race",
@@ -461,6 +473,10 @@ def race_png(info: Any, dpi: float = 100, *, figsize: tuple[float, float] | None
     figsize : (float, float), optional
         See :func:`race_figure`.
 
+    Notes
+    -----
+    The file carries :func:`nbopt.export.file_metadata` as PNG text chunks.
+
     Examples
     --------
     >>> from nbopt import optimizers
@@ -474,12 +490,15 @@ def race_png(info: Any, dpi: float = 100, *, figsize: tuple[float, float] | None
     with style():
         fig = _draw(_info_of(info), figsize)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+        meta: dict[str, str | None] = dict(file_metadata(info))
+        fig.savefig(buf, format="png", dpi=dpi, metadata=meta)
     return buf.getvalue()
 
 
 def race_svg(info: Any, *, figsize: tuple[float, float] | None = None) -> str:
     """Render a race as an SVG document; names and labels stay searchable text.
+
+    The document's ``<metadata>`` holds :func:`nbopt.export.file_metadata`.
 
     Examples
     --------
@@ -493,7 +512,7 @@ def race_svg(info: Any, *, figsize: tuple[float, float] | None = None) -> str:
     with style():
         fig = _draw(_info_of(info), figsize)
         buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None})
+        fig.savefig(buf, format="svg", metadata=svg_metadata(file_metadata(info)))
     return buf.getvalue()
 
 
@@ -537,8 +556,7 @@ def race_frames(source: Any, frames: int = 40) -> list[RaceInfo]:
     >>> [f.step for f in race_frames(race, frames=4)]
     [0, 10, 20, 30]
     """
-    if isinstance(frames, bool) or not isinstance(frames, int) or frames < 2:
-        raise ValueError(f"frames must be an integer >= 2, got {frames!r}")
+    frames = check_frames(frames)
     race = _race_of(source)
     colours = None
     if source is not race:
@@ -588,56 +606,13 @@ def _in_plane_of(final: RaceInfo, frame: RaceInfo, k: int) -> RaceInfo:
     )
 
 
-def race_gif(
-    source: Any,
-    path: str | Path,
-    *,
-    frames: int = 40,
-    fps: int = 10,
-    dpi: float = 72,
-    hold: float = 2.0,
-    figsize: tuple[float, float] | None = None,
-) -> Path:
-    """Write the race as an animated GIF: the trajectories growing from the start.
-
-    Parameters
-    ----------
-    source : OptimizerRace or Race
-        A widget or race that has run (its recorded history is replayed).
-    path : str or Path
-        Where to write the ``.gif``.
-    frames : int
-        Number of distinct frames, evenly spaced in steps.
-    fps : int
-        Frames per second.
-    dpi : float
-        Pixels per inch (792 x 360 pixels at the default 72 and 11 x 5 inches).
-    hold : float
-        Seconds the last frame stays before the GIF loops.
-
-    Returns
-    -------
-    Path
-        ``path``.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> from nbopt import optimizers
-    >>> race = optimizers.Race("booth", {"GD": optimizers.GradientDescent(lr=0.05)}, steps=20)
-    >>> race.run_to_end()
-    >>> out = race_gif(race, pathlib.Path(tempfile.mkdtemp()) / "race.gif", frames=3)
-    >>> out.read_bytes()[:6]
-    b'GIF89a'
-    """
-    from PIL import Image
-
-    if isinstance(fps, bool) or not isinstance(fps, int) or fps <= 0:
-        raise ValueError(f"fps must be a positive integer, got {fps!r}")
-    if not (isinstance(hold, (int, float)) and hold >= 0):
-        raise ValueError(f"hold must be a number of seconds >= 0, got {hold!r}")
+def _race_images(
+    source: Any, frames: int, dpi: float, figsize: tuple[float, float] | None
+) -> list[np.ndarray]:
+    """Draw the race's animation: RGB arrays of ``figsize * dpi`` pixels, one per frame."""
+    if not (isinstance(dpi, (int, float)) and 0 < dpi <= 1000):
+        raise ValueError(f"dpi must be a number in (0, 1000], got {dpi!r}")
     infos = race_frames(source, frames)
-    path = Path(path)
     images = []
     with style():
         # axes, limits and legend come from the last frame, so nothing jumps; the layout is
@@ -660,28 +635,122 @@ def race_gif(
             canvas.restore_region(background)
             for artist in moving:
                 fig.draw_artist(artist)
-            rgba = np.asarray(canvas.buffer_rgba())
-            images.append(Image.fromarray(rgba[..., :3].copy(), "RGB"))
-    # one palette for all frames, no dithering: the static background keeps the same
-    # colour indices in every frame, so each GIF frame stores only what moved
-    palette = images[-1].quantize(colors=255, method=Image.Quantize.MEDIANCUT)
-    images = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]
-    durations = [round(1000 / fps)] * len(images)
-    durations[-1] = max(durations[-1], round(1000 * hold))
-    images[0].save(
-        path,
-        format="GIF",
-        save_all=True,
-        append_images=images[1:],
-        duration=durations,
-        loop=0,
-        optimize=True,
-    )
-    return path
+            images.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
+    return images
+
+
+def race_gif(
+    source: Any,
+    path: str | Path,
+    *,
+    frames: int = 40,
+    fps: float = 10,
+    dpi: float = 72,
+    hold: float = 2.0,
+    figsize: tuple[float, float] | None = None,
+) -> Path:
+    """Write the race as an animated GIF: the trajectories growing from the start.
+
+    Parameters
+    ----------
+    source : OptimizerRace or Race
+        A widget or race that has run (its recorded history is replayed).
+    path : str or Path
+        Where to write the ``.gif``.
+    frames : int
+        Number of distinct frames (at least 2), evenly spaced in steps from step 0 to
+        the last one (fewer when the race has fewer steps).
+    fps : float
+        Frames per second, in (0, 50].
+    dpi : float
+        Pixels per inch: each frame is ``figsize * dpi`` pixels (792 x 360 at the
+        default 72 and 11 x 5 inches).
+    hold : float
+        Seconds the last frame stays before the GIF loops.
+    figsize : (float, float), optional
+        Size in inches (see :func:`race_figure`).
+
+    Returns
+    -------
+    Path
+        ``path``. Its comment holds :func:`nbopt.export.file_metadata` (JSON).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from nbopt import optimizers
+    >>> race = optimizers.Race("booth", {"GD": optimizers.GradientDescent(lr=0.05)}, steps=20)
+    >>> race.run_to_end()
+    >>> out = race_gif(race, pathlib.Path(tempfile.mkdtemp()) / "race.gif", frames=3)
+    >>> out.read_bytes()[:6]
+    b'GIF89a'
+    """
+    rate, held = check_fps(fps, ".gif"), check_hold(hold)
+    images = _race_images(source, frames, dpi, figsize)
+    return write_gif(images, Path(path), fps=rate, hold=held, meta=file_metadata(source))
+
+
+def race_mp4(
+    source: Any,
+    path: str | Path,
+    *,
+    frames: int = 40,
+    fps: float = 10,
+    dpi: float = 100,
+    hold: float = 2.0,
+    figsize: tuple[float, float] | None = None,
+) -> Path:
+    """Write the race as an MP4 video (H.264): the frames of :func:`race_gif`.
+
+    Needs the ``imageio-ffmpeg`` package (``pip install 'nbopt[export]'``), which ships an
+    ffmpeg binary.
+
+    Parameters
+    ----------
+    source : OptimizerRace or Race
+        A widget or race that has run.
+    path : str or Path
+        Where to write the ``.mp4``.
+    frames : int
+        Number of distinct frames (at least 2), evenly spaced in steps.
+    fps : float
+        Frames per second, in (0, 120].
+    dpi : float
+        Pixels per inch: each frame is ``figsize * dpi`` pixels (1100 x 500 at the
+        default 100 and 11 x 5 inches), padded with white to even sizes.
+    hold : float
+        Seconds the last frame stays (it is repeated).
+    figsize : (float, float), optional
+        Size in inches (see :func:`race_figure`).
+
+    Returns
+    -------
+    Path
+        ``path``. Its ``title`` and ``comment`` tags hold :func:`nbopt.export.file_metadata`.
+
+    Raises
+    ------
+    ImportError
+        ``imageio-ffmpeg`` is not installed.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from nbopt import optimizers
+    >>> race = optimizers.Race("booth", {"GD": optimizers.GradientDescent(lr=0.05)}, steps=20)
+    >>> race.run_to_end()
+    >>> out = race_mp4(race, pathlib.Path(tempfile.mkdtemp()) / "race.mp4", frames=3, dpi=30)
+    >>> out.read_bytes()[4:8]
+    b'ftyp'
+    """
+    rate, held = check_fps(fps, ".mp4"), check_hold(hold)
+    ffmpeg_exe()  # fail before drawing
+    images = _race_images(source, frames, dpi, figsize)
+    return write_mp4(images, Path(path), fps=rate, hold=held, meta=file_metadata(source))
 
 
 def save_race(source: Any, path: str | Path, *, dpi: float | None = None, **kwargs: Any) -> Path:
-    """Save a race as ``.png``, ``.svg`` or ``.gif``, chosen by the file extension.
+    """Save a race as ``.png``, ``.svg``, ``.gif`` or ``.mp4``, chosen by the file extension.
 
     Parameters
     ----------
@@ -690,9 +759,10 @@ def save_race(source: Any, path: str | Path, *, dpi: float | None = None, **kwar
     path : str or Path
         Target file; the extension picks the format.
     dpi : float, optional
-        Pixels per inch for PNG (100) and GIF (72).
+        Pixels per inch for PNG (100), GIF (72) and MP4 (100).
     **kwargs
-        Passed to :func:`race_gif` (``frames``, ``fps``, ``hold``) or ``figsize``.
+        ``figsize`` (inches; pixels are ``figsize * dpi``), and for an animation
+        ``frames``, ``fps`` and ``hold`` (see :func:`race_gif`, :func:`race_mp4`).
 
     Examples
     --------
@@ -709,12 +779,12 @@ def save_race(source: Any, path: str | Path, *, dpi: float | None = None, **kwar
         path.write_bytes(race_png(source, dpi=100 if dpi is None else dpi, **kwargs))
     elif suffix == ".svg":
         if dpi is not None:
-            raise ValueError("save: dpi applies to .png and .gif, not to .svg")
+            raise ValueError("save: dpi applies to .png, .gif and .mp4, not to .svg")
         path.write_text(race_svg(source, **kwargs), encoding="utf-8")
     elif suffix == ".gif":
         race_gif(source, path, dpi=72 if dpi is None else dpi, **kwargs)
+    elif suffix == ".mp4":
+        race_mp4(source, path, dpi=100 if dpi is None else dpi, **kwargs)
     else:
-        raise ValueError(
-            f"save: cannot tell the format from {path.name!r}; use a .png, .svg or .gif name"
-        )
+        raise unknown_suffix(path)
     return path

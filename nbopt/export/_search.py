@@ -1,31 +1,54 @@
-"""The search dashboard drawn by matplotlib: PNG and SVG of a hyperparameter search.
+"""The search dashboard drawn by matplotlib: PNG, SVG, GIF and MP4 of a hyperparameter search.
 
 Everything is drawn from the one drawing-info object (:class:`nbopt.drawing.SearchInfo`)
 that the live dashboard also draws: the header, the history of values, the parallel
-coordinates and the 2-D scatter. Figures are built on matplotlib's object API
-(``Figure`` + Agg canvas): no pyplot global state, no display backend; matplotlib is
-imported on first use. Names, labels and categories are user data: they are drawn as
-plain text (never mathtext) and stay text in SVG.
+coordinates and the 2-D scatter. An animation draws one SearchInfo per frame: the
+search as it stood after its first ``k`` trials (:func:`search_frames`). Figures are
+built on matplotlib's object API (``Figure`` + Agg canvas): no pyplot global state, no
+display backend; matplotlib is imported on first use. Names, labels and categories are
+user data: they are drawn as plain text (never mathtext) and stay text in SVG.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from nbopt.drawing import VALUE_COLORMAP, Axis, SearchInfo, format_seconds, search_info
 from nbopt.export._common import literal, style
+from nbopt.export._media import (
+    _dashboard_source,
+    check_fps,
+    check_frames,
+    check_hold,
+    ffmpeg_exe,
+    file_metadata,
+    svg_metadata,
+    unknown_suffix,
+    write_gif,
+    write_mp4,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.colors import Colormap
     from matplotlib.figure import Figure
 
-__all__ = ["save_search", "search_figure", "search_png", "search_svg"]
+__all__ = [
+    "save_search",
+    "search_figure",
+    "search_frames",
+    "search_gif",
+    "search_mp4",
+    "search_png",
+    "search_svg",
+]
 
 _FIGSIZE = (12.0, 9.5)
 _BEST = "#D55E00"  # the best trial and the best-so-far line: Okabe-Ito vermilion
@@ -97,7 +120,7 @@ def header_lines(info: SearchInfo) -> list[str]:
         timing += f" · searcher {_fmt_seconds(h.ask_seconds)} per ask"
     timing += f" · objective {_fmt_seconds(h.trial_seconds)} per trial"
     if h.overhead is not None:
-        timing += f" (searcher overhead {100 * h.overhead:.2g}%)"
+        timing += f" (searcher overhead {100 * h.overhead:.1f} %)"
     lines = [title, progress, best, timing]
     if h.error:
         lines.append(f"error: {h.error[:160]}")
@@ -146,27 +169,60 @@ def search_figure(info: SearchInfo, *, figsize: tuple[float, float] | None = Non
         return _draw(info, figsize)
 
 
-def _draw(info: SearchInfo, figsize: tuple[float, float] | None) -> Figure:
+#: The views drawn only when the info holds them, in the order they are laid out.
+_PANELS = ("importance", "fit", "inside", "curves")
+#: What an animation frame shows where a view of the last frame has nothing yet.
+_NOT_YET = {
+    "importance": ("what matters", "parameter importance: from 4 complete trials on"),
+    "fit": ("train and validation", "no complete trial with a train value yet"),
+    "inside": ("inside the searcher", "not drawn for this moment"),
+    "curves": ("learning curves", "no trial has reported a learning curve yet"),
+}
+
+
+def _panels(info: SearchInfo) -> tuple[str, ...]:
+    """Return the optional views ``info`` holds, in :data:`_PANELS` order."""
+    present = {
+        "importance": info.importance is not None,
+        "fit": info.fit is not None,
+        "inside": info.inside is not None,
+        "curves": info.curves.n_curves > 0,
+    }
+    return tuple(name for name in _PANELS if present[name])
+
+
+def _draw(
+    info: SearchInfo,
+    figsize: tuple[float, float] | None,
+    panels: tuple[str, ...] | None = None,
+    constrained: bool = True,
+) -> Figure:
+    """Draw ``info`` on a new figure.
+
+    ``panels`` fixes the optional views laid out (an animation's frames all take the last
+    frame's; a view with nothing yet says so); without ``constrained`` the caller places
+    the axes.
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.cm import ScalarMappable
     from matplotlib.colors import Normalize
     from matplotlib.figure import Figure
 
-    curves = info.curves.n_curves > 0
+    if panels is None:
+        panels = _panels(info)
+    have = set(_panels(info))
+    curves = "curves" in panels
     # the views that need every trial, two to a row: importance, fit, the searcher's inside
+    draws = {"importance": _draw_importance, "fit": _draw_fit, "inside": _draw_inside}
     extra: list[tuple[str, Any]] = [
-        (label, draw)
-        for label, draw, present in (
-            ("importance", _draw_importance, info.importance is not None),
-            ("fit", _draw_fit, info.fit is not None),
-            ("inside", _draw_inside, info.inside is not None),
-        )
-        if present
+        (label, draws[label] if label in have else _not_yet(label))
+        for label in ("importance", "fit", "inside")
+        if label in panels
     ]
     rows = (len(extra) + 1) // 2
     heights = [0.55, 2.1, *([1.6] * rows), *([1.7] if curves else []), 2.0]
     size = figsize or (_FIGSIZE[0], _FIGSIZE[1] + 3.4 * (len(heights) - 3))
-    fig = Figure(figsize=size, layout="constrained")
+    fig = Figure(figsize=size, layout="constrained" if constrained else None)
     FigureCanvasAgg(fig)
     cmap = _cmap()
     grid = fig.add_gridspec(len(heights), 2, height_ratios=heights, width_ratios=(1.15, 1.0))
@@ -185,7 +241,11 @@ def _draw(info: SearchInfo, figsize: tuple[float, float] | None) -> Figure:
         draw(fig.add_subplot(grid[2 + k // 2, k % 2], label=label), info)
     row = 2 + rows
     if curves:
-        _draw_curves(fig.add_subplot(grid[row, :], label="curves"), info, cmap)
+        ax_curves = fig.add_subplot(grid[row, :], label="curves")
+        if "curves" in have:
+            _draw_curves(ax_curves, info, cmap)
+        else:
+            _not_yet("curves")(ax_curves, info)
 
     value_axis = info.value_axis
     # the bar runs along the value axis' positions; its colours are those of the trials
@@ -199,6 +259,19 @@ def _draw(info: SearchInfo, figsize: tuple[float, float] | None) -> Figure:
     literal(bar.ax.set_ylabel(f"{value_axis.name}{scale}, {better} is better"))
     bar.ax.minorticks_off()
     return fig
+
+
+def _not_yet(label: str) -> Any:
+    """Return a drawing for a view that this moment of the search has nothing for yet."""
+    title, note = _NOT_YET[label]
+
+    def draw(ax: Axes, info: SearchInfo, *_: Any) -> None:
+        ax.set_xticks([])
+        ax.set_yticks([])
+        literal(ax.set_title(title))
+        _empty_note(ax, note)
+
+    return draw
 
 
 def _draw_header(ax: Axes, info: SearchInfo) -> None:
@@ -220,7 +293,7 @@ def _draw_header(ax: Axes, info: SearchInfo) -> None:
             ax.text(
                 x0 + width,
                 y0 - 0.04,
-                f"searcher share of time {100 * overhead:.2g}%",
+                f"searcher share of time {100 * overhead:.1f} %",
                 ha="right",
                 va="top",
                 fontsize=8.5,
@@ -442,6 +515,14 @@ def _draw_fit(ax: Axes, info: SearchInfo) -> None:
 
 def _draw_inside(ax: Axes, info: SearchInfo) -> None:
     """Draw the searcher's inside view; its kind (see nbopt.drawing.inside_info) picks it."""
+    from matplotlib.ticker import LogFormatter
+
+    class _PlainLog(LogFormatter):
+        """Label the ticks matplotlib's log formatter labels, as plain numbers."""
+
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return f"{x:g}" if super().__call__(x, pos) else ""
+
     inside = info.inside
     if inside.kind == "generations":
         from nbopt.export._genetic import draw_generations
@@ -507,6 +588,11 @@ def _draw_inside(ax: Axes, info: SearchInfo) -> None:
     )
     ax.set_xscale("log")
     ax.set_yscale("log")
+    # plain numbers: over about a decade the default labels every minor tick as
+    # "2x10^0 3x10^0 ...", which run into each other (and cost mathtext in every frame)
+    for scale in (ax.xaxis, ax.yaxis):
+        scale.set_major_formatter(_PlainLog())
+        scale.set_minor_formatter(_PlainLog(labelOnlyBase=False))
     literal(ax.set_title(f"coverage of {inside.pair[0]} x {inside.pair[1]}"))
     literal(ax.set_xlabel("trials"))
     literal(ax.set_ylabel("largest gap"))
@@ -698,7 +784,7 @@ def _draw_parallel(ax: Axes, info: SearchInfo, cmap: Colormap) -> None:
 
 
 def _info_of(source: Any, view: dict[str, Any]) -> SearchInfo:
-    """Accept a SearchInfo, a SearchResult, a Searcher; apply the view options."""
+    """Accept a SearchInfo, a SearchResult, a Searcher, a dashboard; apply the view options."""
     unknown = sorted(set(view) - set(_VIEW_KEYS))
     if unknown:
         raise TypeError(f"unexpected keyword arguments {unknown}; expected some of {_VIEW_KEYS}")
@@ -717,11 +803,16 @@ def _info_of(source: Any, view: dict[str, Any]) -> SearchInfo:
         return source.with_view(**{**current, **view})
     from nbopt.searchers import Searcher, SearchResult
 
+    if _dashboard_source(source) is not None:
+        # the dashboard's own info: the state it shows (paused, stopping...)
+        got = source.info(**view)
+        assert isinstance(got, SearchInfo)
+        return got
     if isinstance(source, SearchResult | Searcher):
         return search_info(source, **view)
     raise TypeError(
-        "expected a nbopt.drawing.SearchInfo, a SearchResult or a Searcher, "
-        f"got {type(source).__name__}"
+        "expected a nbopt.drawing.SearchInfo, a SearchResult, a Searcher or a "
+        f"SearchDashboard, got {type(source).__name__}"
     )
 
 
@@ -736,7 +827,7 @@ def search_png(
 
     Parameters
     ----------
-    source : SearchInfo, SearchResult or Searcher
+    source : SearchInfo, SearchResult, Searcher or SearchDashboard
         What to draw.
     dpi : float
         Pixels per inch; the image is ``figsize * dpi`` pixels (1200 x 950 by default).
@@ -745,6 +836,10 @@ def search_png(
     **view
         ``brush``, ``best_fraction``, ``pair``, ``value_log``: see
         :func:`nbopt.drawing.search_info`.
+
+    Notes
+    -----
+    The file carries :func:`nbopt.export.file_metadata` as PNG text chunks.
 
     Examples
     --------
@@ -761,12 +856,15 @@ def search_png(
     with style():
         fig = _draw(info, figsize)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+        meta: dict[str, str | None] = dict(file_metadata(source))
+        fig.savefig(buf, format="png", dpi=dpi, metadata=meta)
     return buf.getvalue()
 
 
 def search_svg(source: Any, *, figsize: tuple[float, float] | None = None, **view: Any) -> str:
     """Render the search dashboard as an SVG document; names and labels stay text.
+
+    The document's ``<metadata>`` holds :func:`nbopt.export.file_metadata`.
 
     Examples
     --------
@@ -782,30 +880,278 @@ def search_svg(source: Any, *, figsize: tuple[float, float] | None = None, **vie
     with style():
         fig = _draw(info, figsize)
         buf = io.StringIO()
-        fig.savefig(buf, format="svg", metadata={"Date": None})
+        fig.savefig(buf, format="svg", metadata=svg_metadata(file_metadata(source)))
     return buf.getvalue()
 
 
-def is_search_source(source: Any) -> bool:
-    """Return True for what :func:`save_search` draws: SearchInfo, SearchResult, Searcher."""
+# ------------------------------------------------------------------ animation
+
+
+def _finished_trials(source: Any) -> tuple[Any, list[Any]]:
+    """Return the SearchResult or Searcher behind ``source`` and its finished trials.
+
+    The trials come in the order they finished (by completion time when every trial has one).
+    """
     from nbopt.searchers import Searcher, SearchResult
 
-    return isinstance(source, SearchInfo | SearchResult | Searcher)
+    shown = _dashboard_source(source)
+    if shown is not None:
+        source = shown
+    if isinstance(source, SearchResult):
+        trials = list(source.trials)
+    elif isinstance(source, Searcher):
+        trials = [t for t in source.trials if t.state != "running"]
+    else:
+        raise TypeError(
+            "a search animation replays the trials: pass a SearchResult, a Searcher or a "
+            f"SearchDashboard (a SearchInfo holds one moment only), got {type(source).__name__}"
+        )
+    if all(t.datetime_complete is not None for t in trials):
+        trials.sort(key=lambda t: cast(datetime, t.datetime_complete))  # stable sort
+    return source, trials
 
 
-def save_search(source: Any, path: str | Path, *, dpi: float | None = None, **kwargs: Any) -> Path:
-    """Save the search dashboard as ``.png`` or ``.svg``, chosen by the file extension.
+def search_frames(source: Any, frames: int = 30, **view: Any) -> list[SearchInfo]:
+    """Drawing info of a search after its first ``k`` finished trials, ``k`` spread evenly.
+
+    Each frame is :func:`nbopt.drawing.search_info` of the trials finished by then (in
+    the order they finished), at the time the ``k``-th finished: its header counts,
+    best trial, elapsed time and estimate of the time left are those of that moment,
+    and its importance is that of those trials. The last frame holds every finished
+    trial and the search's own state (finished, stopped, error...).
+
+    What a frame cannot rebuild from the trials is left out: trials still running at
+    that moment, the pruner's bars, and the inside view of a Bayesian, genetic or
+    evolutionary searcher (its model and populations of that moment are gone); a grid
+    search's cells and a random search's coverage are functions of the trials and are
+    drawn. Axes and scales that would flip during the run are fixed by the last frame
+    (the log value axis, the scatter's pair).
 
     Parameters
     ----------
-    source : SearchInfo, SearchResult or Searcher
-        What to draw.
+    source : SearchResult, Searcher or SearchDashboard
+        The search (not a SearchInfo: it holds one moment only).
+    frames : int
+        Number of frames, at least 2: ``k`` from 1 to the number of finished trials
+        (fewer frames when there are fewer trials).
+    **view
+        ``brush``, ``best_fraction``, ``pair``, ``value_log`` (see
+        :func:`nbopt.drawing.search_info`), applied to every frame.
+
+    Examples
+    --------
+    >>> import nbopt
+    >>> from nbopt import space
+    >>> res = nbopt.search(lambda x, y: x**2 + y, {"x": space.Float(-1, 1),
+    ...                    "y": space.Float(0, 1)}, method="random", n_trials=20, seed=0)
+    >>> infos = search_frames(res, frames=5)
+    >>> [f.header.n_done for f in infos], [f.header.status for f in infos][-2:]
+    ([1, 6, 10, 15, 20], ['running', 'finished'])
+    >>> infos[2].header.best_number == min(range(10), key=lambda i: res.trials[i].value)
+    True
+    """
+    from nbopt.drawing import inside_info, trial_columns
+    from nbopt.searchers import GridSearch, RandomSearch, SearchResult
+
+    frames = check_frames(frames)
+    unknown = sorted(set(view) - set(_VIEW_KEYS))
+    if unknown:
+        raise TypeError(f"unexpected keyword arguments {unknown}; expected some of {_VIEW_KEYS}")
+    src, trials = _finished_trials(source)
+    if not trials:
+        raise ValueError("search_frames: the search has no finished trial to show yet")
+    final = search_info(src, **view)
+    space, direction = final.columns.space, final.columns.direction
+    searcher = src.searcher if isinstance(src, SearchResult) else src
+    # these inside views are functions of the trials (and of the searcher's settings)
+    replay_inside = isinstance(searcher, GridSearch | RandomSearch)
+    head = final.header
+    n = len(trials)
+    out = []
+    for k in np.unique(np.round(np.linspace(1, n, frames)).astype(int)).tolist():
+        part = trials[:k]
+        ends = [t.datetime_complete for t in part if t.datetime_complete is not None]
+        now: datetime | None = max(ends) if ends else None
+        info = search_info(
+            part,
+            space=space,
+            direction=direction,
+            brush=view.get("brush"),
+            best_fraction=view.get("best_fraction"),
+            pair=final.pair,
+            value_log=view.get("value_log", final.columns.value_axis.log),
+            n_total=head.n_total,
+            now=now,
+            status=head.status if k == n else "running",
+            method=head.method,
+            pruner=final.curves.pruner,
+        )
+        if k == n and head.error:
+            header = dataclasses.replace(info.header, error=head.error)
+            info = dataclasses.replace(info, header=header)
+        if replay_inside:
+            cols = trial_columns(part, space, direction)
+            xy = info.pair if all(p in cols.names for p in info.pair) else None
+            info = dataclasses.replace(info, inside=inside_info(searcher, cols, xy))
+        out.append(info)
+    return out
+
+
+def _search_images(
+    source: Any,
+    frames: int,
+    dpi: float,
+    figsize: tuple[float, float] | None,
+    view: dict[str, Any],
+) -> list[np.ndarray]:
+    """Draw the search's animation: RGB arrays of ``figsize * dpi`` pixels, one per frame."""
+    if not (isinstance(dpi, int | float) and 0 < dpi <= 1000):
+        raise ValueError(f"dpi must be a number in (0, 1000], got {dpi!r}")
+    infos = search_frames(source, frames, **view)
+    # every frame lays out the views of any frame (a view with nothing yet says so), and
+    # the layout is computed once, on the last frame: nothing jumps, and each frame is
+    # drawn without the layout engine (most of the time of a constrained layout)
+    have = {name for info in infos for name in _panels(info)}
+    panels = tuple(name for name in _PANELS if name in have)
+    images = []
+    with style():
+        layout = _draw(infos[-1], figsize, panels)
+        layout.set_dpi(dpi)
+        layout.draw_without_rendering()
+        places = [(ax.get_label(), ax.get_position(original=True)) for ax in layout.axes]
+        size = (float(layout.get_figwidth()), float(layout.get_figheight()))
+        for info in infos:
+            fig = _draw(info, size, panels, constrained=False)
+            fig.set_dpi(dpi)
+            if [ax.get_label() for ax in fig.axes] == [label for label, _ in places]:
+                for ax, (_, box) in zip(fig.axes, places):
+                    ax.set_position(box)
+            else:
+                # a view drawn with other axes than the last frame's: its own layout
+                fig.set_layout_engine("constrained")
+            # the Agg canvas (matplotlib's backend_agg has no type annotations)
+            canvas: Any = fig.canvas
+            canvas.draw()
+            images.append(np.asarray(canvas.buffer_rgba())[..., :3].copy())
+    return images
+
+
+def search_gif(
+    source: Any,
+    path: str | Path,
+    *,
+    frames: int = 30,
+    fps: float = 4,
+    dpi: float = 72,
+    hold: float = 3.0,
+    figsize: tuple[float, float] | None = None,
+    **view: Any,
+) -> Path:
+    """Write the search as an animated GIF: the dashboard after each stretch of trials.
+
+    Parameters
+    ----------
+    source : SearchResult, Searcher or SearchDashboard
+        The search (its finished trials are replayed, see :func:`search_frames`).
+    path : str or Path
+        Where to write the ``.gif``.
+    frames : int
+        Number of frames (at least 2), evenly spaced in finished trials.
+    fps : float
+        Frames per second, in (0, 50].
+    dpi : float
+        Pixels per inch: each frame is ``figsize * dpi`` pixels.
+    hold : float
+        Seconds the last frame stays before the GIF loops.
+    figsize : (float, float), optional
+        Size in inches (see :func:`search_figure`; the last frame's views decide it).
+    **view
+        ``brush``, ``best_fraction``, ``pair``, ``value_log``.
+
+    Returns
+    -------
+    Path
+        ``path``. Its comment holds :func:`nbopt.export.file_metadata` (JSON).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import nbopt
+    >>> from nbopt import space
+    >>> res = nbopt.search(lambda x: x**2, {"x": space.Float(-1, 1)}, method="random",
+    ...                    n_trials=10, seed=0)
+    >>> out = search_gif(res, pathlib.Path(tempfile.mkdtemp()) / "s.gif", frames=2, dpi=20)
+    >>> out.read_bytes()[:6]
+    b'GIF89a'
+    """
+    rate, held = check_fps(fps, ".gif"), check_hold(hold)
+    images = _search_images(source, frames, dpi, figsize, view)
+    return write_gif(images, Path(path), fps=rate, hold=held, meta=file_metadata(source))
+
+
+def search_mp4(
+    source: Any,
+    path: str | Path,
+    *,
+    frames: int = 30,
+    fps: float = 4,
+    dpi: float = 100,
+    hold: float = 3.0,
+    figsize: tuple[float, float] | None = None,
+    **view: Any,
+) -> Path:
+    """Write the search as an MP4 video (H.264): the frames of :func:`search_gif`.
+
+    Needs the ``imageio-ffmpeg`` package (``pip install 'nbopt[export]'``), which ships an
+    ffmpeg binary. Frames are ``figsize * dpi`` pixels, padded with white to even sizes;
+    the last frame is repeated to stay ``hold`` seconds. The ``title`` and ``comment``
+    tags hold :func:`nbopt.export.file_metadata`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> import nbopt
+    >>> from nbopt import space
+    >>> res = nbopt.search(lambda x: x**2, {"x": space.Float(-1, 1)}, method="random",
+    ...                    n_trials=10, seed=0)
+    >>> out = search_mp4(res, pathlib.Path(tempfile.mkdtemp()) / "s.mp4", frames=2, dpi=20)
+    >>> out.read_bytes()[4:8]
+    b'ftyp'
+    """
+    rate, held = check_fps(fps, ".mp4"), check_hold(hold)
+    ffmpeg_exe()  # fail before drawing
+    images = _search_images(source, frames, dpi, figsize, view)
+    return write_mp4(images, Path(path), fps=rate, hold=held, meta=file_metadata(source))
+
+
+def is_search_source(source: Any) -> bool:
+    """Return True for what :func:`save_search` draws.
+
+    That is a SearchInfo, a SearchResult, a Searcher or a SearchDashboard.
+    """
+    from nbopt.searchers import Searcher, SearchResult
+
+    return (
+        isinstance(source, SearchInfo | SearchResult | Searcher)
+        or _dashboard_source(source) is not None
+    )
+
+
+def save_search(source: Any, path: str | Path, *, dpi: float | None = None, **kwargs: Any) -> Path:
+    """Save the search dashboard as ``.png``, ``.svg``, ``.gif`` or ``.mp4`` (by extension).
+
+    Parameters
+    ----------
+    source : SearchInfo, SearchResult, Searcher or SearchDashboard
+        What to draw (an animation needs the trials: not a SearchInfo).
     path : str or Path
         Target file; the extension picks the format.
     dpi : float, optional
-        Pixels per inch for PNG (100).
+        Pixels per inch for PNG (100), GIF (72) and MP4 (100).
     **kwargs
-        ``figsize`` and the view options of :func:`search_png`.
+        ``figsize`` (inches; pixels are ``figsize * dpi``), the view options of
+        :func:`search_png`, and for an animation ``frames``, ``fps`` and ``hold`` (see
+        :func:`search_gif`).
 
     Examples
     --------
@@ -823,11 +1169,12 @@ def save_search(source: Any, path: str | Path, *, dpi: float | None = None, **kw
         path.write_bytes(search_png(source, dpi=100 if dpi is None else dpi, **kwargs))
     elif suffix == ".svg":
         if dpi is not None:
-            raise ValueError("save: dpi applies to .png, not to .svg")
+            raise ValueError("save: dpi applies to .png, .gif and .mp4, not to .svg")
         path.write_text(search_svg(source, **kwargs), encoding="utf-8")
+    elif suffix == ".gif":
+        search_gif(source, path, dpi=72 if dpi is None else dpi, **kwargs)
+    elif suffix == ".mp4":
+        search_mp4(source, path, dpi=100 if dpi is None else dpi, **kwargs)
     else:
-        raise ValueError(
-            f"save: a search exports as .png or .svg; cannot write {path.name!r} "
-            "(.gif is for races)"
-        )
+        raise unknown_suffix(path)
     return path
