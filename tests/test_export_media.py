@@ -241,10 +241,11 @@ def test_every_format_carries_the_same_search_metadata(tmp_path, result):
     meta = file_metadata(result)
     config = _config(meta["Description"])
     assert config["nbopt"] == nbopt.__version__
-    assert (config["method"], config["n_trials"], config["direction"]) == (
+    assert (config["method"], config["n_trials"], config["direction"], config["seed"]) == (
         "RandomSearch",
         24,
         "minimize",
+        2,
     )
     assert config["space"] == {
         "lr": "Float(0.0001, 0.1, log=True)",

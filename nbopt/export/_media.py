@@ -167,7 +167,7 @@ def _search_config(source: Any) -> dict[str, Any] | None:
             "direction": source.direction,
             "n_trials": source.n_trials,
         }
-        # the seed only where an object keeps it: SearchResult and the searchers do not yet
+        # the seed where an object keeps one (a searcher made with an int seed)
         for holder in (source, searcher, engine):
             seed = getattr(holder, "seed", None)
             if seed is not None:

@@ -212,6 +212,8 @@ class Searcher:
             "minimize" if direction == "minimize" else "maximize"
         )
         self._rng = _check_seed(seed)
+        # the seed as given, for a record of the run (a Generator has no number to keep)
+        self._seed = int(seed) if isinstance(seed, numbers.Integral) else None
         self._trials: dict[int, Trial] = {}
         self._next_number = 0
         self._lock = threading.RLock()
@@ -231,6 +233,11 @@ class Searcher:
     def space(self) -> Space:
         """The search space."""
         return self._space
+
+    @property
+    def seed(self) -> int | None:
+        """The int seed the searcher was made with (None: no seed, or a numpy Generator)."""
+        return self._seed
 
     @property
     def direction(self) -> Literal["minimize", "maximize"]:
