@@ -236,3 +236,8 @@ def test_saved_notebook_shows_the_race_without_a_kernel(page, jupyter_lab):
     assert root.locator(".nbopt-state").all_inner_texts() == ["finished", "finished"]
     assert painted_pixels(page) > 20_000
     shot(page, "race-saved-no-kernel")
+    # with no kernel at all, the replay slider still scrubs the saved race
+    slider = root.get_by_role("slider", name="replay", exact=False)
+    slider.evaluate("(el) => { el.value = '20'; el.dispatchEvent(new Event('input')); }")
+    wait_data(page, "d.replay === '20' && Number(d.shownPoints) < Number(d.points)")
+    assert root.locator("tbody tr td:nth-child(3)").all_inner_texts() == ["20", "20"]
