@@ -219,3 +219,61 @@ def test_a_pruned_search_draws_its_learning_curves_and_the_pruners_bars():
         )
     )
     assert "curves" not in [a.get_label() for a in plain.axes]
+
+
+@pytest.mark.parametrize(
+    "method", ["grid", "random", "genetic", "evolutionary", "bayesian", "auto"]
+)
+def test_every_searchers_view_draws_before_and_just_after_its_first_trials(method):
+    # a notebook shows a search's PNG before its first trial: it must draw, and cleanly
+    import importlib
+    import warnings
+
+    from nbopt.searchers._search import _METHOD_CLASSES
+
+    module, name = _METHOD_CLASSES[method]
+    searcher = getattr(importlib.import_module(module), name)
+
+    mixed = {"x": space.Float(-5, 5), "y": space.Float(-5, 5), "c": space.Choice(["a", "b"])}
+    for n in (0, 1, 2):
+        s = searcher(mixed, seed=0)
+        for _ in range(n):
+            t = s.ask()
+            s.tell(t, float(t.params["x"] ** 2))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            png = search_png(search_info(s))
+        assert png[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("direction", ["minimize", "maximize"])
+def test_the_grid_panel_colours_its_best_cell_with_the_best_colour(direction):
+    from matplotlib.collections import QuadMesh
+
+    from nbopt.drawing import VALUE_COLORMAP
+
+    dims = {"x": space.Float(-1, 1), "y": space.Float(-1, 1)}
+    res = nbopt.search(
+        lambda x, y: x + 2 * y,
+        dims,
+        method="grid",
+        n_trials=25,
+        direction=direction,
+        searcher_kwargs={"resolution": 5},
+        progress=False,
+    )
+    info = search_info(res, pair=("x", "y"))
+    assert info.inside.kind == "grid"
+    fig = search_figure(info)
+    (ax,) = [a for a in fig.axes if a.get_label() == "inside"]
+    (mesh,) = [c for c in ax.collections if isinstance(c, QuadMesh)]
+    fig.canvas.draw()
+    colours = mesh.get_facecolors().reshape((*info.inside.best.shape, 4))
+    best = (
+        np.nanargmin(info.inside.best)
+        if direction == "minimize"
+        else np.nanargmax(info.inside.best)
+    )
+    j, i = np.unravel_index(best, info.inside.best.shape)
+    dark = tuple(int(VALUE_COLORMAP[-1][k : k + 2], 16) / 255 for k in (1, 3, 5))
+    assert tuple(colours[j, i, :3]) == pytest.approx(dark, abs=0.02)

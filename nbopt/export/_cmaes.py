@@ -67,7 +67,8 @@ def draw_ellipse(ax: Axes, info: EllipseInfo, columns: TrialColumns) -> None:
     # constrained layout keeps a colour bar's margin off the outer grid's cells but not
     # off a grid nested in one: in the last column, leave the bar's width free
     last = spec.colspan.stop == spec.get_gridspec().ncols
-    sub = spec.subgridspec(1, 3, width_ratios=(1.45, 1.0, 0.5 if last else 0.0), wspace=0.08)
+    ratios = (1.45, 1.0, 0.5) if last else (1.45, 1.0)
+    sub = spec.subgridspec(1, len(ratios), width_ratios=ratios, wspace=0.08)
     # the cell's axes gives way to two (constrained layout places new subplots only)
     fig = ax.get_figure()
     assert fig is not None

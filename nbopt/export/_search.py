@@ -549,9 +549,11 @@ def _draw_inside(ax: Axes, info: SearchInfo) -> None:
             last = c[-1] + (c[-1] - c[-2]) / 2 if len(c) > 1 else 1.0
             return np.asarray(np.clip(np.concatenate([[first], mid, [last]]), 0, 1))
 
+        # sign * best is low where the cell is good, either direction: the colours run
+        # from the best end (dark) at the low values
         sign = 1.0 if cols.direction == "minimize" else -1.0
         best = np.ma.masked_invalid(sign * inside.best)
-        cmap = _cmap().reversed() if sign > 0 else _cmap()
+        cmap = _cmap().reversed()
         ax.pcolormesh(edges(inside.x), edges(inside.y), best, cmap=cmap, shading="flat")
         left = inside.done < inside.per_cell
         for j, i in zip(*np.nonzero(left)):
@@ -576,6 +578,10 @@ def _draw_inside(ax: Axes, info: SearchInfo) -> None:
                 f"the grid: {inside.n_done} of {inside.n_total} points done, {left_n} left"
             )
         )
+        return
+    literal(ax.set_title(f"coverage of {inside.pair[0]} x {inside.pair[1]}"))
+    if len(inside.n) == 0:
+        _empty_note(ax, "no trial yet")
         return
     ax.plot(inside.n, inside.gap, color="#0b63c4", lw=1.8, label=f"this search ({inside.sampler})")
     ax.plot(
