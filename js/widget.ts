@@ -44,6 +44,9 @@ function moduleOf(model: AnyModel<BaseModel>): ViewModule | null {
   return VIEWS[String(model.get("_view") ?? "")] ?? null;
 }
 
+/** How long a view waits for its kernel's first message before it counts as a saved view. */
+const NO_KERNEL_MS = 4000;
+
 // anywidget hands initialize() and render() different proxies of one model: the store is
 // keyed by the model's `_uid` trait instead of the proxy object.
 const stores = new Map<string, StreamStore<unknown>>();
@@ -126,7 +129,23 @@ const render: Render<BaseModel> = ({ model, el }) => {
   // a late view or a reloaded page: ask the kernel for the whole current state (no kernel:
   // the saved `snapshot` trait already drew it)
   requestSnapshot(model, store);
-  return destroy;
+  // a saved view with no kernel behind it (a static page, a notebook opened without its
+  // kernel): nothing ever answers, so the controls that ask the kernel are put away and the
+  // view says it can only replay; any message from a kernel brings them back
+  const heard = () => {
+    window.clearTimeout(timer);
+    if (el.dataset.nboptKernel) delete el.dataset.nboptKernel;
+  };
+  const timer = window.setTimeout(() => {
+    const saved = model.get("snapshot") as { byteLength?: number } | null | undefined;
+    if ((saved?.byteLength ?? 0) > 0) el.dataset.nboptKernel = "none";
+  }, NO_KERNEL_MS);
+  model.on("msg:custom", heard);
+  return () => {
+    window.clearTimeout(timer);
+    model.off("msg:custom", heard);
+    destroy();
+  };
 };
 
 export default { initialize, render };

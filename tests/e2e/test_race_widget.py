@@ -236,6 +236,14 @@ def test_saved_notebook_shows_the_race_without_a_kernel(page, jupyter_lab):
     assert root.locator(".nbopt-state").all_inner_texts() == ["finished", "finished"]
     assert painted_pixels(page) > 20_000
     shot(page, "race-saved-no-kernel")
+    # nothing answers this view: its kernel controls are put away, the replay stays
+    page.wait_for_function(
+        "() => document.querySelector('[data-nbopt-kernel=\"none\"] .nbopt-race') !== null"
+    )
+    assert not root.get_by_role("button", name="Play").is_visible()
+    assert "no kernel, replay only" in root.locator(".nbopt-replay").evaluate(
+        "el => getComputedStyle(el, '::after').content"
+    )
     # with no kernel at all, the replay slider still scrubs the saved race
     slider = root.get_by_role("slider", name="replay", exact=False)
     slider.evaluate("(el) => { el.value = '20'; el.dispatchEvent(new Event('input')); }")
