@@ -10,7 +10,9 @@ Measures, at equal budgets:
 2. ``ask``: seconds per ask after 50 / 200 / 500 finished trials on a 20-d space;
 3. ``batch``: ``bayesian`` (and ``auto``) with 8 and 32 trials in flight (ask a batch,
    tell it) against sequential asks, at equal trial count and at equal wall time
-   (sequential gets one trial per round of the batched run);
+   (sequential gets one trial per round of the batched run); every run is saved with
+   ``--save`` and ``--batch-runs batched`` reruns only the batched ones (sequential runs
+   do not depend on how a batch is proposed), merged with ``--load``;
 4. ``executor``: ``nbopt.search(executor=ThreadPoolExecutor(k))`` with 1, 8 and 32
    workers on an objective that sleeps, each run given the same wall time (``timeout=``);
 5. ``throughput``: ``nbopt.search`` with 4 workers against 1 on an objective that sleeps.
@@ -21,7 +23,11 @@ Every run is sized by options; results of separate runs can be merged::
         --methods bayesian random --save /tmp/a.jsonl
     python benchmarks/search.py --load /tmp/a.jsonl /tmp/b.jsonl   # tables from saved runs
     python benchmarks/search.py --only ask --sizes 50 200 500 --methods bayesian optuna-gp
-    python benchmarks/search.py --only batch --functions ackley5 hartmann6 --seeds 5
+    python benchmarks/search.py --only batch --functions ackley5 hartmann6 --seeds 5 \\
+        --save /tmp/seq.jsonl
+    python benchmarks/search.py --only batch --functions ackley5 hartmann6 --seeds 5 \\
+        --batch-runs batched --save /tmp/new.jsonl
+    python benchmarks/search.py --load /tmp/seq.jsonl /tmp/new.jsonl   # the new batched runs
 """
 
 from __future__ import annotations
@@ -53,6 +59,7 @@ from nbopt.searchers._search import METHODS, _make_searcher
 NBOPT_METHODS = [m for m in METHODS if m != "grid"]
 OPTUNA_METHODS = ["optuna-random", "optuna-tpe", "optuna-gp", "optuna-cmaes"]
 INSTANCES = ("plain", "shifted")
+BATCH_RUNS = ("sequential", "batched", "wall")
 
 
 def log_regret(best: float, minimum: float) -> float:
@@ -316,11 +323,76 @@ def bench_ask(dim: int, sizes: list[int], repeats: int, methods: list[str]) -> N
 
 
 def bench_batch(
-    functions: list[str], seeds: list[int], batches: list[int], methods: list[str], scale: float
-) -> None:
+    functions: list[str],
+    seeds: list[int],
+    batches: list[int],
+    methods: list[str],
+    scale: float,
+    save: Path | None = None,
+    runs: list[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Run the batch comparison; every run is a row (``part="batch"``), saved as it ends.
+
+    ``runs`` picks which runs to make: ``"sequential"`` (one trial in flight, the full
+    budget), ``"batched"`` (``q`` in flight) and ``"wall"`` (sequential with budget / q
+    trials); sequential runs do not depend on the batch mechanism, so a saved table of
+    them can be merged (``--load``) with fresh batched runs.
+    """
+    runs = list(runs or BATCH_RUNS)
+    rows: list[dict[str, Any]] = []
+    for fname in functions:
+        fn = FUNCTIONS[fname]
+        budget = max(10, round(fn.budget * scale))
+        plan: list[tuple[int, int]] = []  # (trials, q)
+        if "sequential" in runs:
+            plan.append((budget, 1))
+        for q in batches:
+            if "batched" in runs:
+                plan.append((budget, q))
+            if "wall" in runs:
+                plan.append((max(2, budget // q), 1))
+        for method in methods:
+            for n, q in dict.fromkeys(plan):
+                for seed in seeds:
+                    t0 = time.perf_counter()
+                    best = run_nbopt(method, fn, "shifted", seed, n, batch=q)
+                    row = {
+                        "part": "batch",
+                        "function": fname,
+                        "method": method,
+                        "seed": seed,
+                        "budget": budget,
+                        "trials": n,
+                        "q": q,
+                        "log_regret": log_regret(best, fn.fmin),
+                        "seconds": time.perf_counter() - t0,
+                    }
+                    rows.append(row)
+                    print(
+                        f"  {fname} {method} n={n} q={q} seed {seed}: {row['log_regret']:.3f} "
+                        f"({row['seconds']:.1f} s)",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                    if save is not None:
+                        with save.open("a") as out:
+                            out.write(json.dumps(row) + "\n")
+    return rows
+
+
+def print_batch_tables(rows: list[dict[str, Any]]) -> None:
+    """The batch table from rows of `bench_batch` (a run repeated counts once: the last)."""
+    unique = {(r["function"], r["method"], r["seed"], r["trials"], r["q"]): r for r in rows}
+    cell: dict[tuple[str, str, int, int], list[float]] = defaultdict(list)
+    budgets: dict[str, int] = {}
+    for r in unique.values():
+        cell[(r["function"], r["method"], r["trials"], r["q"])].append(r["log_regret"])
+        budgets[r["function"]] = r["budget"]
+    batches = sorted({r["q"] for r in unique.values() if r["q"] > 1})
+    n_seeds = sorted({len(v) for v in cell.values()})
     print(
         "\n## Trials in flight: median log10 regret, shifted instances "
-        f"({len(seeds)} seeds)\n\n"
+        f"(seeds per cell: {n_seeds})\n\n"
         "`q=1` is sequential; `q=k` asks k trials, tells them, repeats (k workers). "
         "Equal wall time: sequential with budget / k trials (one per round).\n"
     )
@@ -329,20 +401,19 @@ def bench_batch(
         + "".join(f" q={q} | seq. at equal wall time (n/{q}) |" for q in batches)
     )
     print("|---" * (4 + 2 * len(batches)) + "|")
-    for fname in functions:
-        fn = FUNCTIONS[fname]
-        budget = max(10, round(fn.budget * scale))
+
+    def med(key: tuple[str, str, int, int]) -> str:
+        return f"{statistics.median(cell[key]):6.2f}" if key in cell else "  -   "
+
+    order = {name: i for i, name in enumerate(FUNCTIONS)}
+    methods = sorted({r["method"] for r in unique.values()}, key=lambda m: (m != "bayesian", m))
+    for fname in sorted(budgets, key=lambda f: order.get(f, 99)):
+        budget = budgets[fname]
         for method in methods:
-
-            def med(n: int, q: int, method: str = method, fn: TestFunction = fn) -> float:
-                return statistics.median(
-                    log_regret(run_nbopt(method, fn, "shifted", s, n, batch=q), fn.fmin)
-                    for s in seeds
-                )
-
-            line = f"| {fname} | {budget} | {method} | {med(budget, 1):6.2f} |"
+            line = f"| {fname} | {budget} | {method} | {med((fname, method, budget, 1))} |"
             for q in batches:
-                line += f" {med(budget, q):6.2f} | {med(max(2, budget // q), 1):6.2f} |"
+                line += f" {med((fname, method, budget, q))} |"
+                line += f" {med((fname, method, max(2, budget // q), 1))} |"
             print(line, flush=True)
 
 
@@ -482,12 +553,26 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ask-dim", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=10, help="timed asks per size")
     parser.add_argument("--batches", type=int, nargs="*", default=[8, 32])
-    parser.add_argument("--save", type=Path, help="append every regret run to this JSONL file")
+    parser.add_argument(
+        "--batch-runs",
+        nargs="*",
+        choices=BATCH_RUNS,
+        default=list(BATCH_RUNS),
+        help="batch: which runs to make (sequential ones can be loaded from an earlier save)",
+    )
+    parser.add_argument(
+        "--save", type=Path, help="append every regret and batch run to this JSONL file"
+    )
     parser.add_argument("--load", type=Path, nargs="*", help="print tables from saved runs")
     args = parser.parse_args(argv)
     if args.load:
         rows = [json.loads(line) for p in args.load for line in p.read_text().splitlines()]
-        print_regret_tables(rows)
+        regret_rows = [r for r in rows if r.get("part", "regret") == "regret"]
+        batch_rows = [r for r in rows if r.get("part") == "batch"]
+        if regret_rows:
+            print_regret_tables(regret_rows)
+        if batch_rows:
+            print_batch_tables(batch_rows)
         return
     warnings.simplefilter("ignore")
     import optuna
@@ -521,7 +606,16 @@ def main(argv: list[str] | None = None) -> None:
         bench_ask(args.ask_dim, args.sizes, args.repeats, ask_methods)
     if "batch" in parts:
         batch_methods = [m for m in methods if m in ("bayesian", "auto")] or ["bayesian"]
-        bench_batch(functions, seeds, args.batches, batch_methods, args.budget_scale)
+        batch_rows = bench_batch(
+            functions,
+            seeds,
+            args.batches,
+            batch_methods,
+            args.budget_scale,
+            args.save,
+            args.batch_runs,
+        )
+        print_batch_tables(batch_rows)
     if "executor" in parts:
         exec_methods = [m for m in methods if m in ("bayesian", "auto")] or ["bayesian"]
         bench_executor(functions[0], seeds, [1, *args.batches], exec_methods, args.wall, args.sleep)

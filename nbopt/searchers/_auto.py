@@ -221,6 +221,15 @@ class AutoSearch(Searcher):
             member = self.members[name]
         from nbopt.searchers._gp import single_threaded_blas  # scipy: not at import
 
+        bayes = self.members.get("bayesian")
+        if bayes is not None:
+            # The Gaussian process treats every running trial as pending, also those the
+            # genetic algorithm proposed, so its proposals keep away from them too.
+            bayes.pending_elsewhere = [  # type: ignore[attr-defined]
+                t.params
+                for t in self._trials.values()
+                if t.state == "running" and self._origin.get(t.number, ("",))[0] != "bayesian"
+            ]
         # The genetic algorithm's least-squares surrogate is a small LAPACK call too:
         # threads only add contention at these sizes (see single_threaded_blas).
         with single_threaded_blas():

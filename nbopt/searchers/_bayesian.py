@@ -27,9 +27,14 @@ class ModelState(NamedTuple):
 
     ``gp`` is the surrogate conditioned on every evaluated point, ``model`` the one
     whose acquisition was maximized (``gp`` itself, or the trust region's local model,
-    with running trials fantasized at its mean), ``best`` the incumbent of log EI, and
-    ``lower``/``upper`` the box the acquisition was searched in (None for the children
-    of the best trials). ``n`` is the number of evaluated points.
+    conditioned on the values believed for the running trials, see
+    `_Proposer._fantasize`), ``best`` the incumbent of log EI (beliefs never lower it),
+    and ``lower``/``upper`` the box the acquisition was searched in (None for the
+    children of the best trials). ``n`` is the number of evaluated points.
+
+    For a member of a batch the drawing shows the data's posterior (``gp``: pending
+    trials are not data) beside the acquisition the proposal really maximized, that
+    of ``model`` against ``best``: low around the running trials.
     """
 
     gp: _gp.GaussianProcess
@@ -62,6 +67,10 @@ class _Proposer:
     LOCAL_MODEL_SIZE = 200
     # Smallest distance, in length scales, from a proposal to a pending trial.
     MIN_PENDING_GAP = 0.1
+    # Noise variance of an exact fantasy, relative to the kernel scale (see _fantasize).
+    EXACT_FANTASY_NOISE = 1e-6
+    # Modes whose pending points are believed capped at the incumbent (see _fantasize).
+    CAPPED_BELIEF_MODES: tuple[str, ...] = ("evolution",)
 
     def __init__(
         self,
@@ -223,6 +232,40 @@ class _Proposer:
         fresh = lower + (upper - lower) * self.rng.random((n, self.dim))
         return np.where(mask, fresh, center[None, :])
 
+    def _fantasize(
+        self, model: _gp.GaussianProcess, X_pending: FloatArray, best: float, mode: str
+    ) -> _gp.GaussianProcess:
+        """Return the model conditioned on values believed for the pending points.
+
+        Log EI proposals (global, trust region): kriging believer (Ginsbourger et al.,
+        2010), each pending point believed to return the posterior mean, as noisy as a
+        real trial, while the incumbent of EI stays the best *evaluated* value: a belief
+        that improves on it is not counted as an improvement, so log EI stays high near
+        the model's optimum and a batch forms a local design there, its members kept
+        apart by the gap rule in `_propose`. Lowering the incumbent to the best belief
+        (the textbook believer) sent the rest of a batch far away (Hartmann-6, 8 workers,
+        5 seeds: median log10 regret at 100 trials -4.1 -> -2.3).
+
+        Children of the best trials (``CAPPED_BELIEF_MODES``): they are first ranked by
+        the posterior mean, which a belief at the mean leaves unchanged, so a batch piled
+        up around the best children. Each pending point is believed to return the larger
+        of its mean and the incumbent, exactly (noise ``EXACT_FANTASY_NOISE``): the
+        constant liar at the incumbent (CL-min) where the model expects an improvement,
+        the believer elsewhere. Around a pending point the model then expects no
+        improvement and the batch spreads over several parents' neighbourhoods (Levy-5,
+        8 workers, 20 seeds: -0.19 -> -0.31; 10 seeds on Rastrigin-5, Ackley-5 and
+        Branin: the same or better). Capping the beliefs of log EI proposals as well
+        cost Hartmann-6 (20 seeds: -3.2 -> -2.6).
+        """
+        believed = model.predict_mean(X_pending)
+        if mode not in self.CAPPED_BELIEF_MODES:
+            return model.condition_on(X_pending, believed)
+        return model.condition_on(
+            X_pending,
+            np.maximum(believed, best),
+            noise_var=self.EXACT_FANTASY_NOISE * model.params.kernel_scale,
+        )
+
     def _needs_refit(self, n: int, warp: str) -> bool:
         """Whether the kernel hyperparameters must be refitted for ``n`` points.
 
@@ -279,9 +322,7 @@ class _Proposer:
             near = np.argsort(r2[:, 0])[: self.LOCAL_MODEL_SIZE]
             model = _gp.GaussianProcess(X[near], transform.y[near], gp.params)
         if len(X_pending):
-            # Kriging believer: pending points are assumed to return the posterior mean,
-            # which removes their uncertainty so the next proposal goes elsewhere.
-            model = model.condition_on(X_pending, model.predict(X_pending).mean)
+            model = self._fantasize(model, X_pending, best, mode)
         lower: FloatArray | None = None
         upper: FloatArray | None = None
         if mode == "evolution":
@@ -327,6 +368,31 @@ class _Proposer:
                 _gp._sqdist(xs, X_pending, gp.params.inverse_squared_lengthscales).min(axis=1)
             )
             apart = fresh & (gap >= self.MIN_PENDING_GAP)
+            if not apart.any() and lower is not None and upper is not None:
+                # A region narrower than a few gaps (a trust region shrunk around the
+                # incumbent) cannot hold a batch a tenth of a length scale apart: keep a
+                # tenth of the region's width instead, rather than piling proposals up
+                # within 1e-5 of each other (2-d sphere, 32 workers).
+                width = np.sqrt(
+                    _gp._sqdist(lower[None], upper[None], gp.params.inverse_squared_lengthscales)
+                )[0, 0] / math.sqrt(self.dim)
+                apart = fresh & (gap >= 0.1 * width)
+                if not apart.any():
+                    pool = np.vstack([xs, self._perturbations(xs[0], lower, upper, 512)])
+                    if self.project is not None:
+                        pool = self.project(pool)
+                    pool_gap = np.sqrt(
+                        _gp._sqdist(pool, X_pending, gp.params.inverse_squared_lengthscales).min(1)
+                    )
+                    keep = (pool_gap >= 0.1 * width) & (
+                        _gp._sqdist(pool, seen, np.ones(self.dim)).min(axis=1) > 1e-12
+                    )
+                    if keep.any():
+                        xs = pool[keep]
+                        vals = _gp.acquisition(model, xs, best)
+                        order = np.argsort(-vals)
+                        xs, vals = xs[order], vals[order]
+                        apart = np.ones(len(xs), dtype=bool)
             if apart.any():
                 fresh = apart
         for x, v, ok in zip(xs, vals, fresh):
@@ -377,7 +443,8 @@ class SurrogateGrid(NamedTuple):
         (for a warped model, the mean is mapped back and ``std`` is the half-width of
         the mapped one-sigma band).
     acquisition : ndarray of shape (ny, nx)
-        Log expected improvement (higher means more promising).
+        Log expected improvement (higher means more promising) of the model the proposal
+        used: with trials running, conditioned on the values believed for them.
     next_params : dict
         A proposal made as ``ask()`` makes them (no pending trials), from the same model.
     fixed : dict
@@ -506,8 +573,12 @@ class BayesianSearch(Searcher):
     evaluated point, so a model that explains part of the data as noise does not chase
     lucky observations. ``trial.info`` records the mode and the correlation.
 
-    Parallel asks: trials that are running when a new one is asked are fantasized at
-    the posterior mean (kriging believer), so concurrent proposals differ.
+    Parallel asks: trials that are running when a new one is asked are fantasized
+    (kriging believer for log EI proposals, a belief capped at the incumbent for the
+    children of the best trials, see `_Proposer._fantasize`) and a proposal keeps a
+    tenth of a length scale (or of a narrower trust region) from them, so concurrent
+    proposals differ. `pending_elsewhere` adds params being evaluated that this searcher
+    did not ask (AutoSearch sets it to its genetic member's running trials).
     Failed trials: they enter the model with the worst value seen so far, which steers
     proposals away from regions that crash (a failure is not mistaken for a good value,
     and the best trial is always a completed one).
@@ -592,6 +663,9 @@ class BayesianSearch(Searcher):
         self._sobol_drawn = 0
         # Finished trials never change their params: their encodings are cached by number.
         self._encoding_cache: dict[int, FloatArray] = {}
+        # Params being evaluated that this searcher did not ask (AutoSearch sets them to
+        # its other members' running trials): treated as pending.
+        self.pending_elsewhere: list[dict[str, Any]] = []
         # The model of the last proposal and the trial it became (for drawing).
         self._asked: tuple[int, ModelState] | None = None
         # The model the next ask would fit, kept while no trial is asked or finished.
@@ -635,7 +709,8 @@ class BayesianSearch(Searcher):
         if failed and len(done):
             X = np.vstack([X, self._encoded(failed)])
             values = np.concatenate([values, np.full(len(failed), values.max())])
-        pending = self.space.encode([t.params for t in running]) if running else np.empty((0, D))
+        running_params = [t.params for t in running] + list(self.pending_elsewhere)
+        pending = self.space.encode(running_params) if running_params else np.empty((0, D))
         return X, values, pending
 
     # -- Searcher hooks -------------------------------------------------------------
@@ -663,7 +738,14 @@ class BayesianSearch(Searcher):
         value = self._signed_value(trial)
         previous = self._incumbent_value
         self._incumbent_value = min(previous, value)
-        if trial.number < self.n_startup_trials or not math.isfinite(previous):
+        if (
+            trial.number < self.n_startup_trials
+            or not math.isfinite(previous)
+            or trial.info.get("phase") == "startup"
+        ):
+            # Quasi-random trials (also those drawn past n_startup_trials while fewer
+            # than two had finished, as in a first batch of workers) say nothing about
+            # the region.
             return
         # TuRBO's rule: an improvement counts when it beats the incumbent by 0.1 %.
         self._proposer.trust_region.record(value < previous - 1e-3 * abs(previous))

@@ -490,14 +490,26 @@ class GaussianProcess:
     True
     """
 
-    def __init__(self, X: FloatArray, y: FloatArray, params: KernelParams) -> None:
+    def __init__(
+        self,
+        X: FloatArray,
+        y: FloatArray,
+        params: KernelParams,
+        *,
+        _factor: tuple[FloatArray, FloatArray] | None = None,
+    ) -> None:
         self.X = np.asarray(X, dtype=np.float64)
         self.y = np.asarray(y, dtype=np.float64)
         self.params = params
         n = len(self.X)
-        K = matern52(self.X, self.X, params) if n else np.zeros((0, 0))
-        K[np.diag_indices(n)] += params.noise_var
-        self._L = _cholesky(K) if n else K
+        if _factor is not None:
+            # A factor built by condition_on: its Cholesky and per-row noise variances.
+            self._L, self._noise = _factor
+        else:
+            K = matern52(self.X, self.X, params) if n else np.zeros((0, 0))
+            K[np.diag_indices(n)] += params.noise_var
+            self._L = _cholesky(K) if n else K
+            self._noise = np.full(n, params.noise_var)
         self._alpha = (
             scipy.linalg.cho_solve((self._L, True), self.y, check_finite=False) if n else self.y
         )
@@ -507,11 +519,50 @@ class GaussianProcess:
         """Input dimension."""
         return int(self.X.shape[1])
 
-    def condition_on(self, X_new: FloatArray, y_new: FloatArray) -> GaussianProcess:
-        """Return the same kernel conditioned on extra (possibly fantasized) observations."""
+    def condition_on(
+        self, X_new: FloatArray, y_new: FloatArray, noise_var: float | None = None
+    ) -> GaussianProcess:
+        """Return the same kernel conditioned on extra (possibly fantasized) observations.
+
+        ``noise_var`` is the noise variance of the new rows (the kernel's by default; a
+        tiny one makes fantasies exact, as a kriging believer believes them). The
+        Cholesky factor is extended by a block update, ``O(n^2 k)`` for ``k`` rows,
+        instead of refactorized.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> X = np.array([[0.1], [0.9]]); y = np.array([1.0, -1.0])
+        >>> gp = GaussianProcess(X, y, KernelParams(np.array([4.0]), 1.0, 1e-2))
+        >>> believed = gp.condition_on([[0.5]], gp.predict_mean([[0.5]]), noise_var=1e-9)
+        >>> float(believed.predict(np.array([[0.5]])).std[0]) < 1e-3
+        True
+        """
         X_new = np.atleast_2d(np.asarray(X_new, dtype=np.float64))
+        y_new = np.ravel(np.asarray(y_new, dtype=np.float64))
+        noise = self.params.noise_var if noise_var is None else float(noise_var)
+        n, k = len(self.X), len(X_new)
+        if k == 0:
+            return self
+        # [[L, 0], [B^T, C]] with L B = K(X, X_new), C C^T = K_new + noise I - B^T B.
+        B = (
+            scipy.linalg.solve_triangular(
+                self._L, matern52(self.X, X_new, self.params), lower=True, check_finite=False
+            )
+            if n
+            else np.zeros((0, k))
+        )
+        S = matern52(X_new, X_new, self.params) - B.T @ B
+        S[np.diag_indices(k)] += noise
+        L = np.zeros((n + k, n + k))
+        L[:n, :n] = self._L
+        L[n:, :n] = B.T
+        L[n:, n:] = _cholesky(0.5 * (S + S.T))
         return GaussianProcess(
-            np.vstack([self.X, X_new]), np.concatenate([self.y, np.ravel(y_new)]), self.params
+            np.vstack([self.X, X_new]),
+            np.concatenate([self.y, y_new]),
+            self.params,
+            _factor=(L, np.concatenate([self._noise, np.full(k, noise)])),
         )
 
     def fitted_mean(self) -> FloatArray:
@@ -520,7 +571,7 @@ class GaussianProcess:
         ``K_f alpha = y - noise * alpha`` because ``(K_f + noise I) alpha = y``: no
         kernel evaluation or solve needed.
         """
-        return np.asarray(self.y - self.params.noise_var * self._alpha, dtype=np.float64)
+        return np.asarray(self.y - self._noise * self._alpha, dtype=np.float64)
 
     def leave_one_out(self) -> tuple[FloatArray, FloatArray]:
         """Leave-one-out predictive mean and standard deviation at every training point.
