@@ -61,10 +61,11 @@ class AutoSearch(Searcher):
        replayed into the other), and each ask goes to one of them with a probability
        that follows their recent results. A member's reward for a trial is the
        fraction of the earlier complete trials it beats, discounted over time; each
-       keeps at least 15 % of the asks. On smooth objectives the Gaussian process
-       proposes most of the winners and gets most asks; on rugged ones, where its
-       surrogate predicts badly, the genetic algorithm's recombination of good points
-       earns its share.
+       keeps at least 10 % of the asks. While the Gaussian process ranks held-out
+       trials almost perfectly (leave-one-out rank correlation at least 0.9: a smooth
+       objective), it gets 90 % of the asks whatever the rewards say. On rugged
+       objectives, where its surrogate predicts badly, the genetic algorithm's
+       recombination of good points earns its share.
 
     Parameters
     ----------
@@ -170,6 +171,12 @@ class AutoSearch(Searcher):
         names = list(self.members)
         if len(names) == 1:
             return {names[0]: 1.0}
+        quality = self._model_quality()
+        if "bayesian" in names and quality is not None and quality >= _TRUSTED_MODEL:
+            # The surrogate ranks held-out trials almost perfectly: a smooth objective,
+            # where the Gaussian process is far more sample-efficient than a GA.
+            rest = _MIN_SHARE / (len(names) - 1)
+            return {n: (1.0 - _MIN_SHARE if n == "bayesian" else rest) for n in names}
         raw = np.array([max(self._reward[n], 1e-3) for n in names])
         p = raw / raw.sum()
         p = np.clip(p, _MIN_SHARE, 1.0 - _MIN_SHARE * (len(names) - 1))
@@ -188,11 +195,6 @@ class AutoSearch(Searcher):
             # genetic algorithm takes those trials as its first generation.
             return "bayesian"
         shares = self.shares
-        quality = self._model_quality()
-        if quality is not None and quality >= _TRUSTED_MODEL:
-            # The surrogate ranks held-out trials almost perfectly: a smooth objective,
-            # where the Gaussian process is far more sample-efficient than a GA.
-            shares = {n: (1.0 - _MIN_SHARE if n == "bayesian" else _MIN_SHARE) for n in names}
         return str(self._rng.choice(names, p=[shares[n] for n in names]))
 
     def _model_quality(self) -> float | None:
