@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import deque
 from collections.abc import Mapping
@@ -23,10 +24,74 @@ _MAX_RESAMPLES = 100
 _TOL_X = 1e-8
 _MAX_CONDITION = 1e14
 _TRUST_TAU = 0.5
+_TRUST_WINDOW = 15
+#: Below this ``sigma * min(D)`` the surrogate is not fitted: every sample is the mean
+#: already (the run converged long before, without restarts) and whitening by
+#: ``1 / (sigma D)`` would overflow.
+_MIN_MODEL_SCALE = 1e-150
 #: Floats of means and covariances `EvolutionarySearch.history` keeps in full: the
 #: latest ``HISTORY_FLOATS // (D * D + D)`` generations (at least 8, at most 10,000);
 #: sigma, population size and restart are kept for every generation.
 HISTORY_FLOATS = 2_000_000
+
+
+class _Archive:
+    """The points of a searcher's trials in the order they entered it, and their results.
+
+    ``Searcher._trials`` keeps that order, and the surrogate models are fitted on the
+    complete points in it: `complete_slots` and `points` gather them in one vectorized
+    pass instead of a Python loop over every trial. Adding and completing a point are
+    amortized O(1). (Shared with `GeneticSearch`.)
+    """
+
+    def __init__(self, dim: int):
+        self._x: FloatArray = np.empty((64, dim))
+        self._value: FloatArray = np.empty(64)
+        self._done: npt.NDArray[np.bool_] = np.zeros(64, dtype=bool)
+        self._slot: dict[int, int] = {}
+        self._len = 0
+        self.n_complete = 0
+
+    def __contains__(self, number: object) -> bool:
+        return number in self._slot
+
+    def add(self, number: int, x: FloatArray) -> None:
+        """Append trial ``number``'s point (running: not part of `complete` yet)."""
+        if self._len == len(self._value):
+            grow = len(self._value)
+            self._x = np.concatenate([self._x, np.empty_like(self._x)])
+            self._value = np.concatenate([self._value, np.empty(grow)])
+            self._done = np.concatenate([self._done, np.zeros(grow, dtype=bool)])
+        # a number asked again (its proposal failed validation) moves to the end, as the
+        # trial it finally names entered `_trials` last
+        self._slot[number] = self._len
+        self._x[self._len] = x
+        self._len += 1
+
+    def x(self, number: int) -> FloatArray:
+        """Return the point of trial ``number`` (a view)."""
+        out: FloatArray = self._x[self._slot[number]]
+        return out
+
+    def slot(self, number: int) -> int:
+        """Return the position of trial ``number`` in entry order."""
+        return self._slot[number]
+
+    def complete(self, number: int, value: float) -> None:
+        """Record that trial ``number`` completed with ``value`` (smaller is better)."""
+        slot = self._slot[number]
+        self._value[slot] = value
+        if not self._done[slot]:
+            self._done[slot] = True
+            self.n_complete += 1
+
+    def complete_slots(self) -> npt.NDArray[np.intp]:
+        """Return the positions of the complete points, in entry order."""
+        return np.flatnonzero(self._done[: self._len])
+
+    def points(self, slots: npt.NDArray[np.intp]) -> tuple[FloatArray, FloatArray]:
+        """Return the points and values at ``slots``."""
+        return self._x[slots], self._value[slots]
 
 
 class _CMAState:
@@ -321,12 +386,19 @@ class EvolutionarySearch(Searcher):
         self._generation = 0
         self._restart_count = 0
         self._gen_of: dict[int, int] = {}
-        self._x: dict[int, FloatArray] = {}
+        self._archive = _Archive(n)
         self._injected: set[int] = set()
         self._predicted: dict[int, float] = {}
         self._candidates = np.empty((0, n))
-        self._queue: list[int] = []
+        self._queue: deque[int] = deque()
         self._model: Quadratic | None = None
+        # The current generation's finished trials (``_evaluated``: those that were drawn
+        # as its candidates), kept as they finish so that an update never scans every
+        # trial; and the highest-numbered complete trials with a prediction, which is all
+        # `_model_trusted` reads.
+        self._finished: list[int] = []
+        self._evaluated: list[int] = []
+        self._recent: list[int] = []
         # what each generation sampled from, for `history` (no effect on proposals)
         self._hist_sigma: list[float] = []
         self._hist_restart: list[int] = []
@@ -420,18 +492,13 @@ class EvolutionarySearch(Searcher):
                 trial_injected=injected,
             )
 
-    def _archive(self) -> tuple[FloatArray, FloatArray]:
-        done = [t for t in self._trials.values() if t.state == "complete"]
-        if not done:
-            return np.empty((0, self.space.encoded_dim)), np.empty(0)
-        xs = np.array([self._x[t.number] for t in done])
-        return xs, np.array([self._signed_value(t) for t in done])
-
     def _fit_model(self) -> Quadratic | None:
         if not self.surrogate:
             return None
-        xs, values = self._archive()
         state = self._state
+        if state.sigma * float(state.D.min()) < _MIN_MODEL_SCALE:
+            return None
+        xs, values = self._archive.points(self._archive.complete_slots())
         whiten = state.B @ np.diag(1.0 / state.D) @ state.B.T / state.sigma
         model = Quadratic(xs, values, center=state.mean, whiten=whiten, min_points=state.lam)
         return model if model.ready else None
@@ -443,48 +510,48 @@ class EvolutionarySearch(Searcher):
         self._hist_restart.append(self._restart_count)
         self._hist_lambda.append(lam)
         self._hist_full.append((self._state.mean.copy(), self._state.C.copy()))
+        self._finished = []
+        self._evaluated = []
         self._candidates = np.array([self._state.sample(self._rng) for _ in range(lam)])
         self._model = self._fit_model()
         if self._model is None:
-            self._queue = list(range(lam))
+            self._queue = deque(range(lam))
             self._candidate_pred = np.full(lam, np.nan)
         else:
             pred = self._model.predict(self._candidates)
-            self._queue = [int(i) for i in np.argsort(pred, kind="stable")]
+            self._queue = deque(int(i) for i in np.argsort(pred, kind="stable"))
             self._candidate_pred = pred
 
     def _model_trusted(self) -> bool:
         """Check out of sample that predictions made at ask time rank the recent results."""
         recent = [
-            (self._predicted[t.number], self._signed_value(t))
-            for t in sorted(self._trials.values(), key=lambda t: -t.number)
-            if t.number in self._predicted and t.state == "complete"
-        ][:15]
+            (self._predicted[n], self._signed_value(self._trials[n]))
+            for n in reversed(self._recent)
+        ]
         if len(recent) < 6:
             return False
         pred, true = np.array(recent).T
         return kendall_tau(pred, true) >= _TRUST_TAU
 
     def _maybe_update(self) -> None:
+        """Update the distribution once the current generation has enough results.
+
+        Reads only the current generation's finished trials (at most ``lam`` of them
+        when it updates), never every trial. The surrogate (`_fit_model`, once or twice
+        a generation) is the one part that reads the whole archive of complete points:
+        lq-CMA-ES fits on the points nearest the mean in this generation's metric.
+        """
         lam = self._state.lam
-        current = [
-            t
-            for n, t in sorted(self._trials.items())
-            if t.finished and self._gen_of.get(n) == self._generation
-        ][:lam]
-        from_candidates = [
-            t
-            for t in current
-            if t.info.get("candidate") is not None and t.number not in self._injected
-        ]
-        if len(current) >= lam:
-            xs = np.array([self._x[t.number] for t in current])
+        if len(self._finished) >= lam:
+            # the generation's first ``lam`` finished trials by number
+            current = [self._trials[n] for n in sorted(self._finished)[:lam]]
+            xs = np.array([self._archive.x(t.number) for t in current])
             values = np.array([self._signed_value(t) for t in current])
             injected = np.array([t.number in self._injected for t in current])
         elif (
             self._model is not None
-            and len(from_candidates) >= max(1, lam // 4)
-            and any(t.state == "complete" for t in from_candidates)
+            and len(self._evaluated) >= max(1, lam // 4)
+            and any(self._trials[n].state == "complete" for n in self._evaluated)
             and self._model_trusted()
         ):
             # lq-CMA-ES: the model ranks the candidates not evaluated yet, so a generation
@@ -492,6 +559,7 @@ class EvolutionarySearch(Searcher):
             # evaluated one.
             refit = self._fit_model() or self._model
             values = refit.predict(self._candidates)
+            from_candidates = [self._trials[n] for n in sorted(self._evaluated)]
             evaluated = {int(t.info["candidate"]): self._signed_value(t) for t in from_candidates}
             true_best = min(evaluated.values())
             others = [i for i in range(lam) if i not in evaluated]
@@ -518,22 +586,34 @@ class EvolutionarySearch(Searcher):
         self._maybe_update()
         candidate: int | None = None
         if self._queue:
-            candidate = self._queue.pop(0)
+            candidate = self._queue.popleft()
             x = self._candidates[candidate]
             if not np.isnan(self._candidate_pred[candidate]):
                 self._predicted[number] = float(self._candidate_pred[candidate])
         else:
             x = self._state.sample(self._rng)
-        self._x[number] = x
+        self._archive.add(number, x)
         self._gen_of[number] = self._generation
         params: dict[str, Any] = self.space.decode(x)
         info = {"generation": self._generation, "restart": self._restart_count}
         return params, {**info, "candidate": candidate}
 
     def _observe(self, trial: Trial) -> None:
-        if trial.number not in self._x:
+        number = trial.number
+        if number not in self._archive:
             # A replayed trial joins the current generation as an injected solution.
-            self._x[trial.number] = self.space.encode(trial.params)
-            self._gen_of[trial.number] = self._generation
-            self._injected.add(trial.number)
+            self._archive.add(number, self.space.encode(trial.params))
+            self._gen_of[number] = self._generation
+            self._injected.add(number)
+        if self._gen_of.get(number) == self._generation:
+            self._finished.append(number)
+            if trial.info.get("candidate") is not None and number not in self._injected:
+                self._evaluated.append(number)
+        if trial.state == "complete":
+            self._archive.complete(number, self._signed_value(trial))
+            if number in self._predicted and (
+                len(self._recent) < _TRUST_WINDOW or number > self._recent[0]
+            ):
+                bisect.insort(self._recent, number)
+                del self._recent[:-_TRUST_WINDOW]
         self._maybe_update()

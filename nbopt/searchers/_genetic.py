@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
@@ -12,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from nbopt.searchers._base import Searcher, Trial
+from nbopt.searchers._cmaes import _Archive
 from nbopt.searchers._quadratic import Quadratic
 from nbopt.space import Choice, Dimension, Space
 
@@ -28,6 +30,7 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
 
 
 def _check_unit_interval(value: object, what: str, *, open_low: bool = False) -> float:
@@ -408,10 +411,23 @@ class GeneticSearch(Searcher):
         self._initial = qmc.LatinHypercube(d=len(dims), seed=self._rng).random(self.population_size)
         self._generation = 0
         self._pool: list[Trial] = []
-        self._consumed: set[int] = set()
-        self._genomes: dict[int, FloatArray] = {}
+        # every trial's genome in the order the trials entered the searcher, and the
+        # complete ones with their values: the surrogate's archive
+        self._archive = _Archive(len(dims))
         self._keys: set[tuple[int | float, ...]] = set()
         self._gen_of: dict[int, int] = {}
+        # Kept as trials finish, so that no ask scans every trial: finished trials per
+        # generation; those not yet in a pool; the `elitism` best (value, number); the
+        # best complete trial as (value, entry position, number), first entered on ties.
+        self._n_finished: dict[int, int] = {}
+        self._unpooled: list[Trial] = []
+        self._elite_keys: list[tuple[float, int]] = []
+        self._best: tuple[float, int, int] | None = None
+        # the surrogate's nearest points (entry positions, by distance) for a centre and
+        # pool, and the complete trials' entry positions added since they were chosen
+        self._near_key: tuple[int, int] | None = None
+        self._near: IntArray = np.empty(0, dtype=np.intp)
+        self._new_complete: list[int] = []
         # the history the generations view reads: it never feeds back into a proposal
         self._members: dict[int, list[int]] = {0: []}
         self._pools: dict[int, tuple[tuple[int, ...], tuple[int, ...]]] = {}
@@ -471,24 +487,20 @@ class GeneticSearch(Searcher):
         return genes
 
     def _genome(self, trial: Trial) -> FloatArray:
-        genes = self._genomes.get(trial.number)
-        return genes if genes is not None else self._to_genes(trial.params)
+        return self._archive.x(trial.number)
 
     def _maybe_advance(self) -> None:
-        """Move to the next generation once enough trials of this one are finished."""
-        trials = self._trials.values()
-        finished = [
-            t for t in trials if t.finished and self._gen_of.get(t.number) == self._generation
-        ]
-        if len(finished) < self.population_size:
+        """Move to the next generation once enough trials of this one are finished.
+
+        Reads only the trials finished since the last pool was formed and the kept
+        elites: the cost does not grow with the number of trials.
+        """
+        if self._n_finished.get(self._generation, 0) < self.population_size:
             return
-        fresh = [t for t in trials if t.finished and t.number not in self._consumed]
-        self._consumed.update(t.number for t in fresh)
-        ranked = sorted(
-            (t for t in trials if t.state == "complete"),
-            key=self._rank_key,
-        )
-        elites = ranked[: self.elitism]
+        # the pool lists its trials in the order they entered the searcher
+        fresh = sorted(self._unpooled, key=lambda t: self._archive.slot(t.number))
+        self._unpooled = []
+        elites = [self._trials[number] for _, number in self._elite_keys]
         pool = {t.number: t for t in fresh}
         for t in elites:
             pool.setdefault(t.number, t)
@@ -527,27 +539,66 @@ class GeneticSearch(Searcher):
         return self.space.key(self.space.from_uniform(genes)) not in self._keys
 
     def _surrogate(self) -> Quadratic | None:
-        """Fit (or reuse) the model that pre-selects children; None while data is short."""
+        """Fit (or reuse) the model that pre-selects children; None while data is short.
+
+        The model is fitted around the best complete trial on the complete trials nearest
+        to it (`Quadratic` keeps those). Rather than hand `Quadratic` the whole archive
+        at every ask, the nearest are kept as trials complete, and found again in the
+        whole archive only when the best trial or the pool (the whitening) changes.
+        """
         if self.preselect == 1:
             return None
-        done = [t for t in self._trials.values() if t.state == "complete"]
-        if self._model_cache is not None and self._model_cache[0] == len(done):
+        n_done = self._archive.n_complete
+        if self._model_cache is not None and self._model_cache[0] == n_done:
             return self._model_cache[1]
         model: Quadratic | None = None
-        if done and self._pool:
-            xs = np.array([self._genome(t) for t in done])
-            values = np.array([self._signed_value(t) for t in done])
+        if self._best is not None and self._pool:
             spread = np.array([self._genome(t) for t in self._pool]).std(axis=0)
+            scale = 1.0 / np.maximum(spread, 1e-3)
+            center = self._archive.x(self._best[2])
+            xs, values = self._archive.points(self._nearest(center, scale))
             fitted = Quadratic(
-                xs,
-                values,
-                center=xs[int(np.argmin(values))],
-                whiten=np.diag(1.0 / np.maximum(spread, 1e-3)),
-                min_points=self.population_size,
+                xs, values, center=center, whiten=np.diag(scale), min_points=self.population_size
             )
             model = fitted if fitted.ready else None
-        self._model_cache = (len(done), model)
+        self._model_cache = (n_done, model)
         return model
+
+    def _nearest(self, center: FloatArray, scale: FloatArray) -> IntArray:
+        """Return the entry positions of the complete trials the surrogate is fitted on.
+
+        While there are at most as many as a full quadratic model keeps, all of them in
+        entry order (exactly what `Quadratic` was given before); then the ones nearest
+        to ``center`` in whitened coordinates, nearest first, which are exactly the
+        points `Quadratic` keeps out of the whole archive. The whitening is diagonal
+        (``scale`` per gene), so a whitened coordinate is one rounded product, however
+        `Quadratic`'s matrix product is blocked: the fit is the same, bit for bit.
+        """
+        assert self._best is not None
+        n = len(self.space)
+        # Quadratic's richest model: (n + 1)(n + 2) / 2 coefficients, fitted on twice as
+        # many points or `min_points`, whichever is more (checked against the whole
+        # archive in tests/searchers/test_cmaes_scale.py)
+        keep = max((n + 1) * (n + 2), self.population_size)
+        if self._archive.n_complete <= keep:
+            self._near_key = None
+            self._new_complete = []
+            return self._archive.complete_slots()
+        key = (self._best[1], self._generation)
+        if key != self._near_key:
+            slots = self._archive.complete_slots()
+        else:
+            slots = np.concatenate([self._near, np.array(self._new_complete, dtype=np.intp)])
+        self._new_complete = []
+        xs, _ = self._archive.points(slots)
+        dist = np.linalg.norm((xs - center) * scale, axis=1)
+        if len(slots) > keep:
+            part = np.argpartition(dist, keep - 1)[:keep]
+            slots, dist = slots[part], dist[part]
+        order = np.lexsort((slots, dist))
+        self._near_key = key
+        self._near = slots[order]
+        return self._near
 
     def _breed_preselected(self, model: Quadratic | None) -> _Child:
         if model is None:
@@ -594,19 +645,37 @@ class GeneticSearch(Searcher):
                 "before_mutation": [float(g) for g in np.clip(child.crossed, 0.0, 1.0)],
             }
         params: dict[str, Any] = self.space.from_uniform(genes)
-        self._genomes[number] = np.clip(genes, 0.0, 1.0)
+        self._archive.add(number, np.clip(genes, 0.0, 1.0))
         self._keys.add(self.space.key(params))
         self._gen_of[number] = self._generation
         self._members.setdefault(self._generation, []).append(number)
         return params, {"generation": self._generation, **record}
 
     def _observe(self, trial: Trial) -> None:
-        if trial.number not in self._gen_of:
+        number = trial.number
+        if number not in self._gen_of:
             # A replayed trial: keep the generation it was bred for when it says so.
             gen = trial.info.get("generation")
             if not isinstance(gen, int) or isinstance(gen, bool):
                 gen = self._generation
-            self._gen_of[trial.number] = gen
-            self._members.setdefault(gen, []).append(trial.number)
+            self._gen_of[number] = gen
+            self._members.setdefault(gen, []).append(number)
+        if number not in self._archive:
+            self._archive.add(number, self._to_genes(trial.params))
+        gen = self._gen_of[number]
+        self._n_finished[gen] = self._n_finished.get(gen, 0) + 1
+        self._unpooled.append(trial)
+        if trial.state == "complete":
+            value = self._signed_value(trial)
+            slot = self._archive.slot(number)
+            self._archive.complete(number, value)
+            if self.preselect > 1:
+                self._new_complete.append(slot)
+            if self._best is None or (value, slot) < self._best[:2]:
+                self._best = (value, slot, number)
+            elites = self._elite_keys
+            if len(elites) < self.elitism or (elites and (value, number) < elites[-1]):
+                bisect.insort(self._elite_keys, (value, number))
+                del self._elite_keys[self.elitism :]
         self._keys.add(self.space.key(trial.params))
         self._maybe_advance()
