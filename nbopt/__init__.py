@@ -19,6 +19,8 @@ __all__ = [
     "SearchDashboard",
     "__version__",
     "compare",
+    "drawing",
+    "export",
     "live",
     "load_ipython_extension",
     "optimize",
@@ -26,11 +28,19 @@ __all__ = [
     "problems",
     "search",
     "searchers",
+    "sklearn",
     "space",
+    "widgets",
 ]
 
 if TYPE_CHECKING:
+    from nbopt import drawing, export, sklearn, widgets
     from nbopt.widgets import OptimizerRace, SearchDashboard, SearcherRace
+
+
+#: Subpackages that load heavier libraries (matplotlib, ipywidgets, scikit-learn): imported
+#: on first use as ``nbopt.<name>``, not at ``import nbopt``.
+_LAZY_MODULES = ("drawing", "export", "sklearn", "widgets")
 
 
 def __getattr__(name: str) -> Any:
@@ -39,6 +49,10 @@ def __getattr__(name: str) -> Any:
         from nbopt.widgets import SearchDashboard
 
         return SearchDashboard
+    if name in _LAZY_MODULES:
+        import importlib
+
+        return importlib.import_module(f"nbopt.{name}")
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -82,6 +82,27 @@ def test_public_contract_names():
     for name in ["Float", "Int", "Choice"]:
         assert hasattr(nbopt.space, name), name
     assert callable(nbopt.problems.get) and "rosenbrock" in nbopt.problems.names()
+    for name in ["compare", "SearchDashboard", "Pruned"]:
+        assert hasattr(nbopt, name), name
+
+
+def test_export_and_the_other_subpackages_load_on_first_use():
+    # DESIGN.md's contract writes nbopt.export.save(...) after a plain `import nbopt`
+    code = (
+        "import sys, nbopt\n"
+        "print('matplotlib' in sys.modules)\n"
+        "print(callable(nbopt.export.save), 'matplotlib' in sys.modules)\n"
+        "print(nbopt.sklearn.SearchCV.__name__, nbopt.drawing.__name__, nbopt.widgets.__name__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == [
+        "False",
+        "True",
+        "False",
+        "SearchCV",
+        "nbopt.drawing",
+        "nbopt.widgets",
+    ]
 
 
 @pytest.mark.slow
