@@ -30,3 +30,37 @@ def test_notebook_executes(path, tmp_path):
 
 def test_there_is_a_tour():
     assert any(p.name == "tour.ipynb" for p in NOTEBOOKS)
+
+
+def test_a_headless_run_saves_the_state_a_later_wait_ended_in():
+    # nbclient keeps only what the executing cell sends: a race displayed in one cell and
+    # waited for in a later one must still be saved finished, as must a search
+    import base64
+
+    from nbopt.widgets._protocol import unpack
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import nbopt\nfrom nbopt import space\nfrom nbopt.optimizers import Adam\n"
+            'w = nbopt.optimize("booth", {"Adam": Adam(lr=0.1)}, steps=120)\nw'
+        ),
+        nbformat.v4.new_code_cell(
+            'res = nbopt.search(lambda x: x * x, {"x": space.Float(-1, 1)}, method="random",\n'
+            "                   n_trials=400, seed=0, block=False)\nres"
+        ),
+        nbformat.v4.new_code_cell("w.wait()\nres.wait()"),
+    ]
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    ended = {}
+    for model in state.values():
+        view = model["state"].get("_view")
+        snapshot = [b for b in model.get("buffers", []) if b["path"] == ["snapshot"]]
+        if view in ("race", "search") and snapshot:
+            meta = unpack(base64.b64decode(snapshot[0]["data"]))[0]["meta"]
+            ended[view] = (
+                meta["state"],
+                meta["step"] if view == "race" else meta["header"]["n_done"],
+            )
+    assert ended == {"race": ("finished", 120), "search": ("finished", 400)}

@@ -648,6 +648,13 @@ class SearchResult:
         has not ended: ``wait`` waits for :meth:`play` (or :meth:`stop`).
         """
         finished = self._done.wait(timeout)
+        if finished and self._dashboard is not None:
+            # the dashboard's final state, sent from the waiting thread: a notebook run
+            # headless keeps only what the executing cell sends (see StreamWidget.wait)
+            try:
+                self._dashboard.store_snapshot()
+            except Exception:
+                _log.exception("nbopt: keeping the dashboard's final state failed")
         if finished and self.error is not None:
             raise self.error
         return finished

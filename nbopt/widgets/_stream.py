@@ -184,8 +184,17 @@ class StreamWidget(anywidget.AnyWidget):  # type: ignore[misc]
             return "error"
 
     def wait(self, timeout: float | None = None) -> bool:
-        """Block until the run pauses or ends; False if ``timeout`` passed first."""
-        return self._session.wait(timeout)
+        """Block until the run pauses or ends; False if ``timeout`` passed first.
+
+        The state it ended in is then kept in the ``snapshot`` trait from the calling
+        thread: a notebook run headless (nbclient, ``nbconvert --execute``) records only
+        what the cell being executed sends, so the session thread's last snapshot, sent
+        after the displaying cell ended, would be missing from the saved notebook.
+        """
+        done = self._session.wait(timeout)
+        if done:
+            self.store_snapshot()
+        return done
 
     def close(self) -> None:
         """Stop the run and close the widget (its comm and views)."""
