@@ -27,6 +27,10 @@ export const VALUE_COLORMAP = [
   "#440154",
 ];
 const BINS = 24;
+/** In the dark theme the ramp runs from the brightest stop to this position (the worst). */
+const DARK_SPAN = 0.7;
+/** In the light theme the worst trials start this far into the ramp. */
+const LIGHT_FROM = 0.12;
 export const FAILED_COLOUR = "#d62728";
 /** Pruned trials' marks and the pruner's bars. */
 export const PRUNED_COLOUR = "#e8710a";
@@ -43,7 +47,10 @@ export function palette(dark: boolean): string[] {
   const out: string[] = [];
   for (let b = 0; b < BINS; b++) {
     const t = b / (BINS - 1);
-    const c = colourAt(dark ? 1 - t : t, stops);
+    // the end of the ramp that fades into the background is left out (the palest
+    // yellow-green on white, the darkest purple on near-black): the worst trials stay
+    // visible, the best keep the strongest colour
+    const c = colourAt(dark ? DARK_SPAN * (1 - t) : LIGHT_FROM + (1 - LIGHT_FROM) * t, stops);
     out.push(`rgb(${c[0]},${c[1]},${c[2]})`);
   }
   return out;
@@ -616,7 +623,8 @@ export function drawColourKey(
   const h = 30;
   const ctx = sizeCanvas(canvas, width, h, dpr);
   clear(ctx, theme, width, h);
-  const bar = { x: 70, y: 4, w: width - 140, h: 10 };
+  // room at the right for the best value and "better" (up to 12 characters of a number)
+  const bar = { x: 70, y: 4, w: width - 70 - 110, h: 10 };
   const pal = palette(theme.dark);
   pal.forEach((c, b) => {
     ctx.fillStyle = c;
