@@ -27,6 +27,8 @@ export const VALUE_COLORMAP = [
   "#440154",
 ];
 const BINS = 24;
+/** Pixels between the 2-D view's frame and the positions 0 and 1 of its axes. */
+const INSET = 7;
 /** In the dark theme the ramp runs from the brightest stop to this position (the worst). */
 const DARK_SPAN = 0.7;
 /** In the light theme the worst trials start this far into the ramp. */
@@ -504,12 +506,17 @@ function scatterUnit(st: SearchState, row: number, j: number, salt: number): num
   return u;
 }
 
+/**
+ * A parameter's axis: ticks at positions along `r`, marks and labels outside `edge` (the
+ * frame; `r` itself unless the positions are inset from it).
+ */
 function unitAxis(
   ctx: CanvasRenderingContext2D,
   theme: Theme,
   axis: AxisMeta,
   r: Rect,
   vertical: boolean,
+  edge: Rect = r,
 ): void {
   ctx.fillStyle = theme.fg2;
   ctx.strokeStyle = theme.fg2;
@@ -518,16 +525,16 @@ function unitAxis(
     const label = truncate(ctx, axis.tick_labels[k] ?? "", vertical ? 50 : 80);
     if (vertical) {
       const Y = Math.round(r.y + (1 - t) * r.h) + 0.5;
-      line(ctx, r.x - 4, Y, r.x, Y);
+      line(ctx, edge.x - 4, Y, edge.x, Y);
       ctx.textAlign = "right";
       ctx.textBaseline = "middle";
-      ctx.fillText(label, r.x - 6, Y);
+      ctx.fillText(label, edge.x - 6, Y);
     } else {
       const X = Math.round(r.x + t * r.w) + 0.5;
-      line(ctx, X, r.y + r.h, X, r.y + r.h + 4);
+      line(ctx, X, edge.y + edge.h, X, edge.y + edge.h + 4);
       ctx.textAlign = "center";
       ctx.textBaseline = "top";
-      ctx.fillText(label, X, r.y + r.h + 6);
+      ctx.fillText(label, X, edge.y + edge.h + 6);
     }
   });
   ctx.fillStyle = theme.fg;
@@ -535,16 +542,16 @@ function unitAxis(
   const name = axis.name + (axis.log ? " (log scale)" : "");
   if (vertical) {
     ctx.save();
-    ctx.translate(r.x - 52, r.y + r.h / 2);
+    ctx.translate(edge.x - 52, edge.y + edge.h / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textAlign = "center";
     ctx.textBaseline = "bottom";
-    ctx.fillText(truncate(ctx, name, r.h), 0, 0);
+    ctx.fillText(truncate(ctx, name, edge.h), 0, 0);
     ctx.restore();
   } else {
     ctx.textAlign = "center";
     ctx.textBaseline = "bottom";
-    ctx.fillText(truncate(ctx, name, r.w), r.x + r.w / 2, r.y + r.h + 36);
+    ctx.fillText(truncate(ctx, name, edge.w), edge.x + edge.w / 2, edge.y + edge.h + 36);
   }
 }
 
@@ -562,9 +569,12 @@ export function drawScatter(
 ): void {
   const dpr = window.devicePixelRatio || 1;
   const r: Rect = { x: 62, y: 12, w: size.w - 74, h: size.h - 12 - 44 };
+  // positions run over a rectangle inset from the frame, so that points on a bound (a
+  // grid's edge, a clipped log range) and the best trial's star are drawn whole
+  const p: Rect = { x: r.x + INSET, y: r.y + INSET, w: r.w - 2 * INSET, h: r.h - 2 * INSET };
   const [jx, jy] = pair;
-  const X = (row: number) => r.x + scatterUnit(st, row, jx, 1) * r.w;
-  const Y = (row: number) => r.y + (1 - scatterUnit(st, row, jy, 2)) * r.h;
+  const X = (row: number) => p.x + scatterUnit(st, row, jx, 1) * p.w;
+  const Y = (row: number) => p.y + (1 - scatterUnit(st, row, jy, 2)) * p.h;
   const { cols } = st;
   const key = [theme.key, dpr, jx, jy, st.colourVersion, maskVersion].join("|");
   const { ctx, full, from } = layer.begin(key, size, dpr, cols.n);
@@ -573,8 +583,8 @@ export function drawScatter(
     ctx.fillStyle = theme.panel;
     ctx.fillRect(r.x, r.y, r.w, r.h);
     frame(ctx, theme, r);
-    unitAxis(ctx, theme, axisOf(st, jx), r, false);
-    unitAxis(ctx, theme, axisOf(st, jy), r, true);
+    unitAxis(ctx, theme, axisOf(st, jx), p, false, r);
+    unitAxis(ctx, theme, axisOf(st, jy), p, true, r);
   }
   ctx.save();
   ctx.beginPath();
