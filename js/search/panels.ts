@@ -438,13 +438,14 @@ export function drawParallel(
       const Y = Math.round(yOf(t)) + 0.5;
       line(ctx, X - 3, Y, X, Y);
       const text = truncate(ctx, axis.tick_labels[k] ?? "", 70);
-      // a halo keeps tick labels readable over the lines
-      ctx.lineWidth = 3;
-      ctx.strokeStyle = theme.bg;
-      ctx.strokeText(text, X - 5, Y);
+      // a backing of the background colour keeps tick labels readable over the lines
+      const w = ctx.measureText(text).width;
+      ctx.globalAlpha = 0.85;
+      ctx.fillStyle = theme.bg;
+      ctx.fillRect(X - 7 - w, Y - 6, w + 4, 12);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = theme.fg2;
       ctx.fillText(text, X - 5, Y);
-      ctx.lineWidth = 1;
-      ctx.strokeStyle = theme.fg2;
     });
     ctx.fillStyle = theme.fg;
     ctx.font = `11px ${theme.font}`;
