@@ -178,15 +178,18 @@ export function drawHistory(
     const pad = (hi - lo || Math.abs(hi) || 1) * 0.06;
     sy = lossScale([lo - pad, hi + pad], false, [r.y + r.h, r.y]);
   }
+  // half a trial of margin at each end: the first and the last trial are drawn whole
   const sx = planeScales(
     [
-      [0, total - 1],
+      [-0.5, total - 0.5],
       [0, 1],
     ],
     r,
   ).sx;
   const yOf = (v: number) => sy(log ? v - offset : v);
   const stopped = cols.nCurves > 0 || meta.header.n_pruned > 0;
+  // the band under the plot is named once a trial failed (or, with pruning, always)
+  const failures = meta.header.n_failed > 0;
   const key = [
     theme.key,
     dpr,
@@ -198,6 +201,7 @@ export function drawHistory(
     st.colourVersion,
     opts.maskVersion,
     stopped,
+    failures,
   ];
   const { ctx, full, from } = layer.begin(key.join("|"), size, dpr, cols.n);
   const bandY = r.y + r.h + 46;
@@ -225,7 +229,7 @@ export function drawHistory(
       ctx.fillText("failed ×", r.x - 6, bandY - 5);
       ctx.fillStyle = PRUNED_COLOUR;
       ctx.fillText("pruned |", r.x - 6, bandY + 6);
-    } else ctx.fillText("failed", r.x - 6, bandY);
+    } else if (failures) ctx.fillText("failed", r.x - 6, bandY);
   }
   ctx.save();
   ctx.beginPath();
@@ -273,6 +277,9 @@ export function drawHistory(
         out.lineTo(X, Y);
       }
     }
+    // on to the last trial, failed or pruned ones included: the best stayed the best
+    const last = best.x[best.x.length - 1];
+    if (seen - 1 > last) out.lineTo(sx(seen - 1), yOf(best.y[best.y.length - 1]));
     out.strokeStyle = theme.fg;
     out.lineWidth = 1.5;
     out.stroke();
