@@ -731,6 +731,11 @@ class SearchDashboard(StreamWidget):
     def _total(self) -> int | None:
         r = self._result
         total = getattr(r, "n_trials", None) if r is not None else None
+        if total is None and r is not None:
+            # a grid searched without n_trials runs to its last point
+            size = getattr(self._searcher, "grid_size", None)
+            if isinstance(size, int):
+                return size
         return None if total is None else int(total)
 
     def _final_state(self, batch: EventBatch) -> str:

@@ -200,3 +200,13 @@ def test_an_update_costs_the_same_at_any_trial_count():
         trials[4995:], method="r", status="running", error=None, n_total=None, now=now
     )
     assert again.columns.n == 0 and again.header.n_done == 5000
+
+
+def test_a_grid_searched_to_its_end_counts_its_points_as_the_total():
+    res = nbopt.search(
+        lambda k: (k - 3) ** 2, {"k": space.Int(1, 9)}, method="grid", progress=False
+    )
+    assert res.n_trials is None
+    d = SearchDashboard(res)
+    meta = unpack(d.snapshot)[0]["meta"] if d.snapshot else d.build_snapshot()[0]
+    assert meta["header"]["n_total"] == 9 == meta["header"]["n_done"]
