@@ -96,8 +96,13 @@ function drawCoverage(
   const nMax = Math.max(2, n[n.length - 1]);
   const sx = lossScale([1, nMax], true, [r.x, r.x + r.w]);
   let gMin = 1;
-  for (const v of [...Array.from(gap), ...Array.from(other)]) if (v > 0 && v < gMin) gMin = v;
-  const sy = lossScale([gMin / 1.3, 1], true, [r.y + r.h, r.y]);
+  let gMax = 1;
+  for (const v of [...Array.from(gap), ...Array.from(other)]) {
+    if (v > 0 && v < gMin) gMin = v;
+    if (v > gMax) gMax = v;
+  }
+  // the largest gap of the first points can exceed 1 (a corner to corner diagonal)
+  const sy = lossScale([gMin / 1.3, gMax * 1.15], true, [r.y + r.h, r.y]);
   ctx.strokeStyle = theme.border;
   ctx.globalAlpha = 0.45;
   for (const v of [0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1]) {
@@ -116,10 +121,16 @@ function drawCoverage(
   }
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
+  // 1, 2 and 5 per decade over up to three decades; powers of ten beyond
+  const steps = nMax < 1000 ? [1, 2, 5] : [1];
   for (let p = 1; p <= nMax; p *= 10) {
-    const X = Math.round(sx(p)) + 0.5;
-    line(ctx, X, r.y + r.h, X, r.y + r.h + 4);
-    ctx.fillText(p >= 1000 ? `${p / 1000}k` : String(p), X, r.y + r.h + 6);
+    for (const k of steps) {
+      const v = k * p;
+      if (v > nMax) break;
+      const X = Math.round(sx(v)) + 0.5;
+      line(ctx, X, r.y + r.h, X, r.y + r.h + 4);
+      ctx.fillText(v >= 1000 ? `${v / 1000}k` : String(v), X, r.y + r.h + 6);
+    }
   }
   ctx.fillStyle = theme.fg;
   ctx.font = `11px ${theme.font}`;
@@ -148,10 +159,11 @@ function drawCoverage(
     ctx.stroke();
     ctx.setLineDash([]);
   }
+  // the legend at the bottom left, under the curves (they fall from the top left)
   ctx.font = `10px ${theme.font}`;
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
-  let at = r.x + 6;
+  let row = r.y + r.h - 26;
   for (const [label, colour, dash] of [
     [`this search (${String(m.sampler)})`, own, false],
     [`${String(m.other)}, as many points`, alt, true],
@@ -159,11 +171,11 @@ function drawCoverage(
     ctx.strokeStyle = colour;
     ctx.lineWidth = 2;
     if (dash) ctx.setLineDash([6, 4]);
-    line(ctx, at, r.y + 10, at + 16, r.y + 10);
+    line(ctx, r.x + 8, row, r.x + 24, row);
     ctx.setLineDash([]);
     ctx.fillStyle = theme.fg2;
-    ctx.fillText(label, at + 20, r.y + 10);
-    at += 20 + ctx.measureText(label).width + 14;
+    ctx.fillText(label, r.x + 28, row);
+    row += 14;
   }
   const k = n.length - 1;
   return (
