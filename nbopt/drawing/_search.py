@@ -1259,11 +1259,17 @@ def fit_info(columns: TrialColumns, param: str | None = None) -> FitInfo | None:
     ok = columns.complete & np.isfinite(train) & np.isfinite(columns.unit[:, j])
     px, pt, pv = columns.unit[ok, j], train[ok], columns.value[ok]
     distinct = np.unique(px)
-    if len(distinct) <= 2 * FIT_BINS:
+    # a value each for an Int or a Choice, or values that recur (a grid): otherwise (a
+    # continuous parameter, every trial at its own value) bins of several trials each,
+    # about sqrt(n) of them, so that the medians follow a trend rather than each trial
+    recurring = len(distinct) <= len(px) / 2
+    discrete = axis.kind in ("int", "choice") or recurring
+    if discrete and len(distinct) <= 2 * FIT_BINS:
         keys, group = distinct, np.searchsorted(distinct, px)
     else:
-        group = np.minimum((px * FIT_BINS).astype(np.int64), FIT_BINS - 1)
-        keys = (np.arange(FIT_BINS) + 0.5) / FIT_BINS
+        bins = int(min(FIT_BINS, max(3, round(math.sqrt(len(px))))))
+        group = np.minimum((px * bins).astype(np.int64), bins - 1)
+        keys = (np.arange(bins) + 0.5) / bins
     count = np.bincount(group, minlength=len(keys)).astype(np.int64)
     used = np.flatnonzero(count)
     x = np.asarray(keys, dtype=np.float64)[used]
