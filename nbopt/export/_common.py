@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
-__all__ = ["RC", "literal", "style"]
+__all__ = ["RC", "literal", "plain_log_ticks", "style"]
 
 #: Style applied while drawing and saving (restored afterwards): text stays text in SVG,
 #: never LaTeX, and a neutral look independent of the user's matplotlib style.
@@ -37,3 +37,20 @@ def literal(artist: Any) -> Any:
     """Show names and labels literally: never parse them as mathtext (``$...$``)."""
     artist.set_parse_math(False)
     return artist
+
+
+def plain_log_ticks(axis: Any) -> None:
+    """Label a log axis's ticks as plain numbers (``0.5``, ``2``, ``20``).
+
+    Over about a decade matplotlib labels every minor tick as ``2x10^0 3x10^0 ...``: the
+    labels run into each other, and each is mathtext. The ticks labelled stay the ones
+    matplotlib would label.
+    """
+    from matplotlib.ticker import LogFormatter
+
+    class _Plain(LogFormatter):
+        def __call__(self, x: float, pos: int | None = None) -> str:
+            return f"{x:g}" if super().__call__(x, pos) else ""
+
+    axis.set_major_formatter(_Plain())
+    axis.set_minor_formatter(_Plain(labelOnlyBase=False))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from nbopt.drawing import LANDSCAPE_COLORMAP, RaceInfo, Trace, landscape_info, race_info
-from nbopt.export._common import literal, style
+from nbopt.export._common import literal, plain_log_ticks, style
 from nbopt.export._media import (
     check_fps,
     check_frames,
@@ -333,6 +333,8 @@ def _draw_plane(fig: Figure, ax: Axes, info: RaceInfo) -> None:
         label = "loss" if land.floor == 0.0 else f"loss − ({land.floor:.3g})"
         bar.set_label(f"{label} (log scale)" if land.log else label)
         bar.ax.minorticks_off()
+        if land.log:
+            plain_log_ticks(bar.ax.yaxis)
     else:
         ax.set_facecolor("#f7f8fb")
         ax.grid(True, color="#dde1ea", lw=0.6)
@@ -412,6 +414,7 @@ def _draw_loss_axes(ax: Axes, info: RaceInfo) -> float:
         lo, hi = (1e-3, 1.0) if log else (0.0, 1.0)
     if log:
         ax.set_yscale("log")
+        plain_log_ticks(ax.yaxis)
     ax.set_ylim(lo, hi)
     literal(ax.set_xlabel("step"))
     literal(ax.set_ylabel(info.loss_label + (" (log scale)" if log else "")))

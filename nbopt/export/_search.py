@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from nbopt.drawing import VALUE_COLORMAP, Axis, SearchInfo, format_seconds, search_info
-from nbopt.export._common import literal, style
+from nbopt.export._common import literal, plain_log_ticks, style
 from nbopt.export._media import (
     _dashboard_source,
     check_fps,
@@ -515,14 +515,6 @@ def _draw_fit(ax: Axes, info: SearchInfo) -> None:
 
 def _draw_inside(ax: Axes, info: SearchInfo) -> None:
     """Draw the searcher's inside view; its kind (see nbopt.drawing.inside_info) picks it."""
-    from matplotlib.ticker import LogFormatter
-
-    class _PlainLog(LogFormatter):
-        """Label the ticks matplotlib's log formatter labels, as plain numbers."""
-
-        def __call__(self, x: float, pos: int | None = None) -> str:
-            return f"{x:g}" if super().__call__(x, pos) else ""
-
     inside = info.inside
     if inside.kind == "generations":
         from nbopt.export._genetic import draw_generations
@@ -597,8 +589,7 @@ def _draw_inside(ax: Axes, info: SearchInfo) -> None:
     # plain numbers: over about a decade the default labels every minor tick as
     # "2x10^0 3x10^0 ...", which run into each other (and cost mathtext in every frame)
     for scale in (ax.xaxis, ax.yaxis):
-        scale.set_major_formatter(_PlainLog())
-        scale.set_minor_formatter(_PlainLog(labelOnlyBase=False))
+        plain_log_ticks(scale)
     literal(ax.set_title(f"coverage of {inside.pair[0]} x {inside.pair[1]}"))
     literal(ax.set_xlabel("trials"))
     literal(ax.set_ylabel("largest gap"))
