@@ -95,7 +95,7 @@ function drawSigma(
   }
   ctx.fillStyle = theme.fg;
   ctx.font = `11px ${theme.font}`;
-  ctx.fillText("generation", r.x + r.w / 2, r.y + r.h + 6);
+  ctx.fillText("generation", r.x + r.w / 2, r.y + r.h + 18);
   ctx.textAlign = "left";
   ctx.textBaseline = "bottom";
   ctx.fillText("step size σ (log)", r.x, r.y - 3);

@@ -265,6 +265,8 @@ def ellipse_info(searcher: Any, columns: TrialColumns, pair: tuple[str, str]) ->
     restarts = np.flatnonzero(np.diff(h.restart) != 0).astype(np.int64) + 1
     srows = _sigma_rows(total, restarts)
     notes = []
+    if getattr(searcher, "surrogate", False):
+        notes.append("a surrogate model ranks each generation's samples; only some become trials")
     if first > 0:
         kept = "" if first > total - ELLIPSE_GENERATIONS else " (the ones kept in full)"
         notes.append(f"the last {g} of {total} generations{kept}")

@@ -51,7 +51,9 @@ def test_the_ellipses_are_the_searchers_covariance_not_a_fit(pair):
     seen = _drive(s, 90)
     cols = trial_columns(s.trials, s.space)
     e = ellipse_info(s, cols, pair)
-    assert isinstance(e, EllipseInfo) and e.kind == "cmaes" and e.ellipse and e.note == ""
+    assert isinstance(e, EllipseInfo) and e.kind == "cmaes" and e.ellipse
+    # the only note: the searcher's surrogate picks which samples become trials
+    assert e.note == "a surrogate model ranks each generation's samples; only some become trials"
     assert e.n_generations == s.generation + 1 == len(seen)
     assert e.generation.tolist() == list(range(e.n_generations))
     ix = [s.space.slices[n].start for n in pair]
