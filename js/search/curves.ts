@@ -170,9 +170,11 @@ export function drawCurves(
     sy = lossScale([e.y0 - pad, e.y1 + pad], false, [r.y + r.h, r.y]);
   }
   const x1 = e.x1 > e.x0 ? e.x1 : e.x0 + 1;
+  // a little room before the first step: marks of trials pruned there sit clear of the axis
+  const pad = (x1 - e.x0) * 0.03;
   const { sx } = planeScales(
     [
-      [e.x0, x1],
+      [e.x0 - pad, x1 + pad],
       [0, 1],
     ],
     r,
