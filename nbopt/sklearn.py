@@ -255,6 +255,9 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         own ``max_iter`` / ``n_estimators``, or the smallest training fold;
         ``min_resource`` is ``max_resource // 27`` (at least 1, or at least 10 samples
         per class for ``"n_samples"`` with a classifier).
+    progress : bool, default True
+        Show the search as :func:`nbopt.search` does: its live dashboard in a notebook,
+        a progress line in a script. False shows nothing (a search inside a loop).
 
     Attributes
     ----------
@@ -319,6 +322,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         resource: str | None = None,
         min_resource: int | None = None,
         max_resource: int | None = None,
+        progress: bool = True,
     ) -> None:
         self.estimator = estimator
         self.space = space
@@ -328,6 +332,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
         self.scoring = scoring
         self.executor = executor
         self.seed = seed
+        self.progress = progress
         self.refit = refit
         self.return_train_score = return_train_score
         self.n_jobs = n_jobs
@@ -447,6 +452,7 @@ class SearchCV(MetaEstimatorMixin, BaseEstimator):  # type: ignore[misc]
             trial_timeout=self.trial_timeout,
             searcher_kwargs=self.searcher_kwargs,
             pruner=pruner,
+            progress=bool(self.progress),
         )
         if result.direction != "maximize":
             raise ValueError("a searcher given as method= must have direction='maximize'")

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 from sklearn.base import clone, is_classifier
-from sklearn.datasets import load_breast_cancer, load_diabetes
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
@@ -279,3 +279,32 @@ def test_resource_and_pruner_errors_say_what_to_do(cancer: tuple[np.ndarray, np.
             resource="max_iter",
             pruner="fast",
         ).fit(X, y)
+
+
+def test_progress_false_shows_nothing_in_a_kernel(monkeypatch) -> None:
+    # in a notebook every fit shows its dashboard; progress=False (a fit inside a loop)
+    # shows nothing, as nbopt.search(progress=False) does
+    import IPython.display
+
+    from nbopt.searchers import _search as search_module
+
+    shown: list[object] = []
+    monkeypatch.setattr(search_module, "_in_jupyter_kernel", lambda: True)
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append(obj))
+    X, y = load_iris(return_X_y=True)
+    quiet = SearchCV(
+        SVC(),
+        {"C": space.Float(1e-2, 1e2, log=True)},
+        method="random",
+        n_trials=3,
+        cv=2,
+        seed=0,
+        progress=False,
+    )
+    assert quiet.get_params()["progress"] is False
+    quiet.fit(X, y)
+    assert shown == []
+    SearchCV(
+        SVC(), {"C": space.Float(1e-2, 1e2, log=True)}, method="random", n_trials=3, cv=2, seed=0
+    ).fit(X, y)
+    assert len(shown) == 1
