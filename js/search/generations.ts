@@ -287,21 +287,37 @@ function drawStats(
   const gv = gens.map(gxOf(VALUE));
   polyline(ctx, gv, um, colours.median, true);
   polyline(ctx, gv, ub, colours.best, false);
-  // legend of the value panel, in its top right corner over a backing
+  // legend of the value panel, over a backing, in the corner the two lines cross least
   ctx.font = `10px ${theme.font}`;
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
   const lw = 66;
-  const lx = VALUE.x + VALUE.w - lw - 3;
+  const lh = 28;
+  const corners = [
+    [VALUE.x + VALUE.w - lw - 3, VALUE.y + 3],
+    [VALUE.x + VALUE.w - lw - 3, VALUE.y + VALUE.h - lh - 3],
+    [VALUE.x + 3, VALUE.y + VALUE.h - lh - 3],
+    [VALUE.x + 3, VALUE.y + 3],
+  ];
+  const crossings = corners.map(([x, y]) => {
+    let n = 0;
+    gv.forEach((X, i) => {
+      for (const Y of [ub[i], um[i]]) {
+        if (Y !== null && X >= x - 4 && X <= x + lw + 4 && Y >= y - 4 && Y <= y + lh + 4) n++;
+      }
+    });
+    return n;
+  });
+  const [lx, ly] = corners[crossings.indexOf(Math.min(...crossings))];
   ctx.globalAlpha = 0.85;
   ctx.fillStyle = theme.bg;
-  ctx.fillRect(lx, VALUE.y + 3, lw, 28);
+  ctx.fillRect(lx, ly, lw, lh);
   ctx.globalAlpha = 1;
   [
     ["best", colours.best, false],
     ["median", colours.median, true],
   ].forEach(([label, colour, dash], k) => {
-    const Y = VALUE.y + 10 + 13 * k;
+    const Y = ly + 7 + 13 * k;
     ctx.strokeStyle = String(colour);
     ctx.lineWidth = 2;
     if (dash) ctx.setLineDash([4, 3]);
