@@ -19,11 +19,9 @@ export function unitAxis(
   ctx.fillStyle = theme.fg2;
   ctx.strokeStyle = theme.fg2;
   ctx.font = `10px ${theme.font}`;
-  const ticks =
-    axis.kind === "choice"
-      ? axis.categories.map((_, i) => (i + 0.5) / axis.categories.length)
-      : axis.ticks;
-  const labels = axis.kind === "choice" ? axis.categories : axis.tick_labels;
+  // a Choice's ticks are its options' centres and its labels their names (nbopt.drawing.Axis)
+  const ticks = axis.ticks;
+  const labels = axis.tick_labels;
   ticks.forEach((u, i) => {
     if (vertical) {
       const y = Math.round(r.y + (1 - u) * r.h) + 0.5;

@@ -7,11 +7,7 @@ import { line, setData, type Theme } from "../core/draw";
 import { fmt, logTicks, lossScale, type Rect } from "../core/maths";
 import { axisOf, unitAxis } from "./axes";
 import { frame } from "./panels";
-import type { Inside, SearchState } from "./store";
-
-function values(inside: Inside, name: string): ArrayLike<number> {
-  return inside.arrays.get(name)?.data ?? new Float64Array(0);
-}
+import { type Inside, type SearchState, insideValues as values } from "./store";
 
 interface Colours {
   ellipse: string;

@@ -135,11 +135,9 @@ export function drawFit(
   ctx.font = `10px ${theme.font}`;
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
-  const ticks =
-    axis.kind === "choice"
-      ? axis.categories.map((_, i) => (i + 0.5) / axis.categories.length)
-      : axis.ticks;
-  const labels = axis.kind === "choice" ? axis.categories : axis.tick_labels;
+  // a Choice's ticks are its options' centres and its labels their names (nbopt.drawing.Axis)
+  const ticks = axis.ticks;
+  const labels = axis.tick_labels;
   ticks.forEach((u, i) => {
     const X = Math.round(sx(u)) + 0.5;
     line(ctx, X, r.y + r.h, X, r.y + r.h + 4);

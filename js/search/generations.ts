@@ -9,7 +9,7 @@ import { colourAt, fmt, hexToRgb, type Rect } from "../core/maths";
 import { axisOf, unitAxis } from "./axes";
 import { frame } from "./panels";
 import type { Inside, SearchState } from "./store";
-import { toUnit } from "./store";
+import { insideValues as arr, toUnit } from "./store";
 
 /** Canvas size of the generations view (it is taller than the other inside views). */
 export const GENERATIONS = { w: 440, h: 500 };
@@ -36,10 +36,6 @@ const drawn = new WeakMap<HTMLCanvasElement, GenerationsDrawn>();
 /** What the generations view last drew on `canvas` (null before it drew). */
 export function generationsDrawn(canvas: HTMLCanvasElement): GenerationsDrawn | null {
   return drawn.get(canvas) ?? null;
-}
-
-function arr(inside: Inside, name: string): ArrayLike<number> {
-  return inside.arrays.get(name)?.data ?? new Float64Array(0);
 }
 
 function px(u: number): number {

@@ -7,14 +7,10 @@ import { axisOf, edges, unitAxis } from "./axes";
 import { drawEllipse } from "./ellipse";
 import { drawGenerations, GENERATIONS, pickGenerations } from "./generations";
 import { clear, frame, VALUE_COLORMAP } from "./panels";
-import { type Inside, type SearchState, toUnit } from "./store";
+import { type Inside, type SearchState, toUnit, insideValues as values } from "./store";
 import { drawSurrogate, type SurrogateField } from "./surrogate";
 
 export const INSIDE = { w: 440, h: 300 };
-
-function values(inside: Inside, name: string): ArrayLike<number> {
-  return inside.arrays.get(name)?.data ?? new Float64Array(0);
-}
 
 /** The grid search's cells over the pair: colour = best value there, faint = partly done. */
 function drawGrid(

@@ -262,6 +262,11 @@ export function liveCurves(a: Arrays): Map<number, LiveCurve> {
   return out;
 }
 
+/** One of an inside view's arrays by field name (empty when the message had none). */
+export function insideValues(inside: Inside, name: string): ArrayLike<number> {
+  return inside.arrays.get(name)?.data ?? new Float64Array(0);
+}
+
 /** The inside view a message carries (null when its meta says none). */
 export function insideOf(meta: InsideMeta | null, a: Arrays): Inside | null {
   if (!meta) return null;

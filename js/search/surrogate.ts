@@ -7,7 +7,7 @@ import { line, star, type Theme } from "../core/draw";
 import { colourAt, fmt, hexToRgb, lossScale, type Rect } from "../core/maths";
 import { axisOf, edges, unitAxis } from "./axes";
 import { frame, VALUE_COLORMAP } from "./panels";
-import { COMPLETE, type Inside, type SearchState } from "./store";
+import { insideValues as arr, COMPLETE, type Inside, type SearchState } from "./store";
 
 export type SurrogateField = "mean" | "std" | "acquisition" | "slices";
 
@@ -27,10 +27,6 @@ interface Scale {
 }
 
 const UNCERTAINTY = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"];
-
-function arr(inside: Inside, name: string): ArrayLike<number> {
-  return inside.arrays.get(name)?.data ?? new Float64Array(0);
-}
 
 function scaleOf(inside: Inside, field: string): Scale {
   const s = (inside.meta.scales as Record<string, Scale> | undefined)?.[field];

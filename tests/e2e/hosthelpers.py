@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 from types import SimpleNamespace
 
-from labhelpers import free_port
+from labhelpers import free_port, isolated_env
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("NBOPT_TEST_ARTIFACTS", ROOT / "artifacts"))
@@ -76,28 +76,6 @@ _READ_RACE = """(scope) => {
         inks,
     };
 }"""
-
-
-def isolated_env(home: Path) -> dict[str, str]:
-    """Return the environment of a server whose per-user directories all sit under ``home``."""
-    env = dict(os.environ)
-    env.update(
-        JUPYTER_CONFIG_DIR=str(home / "config"),
-        JUPYTER_DATA_DIR=str(home / "data"),
-        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(home / "lab-settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(home / "lab-workspaces"),
-        IPYTHONDIR=str(home / "ipython"),
-        # marimo keeps its user config, state and cache in the XDG directories
-        XDG_CONFIG_HOME=str(home / "xdg-config"),
-        XDG_CACHE_HOME=str(home / "xdg-cache"),
-        XDG_STATE_HOME=str(home / "xdg-state"),
-        MARIMO_SKIP_UPDATE_CHECK="1",
-        MPLBACKEND="Agg",
-        PYTHONUNBUFFERED="1",
-        PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
-    )
-    return env
 
 
 def start_server(

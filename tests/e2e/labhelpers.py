@@ -38,6 +38,28 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def isolated_env(home: Path) -> dict[str, str]:
+    """Return the environment of a server whose per-user directories all sit under ``home``."""
+    env = dict(os.environ)
+    env.update(
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTER_DATA_DIR=str(home / "data"),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        JUPYTERLAB_SETTINGS_DIR=str(home / "lab-settings"),
+        JUPYTERLAB_WORKSPACES_DIR=str(home / "lab-workspaces"),
+        IPYTHONDIR=str(home / "ipython"),
+        # marimo keeps its user config, state and cache in the XDG directories
+        XDG_CONFIG_HOME=str(home / "xdg-config"),
+        XDG_CACHE_HOME=str(home / "xdg-cache"),
+        XDG_STATE_HOME=str(home / "xdg-state"),
+        MARIMO_SKIP_UPDATE_CHECK="1",
+        MPLBACKEND="Agg",
+        PYTHONUNBUFFERED="1",
+        PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+    )
+    return env
+
+
 def start_lab(base: Path) -> SimpleNamespace:
     """Start JupyterLab on 127.0.0.1 with every per-user directory under ``base``."""
     root = base / "root"
@@ -56,18 +78,7 @@ def start_lab(base: Path) -> SimpleNamespace:
         '{"commsOverSubshells": "disabled"}'
     )
     port = free_port()
-    env = dict(os.environ)
-    env.update(
-        JUPYTER_CONFIG_DIR=str(home / "config"),
-        JUPYTER_DATA_DIR=str(home / "data"),
-        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
-        JUPYTERLAB_SETTINGS_DIR=str(home / "lab-settings"),
-        JUPYTERLAB_WORKSPACES_DIR=str(home / "lab-workspaces"),
-        IPYTHONDIR=str(home / "ipython"),
-        MPLBACKEND="Agg",
-        PYTHONUNBUFFERED="1",
-        PYTHONPATH=os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")]).rstrip(os.pathsep),
-    )
+    env = isolated_env(home)
     cmd = [
         sys.executable,
         "-m",
@@ -266,3 +277,27 @@ def shot(page, name: str) -> Path:
     else:
         page.screenshot(path=str(path))
     return path
+
+
+# a hash of what one canvas inside the first element matching a selector shows (it
+# changes whenever that canvas's drawing does)
+_CANVAS_HASH = """([sel, index]) => {
+    const c = document.querySelector(sel).querySelectorAll('canvas')[index];
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 0;
+    for (let i = 0; i < px.length; i += 7) h = (h * 31 + px[i]) | 0;
+    return h;
+}"""
+
+
+def canvas_hash(page, selector: str, index: int) -> int:
+    """Hash of the pixels of canvas ``index`` inside the first match of ``selector``."""
+    return int(page.evaluate(_CANVAS_HASH, [selector, index]))
+
+
+def scrub(root, value: int) -> None:
+    """Move the replay slider inside locator ``root`` to ``value``, as a drag would."""
+    slider = root.get_by_role("slider", name="replay", exact=False)
+    slider.evaluate(
+        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input')); }", value
+    )

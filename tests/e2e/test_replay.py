@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import pytest
 from labhelpers import (
+    canvas_hash,
     cell_output_text,
     data,
     open_notebook,
     run_cell,
+    scrub,
     shot,
     wait_data,
     wait_kernel_idle,
@@ -17,27 +19,10 @@ from labhelpers import (
 
 pytestmark = pytest.mark.e2e
 
-# a hash of what a canvas of the widget shows (changes whenever its drawing does)
-CANVAS_HASH = """([sel, index]) => {
-    const c = document.querySelectorAll(sel)[0].querySelectorAll('canvas')[index];
-    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let h = 0;
-    for (let i = 0; i < px.length; i += 7) h = (h * 31 + px[i]) | 0;
-    return h;
-}"""
 
-
-def canvas_hash(page, index: int) -> int:
+def widget_canvas(page, index: int) -> int:
     panel_id = page.evaluate("() => window.__panel.id")
-    sel = f"#{panel_id} :is(.nbopt-race, .nbopt-search)"
-    return int(page.evaluate(CANVAS_HASH, [sel, index]))
-
-
-def scrub(page, value: int) -> None:
-    """Move the replay slider to ``value`` as a drag would (an input event)."""
-    slider = widget(page).get_by_role("slider", name="replay", exact=False)
-    move = "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input')); }"
-    slider.evaluate(move, value)
+    return canvas_hash(page, f"#{panel_id} :is(.nbopt-race, .nbopt-search)", index)
 
 
 def test_a_finished_race_replays_step_by_step(page, jupyter_lab):
@@ -61,31 +46,31 @@ def test_a_finished_race_replays_step_by_step(page, jupyter_lab):
     bar.wait_for(state="visible")
     assert "(the end)" in bar.inner_text()
     full_points = int(data(page, "points"))
-    full_land, full_loss = canvas_hash(page, 0), canvas_hash(page, 1)
+    full_land, full_loss = widget_canvas(page, 0), widget_canvas(page, 1)
 
-    scrub(page, 40)
+    scrub(widget(page), 40)
     wait_data(page, "d.replay === '40'")
     # the paths and the loss curves stop at step 40; the table shows step 40
     assert 0 < int(data(page, "shown-points")) < full_points
-    assert canvas_hash(page, 0) != full_land and canvas_hash(page, 1) != full_loss
+    assert widget_canvas(page, 0) != full_land and widget_canvas(page, 1) != full_loss
     assert root.locator("tbody tr td:nth-child(3)").all_inner_texts() == ["40", "40"]
     assert "replaying step 40" in root.locator(".nbopt-status").inner_text()
     shot(page, "race-replay")
 
     # forward again, then to the end: every trajectory whole again, drawn the same way
     # each time the slider comes back to it
-    scrub(page, 200)
+    scrub(widget(page), 200)
     wait_data(page, "d.replay === '200'")
     assert 0 < int(data(page, "shown-points")) < full_points
-    scrub(page, 400)
+    scrub(widget(page), 400)
     wait_data(page, f"d.replay === '' && Number(d.shownPoints) === {full_points}")
-    end = canvas_hash(page, 0), canvas_hash(page, 1)
-    scrub(page, 40)
+    end = widget_canvas(page, 0), widget_canvas(page, 1)
+    scrub(widget(page), 40)
     wait_data(page, "d.replay === '40'")
-    assert (canvas_hash(page, 0), canvas_hash(page, 1)) != end
-    scrub(page, 400)
+    assert (widget_canvas(page, 0), widget_canvas(page, 1)) != end
+    scrub(widget(page), 400)
     wait_data(page, "d.replay === ''")
-    assert (canvas_hash(page, 0), canvas_hash(page, 1)) == end
+    assert (widget_canvas(page, 0), widget_canvas(page, 1)) == end
 
 
 def test_a_finished_search_replays_trial_by_trial(page, jupyter_lab):
@@ -109,9 +94,9 @@ def test_a_finished_search_replays_trial_by_trial(page, jupyter_lab):
     bar = root.locator(".nbopt-replay")
     bar.wait_for(state="visible")
     end_best = data(page, "best")
-    end_hist, end_scatter = canvas_hash(page, 0), canvas_hash(page, 1)
+    end_hist, end_scatter = widget_canvas(page, 0), widget_canvas(page, 1)
 
-    scrub(page, 10)
+    scrub(widget(page), 10)
     wait_data(page, "d.replay === '10' && Number(d.trials) === 10 && Number(d.shown) === 10")
     assert int(data(page, "done")) == 10
     # the best of the first ten trials (the kernel's count), not of the whole search
@@ -121,10 +106,10 @@ def test_a_finished_search_replays_trial_by_trial(page, jupyter_lab):
     # the table lists those ten and no row of a later trial
     rows = root.locator(".nbopt-row:not(.nbopt-row-head)")
     assert rows.evaluate_all("rs => rs.filter(r => r.offsetParent !== null).length") == 10
-    assert (canvas_hash(page, 0), canvas_hash(page, 1)) != (end_hist, end_scatter)
+    assert (widget_canvas(page, 0), widget_canvas(page, 1)) != (end_hist, end_scatter)
     assert "replaying the first 10 to finish" in root.locator(".nbopt-status").inner_text()
     shot(page, "search-replay")
 
-    scrub(page, 60)
+    scrub(widget(page), 60)
     wait_data(page, "d.replay === '' && Number(d.trials) === 60")
     assert data(page, "best") == end_best

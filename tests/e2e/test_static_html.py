@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from labhelpers import ARTIFACTS
+from labhelpers import ARTIFACTS, canvas_hash, scrub
 
 import nbopt
 from nbopt import optimizers, space
@@ -13,14 +13,6 @@ pytestmark = pytest.mark.e2e
 
 MARKUP = "<img src=x onerror=window.__pwned=1>"
 
-HASH = """(i) => {
-    const c = document.querySelectorAll('#nbopt canvas')[i];
-    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let h = 0;
-    for (let k = 0; k < px.length; k += 7) h = (h * 31 + px[k]) | 0;
-    return h;
-}"""
-
 
 def open_page(page, path):
     page.goto(path.as_uri())
@@ -29,12 +21,6 @@ def open_page(page, path):
 
 def root_data(page, name):
     return page.evaluate(f"() => document.querySelector('#nbopt > *').dataset['{name}']")
-
-
-def scrub(page, value):
-    page.get_by_role("slider", name="replay", exact=False).evaluate(
-        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input')); }", value
-    )
 
 
 def test_an_exported_race_draws_and_replays_without_a_kernel(page, tmp_path):
@@ -48,10 +34,10 @@ def test_an_exported_race_draws_and_replays_without_a_kernel(page, tmp_path):
     open_page(page, save_html(race, tmp_path / "race.html", theme="light"))
     page.wait_for_function("() => document.querySelector('.nbopt-race').dataset.state")
     assert root_data(page, "state") == "finished" and root_data(page, "step") == "300"
-    full = page.evaluate(HASH, 0)
-    scrub(page, 50)
+    full = canvas_hash(page, "#nbopt", 0)
+    scrub(page.locator("#nbopt"), 50)
     page.wait_for_function("() => document.querySelector('.nbopt-race').dataset.replay === '50'")
-    assert page.evaluate(HASH, 0) != full
+    assert canvas_hash(page, "#nbopt", 0) != full
     assert int(root_data(page, "shownPoints")) < int(root_data(page, "points"))
     page.screenshot(path=str(ARTIFACTS / "html-race.png"), full_page=True)
     assert [e for e in page.console_log if "pageerror" in e] == []
@@ -74,10 +60,10 @@ def test_an_exported_search_draws_replays_and_keeps_markup_as_text(page, tmp_pat
         assert root_data(page, "theme") == theme
         assert root_data(page, "inside").startswith("surrogate:")
         page.screenshot(path=str(ARTIFACTS / f"html-search-{theme}.png"), full_page=True)
-    full = page.evaluate(HASH, 0)
-    scrub(page, 8)
+    full = canvas_hash(page, "#nbopt", 0)
+    scrub(page.locator("#nbopt"), 8)
     page.wait_for_function("() => document.querySelector('.nbopt-search').dataset.trials === '8'")
-    assert page.evaluate(HASH, 0) != full
+    assert canvas_hash(page, "#nbopt", 0) != full
     # the parameter's name is text on the page, never markup
     assert page.evaluate("() => window.__pwned") is None
     assert page.locator("#nbopt img").count() == 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from labhelpers import canvas_hash, scrub
 from staticpages import (
     ARTIFACTS,
     CdnRouter,
@@ -36,30 +37,13 @@ CELLS = [
 RACE = ".nbopt-race"
 SEARCH = ".nbopt-search"
 
-# a hash of what one canvas of a widget root shows (changes whenever its drawing does)
-CANVAS_HASH = """([sel, index]) => {
-    const c = document.querySelector(sel).querySelectorAll('canvas')[index];
-    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let h = 0;
-    for (let i = 0; i < px.length; i += 7) h = (h * 31 + px[i]) | 0;
-    return h;
-}"""
-
 
 def data(page, sel: str) -> dict:
     return page.evaluate("(sel) => ({...document.querySelector(sel).dataset})", sel)
 
 
 def hashes(page, sel: str) -> tuple[int, int]:
-    return tuple(int(page.evaluate(CANVAS_HASH, [sel, i])) for i in (0, 1))
-
-
-def scrub(page, sel: str, value: int) -> None:
-    """Move the widget's replay slider to ``value`` as a drag would (an input event)."""
-    slider = page.locator(sel).get_by_role("slider", name="replay", exact=False)
-    slider.evaluate(
-        "(el, v) => { el.value = String(v); el.dispatchEvent(new Event('input')); }", value
-    )
+    return tuple(canvas_hash(page, sel, i) for i in (0, 1))
 
 
 @pytest.fixture(scope="module")
@@ -117,18 +101,18 @@ def test_a_static_page_draws_both_widgets_from_the_saved_state_and_replays(page,
     # the race: back to step 50, the paths and the loss curves stop there
     race = data(page, RACE)
     full = hashes(page, RACE)
-    scrub(page, RACE, 50)
+    scrub(page.locator(RACE), 50)
     wait_for_page(page, router, f"() => document.querySelector('{RACE}').dataset.replay === '50'")
     assert 0 < int(data(page, RACE)["shownPoints"]) < int(race["points"])
     assert hashes(page, RACE) != full
     page.locator(RACE).screenshot(path=str(ARTIFACTS / "static-page-race-replay.png"))
-    scrub(page, RACE, RACE_STEPS)
+    scrub(page.locator(RACE), RACE_STEPS)
     wait_for_page(page, router, f"() => document.querySelector('{RACE}').dataset.replay === ''")
     assert hashes(page, RACE) == full
 
     # the search: the first 10 trials only
     full = hashes(page, SEARCH)
-    scrub(page, SEARCH, 10)
+    scrub(page.locator(SEARCH), 10)
     wait_for_page(
         page,
         router,
@@ -137,7 +121,7 @@ def test_a_static_page_draws_both_widgets_from_the_saved_state_and_replays(page,
     )
     assert hashes(page, SEARCH) != full
     page.locator(SEARCH).screenshot(path=str(ARTIFACTS / "static-page-search-replay.png"))
-    scrub(page, SEARCH, TRIALS)
+    scrub(page.locator(SEARCH), TRIALS)
     wait_for_page(
         page,
         router,
