@@ -177,11 +177,15 @@ class StreamWidget(anywidget.AnyWidget):  # type: ignore[misc]
         (``.error``) instead of raising, like a background run.
         """
         try:
-            return str(self._session.run())
+            state = str(self._session.run())
         except Exception:
             if self._session.state != "error":
                 raise
-            return "error"
+            state = "error"
+        # the final state, kept from this thread as wait() does: the session thread's own
+        # last snapshot may come after run() has returned
+        self.store_snapshot()
+        return state
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the run pauses or ends; False if ``timeout`` passed first.

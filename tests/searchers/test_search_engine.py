@@ -181,14 +181,15 @@ def test_pause_of_a_blocking_search_raises() -> None:
 
 
 def test_timeout_does_not_count_the_time_spent_paused() -> None:
-    r = search(_fast, X, method="random", n_trials=10**9, seed=0, timeout=1.0, block=False)
+    # a timeout with room for a slow start on a loaded machine (3 trials, then the pause)
+    r = search(_fast, X, method="random", n_trials=10**9, seed=0, timeout=3.0, block=False)
     try:
         assert _until(lambda: len(r.trials) >= 3)
         r.pause()
         assert _until(lambda: r.paused)
         held = len(r.trials)
         # longer than the whole timeout: a clock counting pauses would end the search at play
-        assert not r.wait(1.5)
+        assert not r.wait(3.5)
         r.play()
         assert _until(lambda: len(r.trials) > held + 3 or r.done)
         assert len(r.trials) > held + 3
