@@ -211,6 +211,8 @@ class StudyView:
         self._curves: dict[int, TrialCurve] = {}
         # step -> {number: value}: the values at one step without scanning every curve
         self._by_step: dict[int, dict[int, float]] = {}
+        # the running trials' numbers: their curves without scanning every trial's
+        self._running: set[int] = set()
         self._version = 0
 
     @classmethod
@@ -281,11 +283,14 @@ class StudyView:
             steps = sorted(curve)
             record = TrialCurve(number, state, steps, [curve[s] for s in steps])
             self._curves[number] = record
+            if state == "running":
+                self._running.add(number)
             for s, v in zip(record.steps, record.values):
                 self._by_step.setdefault(s, {})[number] = v
             return record
 
     def _drop(self, number: int) -> None:
+        self._running.discard(number)
         old = self._curves.pop(number, None)
         if old is not None:
             for s in old.steps:

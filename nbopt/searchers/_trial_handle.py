@@ -221,10 +221,10 @@ class ReportHub(StudyView):
     def running_curves(self) -> dict[int, tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]]:
         """Return ``{number: (steps, values)}`` of the running trials, as new arrays."""
         with self._lock:
+            curves = (self._curves[n] for n in sorted(self._running))
             return {
-                n: (np.array(c.steps, dtype=np.int64), np.array(c.values, dtype=np.float64))
-                for n, c in self._curves.items()
-                if c.state == "running"
+                c.number: (np.array(c.steps, dtype=np.int64), np.array(c.values, dtype=np.float64))
+                for c in curves
             }
 
     def take_fresh(self) -> list[tuple[int, int, float]]:
