@@ -392,6 +392,7 @@ class SearchDashboard(StreamWidget):
         # the two parameters the page's 2-D view shows (None: the first two)
         self._pair: tuple[str, str] | None = None
         self._pair_changed = threading.Event()
+        self._derived_cache: tuple[tuple[Any, ...], tuple[dict[str, Any], Arrays]] | None = None
         super().__init__(session, view="search", **kwargs)
         self.sync_traits()
         self.store_snapshot()
@@ -588,16 +589,22 @@ class SearchDashboard(StreamWidget):
         """Compute the views that need every trial: importance and the searcher's inside view.
 
         Their ``meta`` entries replace the page's; costly at many trials, so a running
-        search recomputes them only now and then (see :meth:`_watch_curves`).
+        search recomputes them only now and then (see :meth:`_watch_curves`). The same
+        finished trials give the same views: the final append and the snapshot stored
+        after it share one computation.
         """
-        imp = importance_info(trials, self._feed.space, self._feed.direction)
+        finished = [t for t in trials if t.state != "running"]
+        # while the search runs, a model is drawn as the searcher last used it: a fit
+        # made for the picture would hold up the search
+        refit = bool(getattr(self._result, "done", True))
+        key = (len(finished), finished[-1].number if finished else -1, self._pair, refit)
+        cached = self._derived_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        imp = importance_info(finished, self._feed.space, self._feed.direction)
         inside: Any = None
         if self._searcher is not None:
-            finished = [t for t in trials if t.state != "running"]
             columns = trial_columns(finished, self._feed.space, self._feed.direction)
-            # while the search runs, a model is drawn as the searcher last used it: a
-            # fit made for the picture would hold up the search
-            refit = bool(getattr(self._result, "done", True))
             try:
                 inside = inside_info(self._searcher, columns, self._pair, refit=refit)
             except ValueError:
@@ -608,6 +615,7 @@ class SearchDashboard(StreamWidget):
             "importance": None if imp is None else importance_meta(imp),
             "inside": inside_meta,
         }
+        self._derived_cache = (key, (meta, arrays))
         return meta, arrays
 
     def _curves_now(
@@ -674,7 +682,8 @@ class SearchDashboard(StreamWidget):
             return
         seen = -1
         counted = -1
-        due = 0.0
+        # the snapshot sent at the start holds the views of the trials then
+        due = time.monotonic() + IMPORTANCE_INTERVAL
         while not self._closing.wait(CURVE_INTERVAL):
             if result.done:
                 return
