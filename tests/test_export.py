@@ -311,5 +311,11 @@ def test_widget_mime_bundle_carries_the_png_fallback():
         img = _image(data["image/png"])
         assert img.size == (1100, 500)
         assert np.asarray(img.convert("L"), dtype=float).std() > 10
+        # the fallback is kept small in saved notebooks: a palette PNG of the full drawing
+        assert img.mode == "P"
+        full = _image(widget.static_png()).convert("RGB")
+        assert len(data["image/png"]) < len(widget.static_png()) / 2
+        diff = np.abs(np.asarray(full, dtype=float) - np.asarray(img.convert("RGB"), dtype=float))
+        assert diff.mean() < 2.0
     finally:
         widget.close()

@@ -173,7 +173,7 @@ class _Artists:
 def _populate(fig: Figure, info: RaceInfo) -> _Artists:
     """Draw the parts fixed by ``info`` (axes, landscape, limits) and create the rest empty."""
     has_data = info.data is not None
-    grid = fig.add_gridspec(2, 2, width_ratios=(1.1, 1.0))
+    grid = fig.add_gridspec(2, 2, width_ratios=(1.1, 1.0), wspace=0.06)
     ax_plane = fig.add_subplot(grid[:, 0], label="landscape")
     if has_data:
         ax_loss = fig.add_subplot(grid[0, 1], label="loss")

@@ -215,6 +215,10 @@ class StreamWidget(anywidget.AnyWidget):  # type: ignore[misc]
         if isinstance(data, dict):
             try:
                 png = self.static_png()
+                if png is not None:
+                    from nbopt.export._common import palette_png
+
+                    png = palette_png(png)
             except Exception:
                 # the widget view is the main output: a failing fallback must not hide it
                 _log.exception("nbopt: drawing the static PNG fallback failed")
