@@ -1,5 +1,5 @@
 // Drawing helpers every view uses: theme, DOM and canvas set-up, axes, colour bars, markers.
-import { colourAt, fmt, hexToRgb, logTicks, type Rect, type Scale } from "./maths";
+import { axisTicks, colourAt, fmt, hexToRgb, logTicks, type Rect, type Scale } from "./maths";
 
 export interface Theme {
   bg: string;
@@ -134,6 +134,54 @@ export interface AxisTicks {
   label: string;
 }
 
+/** `text`, cut with an ellipsis to at most `width` pixels in the context's current font. */
+export function truncate(ctx: CanvasRenderingContext2D, text: string, width: number): string {
+  if (ctx.measureText(text).width <= width) return text;
+  let s = text;
+  while (s.length > 1 && ctx.measureText(`${s}…`).width > width) s = s.slice(0, -1);
+  return `${s}…`;
+}
+
+/** Width in pixels of the widest of `labels` in the tick font (which it leaves set). */
+export function labelWidth(
+  ctx: CanvasRenderingContext2D,
+  theme: Theme,
+  labels: readonly string[],
+): number {
+  ctx.font = `10px ${theme.font}`;
+  return Math.max(0, ...labels.map((s) => ctx.measureText(s).width));
+}
+
+/** Room left of a plot for y tick labels `width` wide and the rotated title beyond them. */
+export function yAxisRoom(width: number): number {
+  // tick mark and gap (6), the labels, air (5), the title's line (13), the canvas edge (4)
+  return 6 + width + 5 + 13 + 4;
+}
+
+/**
+ * A y axis' title, rotated and centred on `r`'s height, left of tick labels `width` wide
+ * (right-aligned 6 px left of the frame), and never nearer the frame than 32 px.
+ */
+export function yTitle(
+  ctx: CanvasRenderingContext2D,
+  theme: Theme,
+  text: string,
+  r: Rect,
+  width: number,
+): void {
+  // the right edge of the title's line; kept on the canvas when the margin is too narrow
+  const x = Math.max(14, Math.min(r.x - 32, r.x - 6 - width - 5));
+  ctx.save();
+  ctx.fillStyle = theme.fg;
+  ctx.font = `11px ${theme.font}`;
+  ctx.translate(x, r.y + r.h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = "center";
+  ctx.textBaseline = "bottom";
+  ctx.fillText(text, 0, 0);
+  ctx.restore();
+}
+
 /** Ticks, tick labels and titles of a plot's x and y axes (the frame is drawn apart). */
 export function axes(
   ctx: CanvasRenderingContext2D,
@@ -161,26 +209,23 @@ export function axes(
   }
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
-  const yFormat = sy.tickFormat(5);
-  const yt: AxisTicks[] = logY
-    ? logTicks(sy, 5)
-    : sy.ticks(5).map((v) => ({ value: v, label: yFormat(v) }));
+  const yt = axisTicks(sy, logY);
   for (const { value, label } of yt) {
     const y = Math.round(sy(value)) + 0.5;
     line(ctx, r.x - 4, y, r.x, y);
     ctx.fillText(label, r.x - 6, y);
   }
+  const width = labelWidth(
+    ctx,
+    theme,
+    yt.map((t) => t.label),
+  );
   ctx.fillStyle = theme.fg;
   ctx.font = `11px ${theme.font}`;
   ctx.textAlign = "center";
   ctx.textBaseline = "bottom";
   ctx.fillText(xLabel, r.x + r.w / 2, r.y + r.h + 34);
-  ctx.save();
-  ctx.translate(r.x - 44, r.y + r.h / 2);
-  ctx.rotate(-Math.PI / 2);
-  ctx.textBaseline = "top";
-  ctx.fillText(yLabel, 0, 0);
-  ctx.restore();
+  yTitle(ctx, theme, yLabel, r, width);
 }
 
 /**

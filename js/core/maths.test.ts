@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  axisTicks,
   ColumnLine,
   colourAt,
   colourPosition,
@@ -16,7 +17,9 @@ import {
   lossValue,
   planeScales,
   snapDomain,
+  TICK_GAP,
   TrackedPen,
+  thinTicks,
   toLogSlider,
 } from "./maths";
 
@@ -142,6 +145,46 @@ describe("logTicks", () => {
     expect(t.length).toBeGreaterThanOrEqual(2);
     expect(t.every((x) => x.label !== "")).toBe(true);
     expect(t[0].value).toBeGreaterThanOrEqual(0.2);
+  });
+});
+
+describe("axisTicks", () => {
+  const gaps = (t: { value: number }[], s: (v: number) => number) =>
+    t.slice(1).map((x, i) => Math.abs(s(x.value) - s(t[i].value)));
+
+  it("thins a short log axis to labels a line apart (a 100 px panel over two decades)", () => {
+    const s = lossScale([1.2, 180], true, [100, 0]);
+    const t = axisTicks(s, true);
+    expect(t.length).toBeGreaterThanOrEqual(2);
+    expect(Math.min(...gaps(t, s))).toBeGreaterThanOrEqual(TICK_GAP);
+    expect(t.every((x) => x.label !== "")).toBe(true);
+  });
+
+  it("keeps labels apart over many decades and on a linear axis", () => {
+    for (const [dom, log] of [
+      [[1e-12, 1e4], true],
+      [[-0.000125, -0.000113], false],
+      [[0, 1e5], false],
+    ] as const) {
+      const s = lossScale([dom[0], dom[1]], log, [60, 0]);
+      const t = axisTicks(s, log);
+      expect(t.length).toBeGreaterThanOrEqual(2);
+      expect(Math.min(...gaps(t, s))).toBeGreaterThanOrEqual(TICK_GAP);
+    }
+  });
+
+  it("gives a tall axis the usual five or so ticks", () => {
+    const s = lossScale([0, 10], false, [300, 0]);
+    expect(axisTicks(s, false).map((x) => x.value)).toEqual(s.ticks(5));
+  });
+});
+
+describe("thinTicks", () => {
+  it("keeps every k-th tick, from the first, with the smallest k that fits", () => {
+    const t = [0, 1, 2, 3, 4, 5, 6].map((value) => ({ value }));
+    expect(thinTicks(t, (v) => v * 10, 16).map((x) => x.value)).toEqual([0, 2, 4, 6]);
+    expect(thinTicks(t, (v) => v * 20, 16)).toEqual(t);
+    expect(thinTicks(t, () => 0, 16).map((x) => x.value)).toEqual([0]);
   });
 });
 

@@ -11,6 +11,21 @@ export const LANDSCAPE_COLORMAP = [
   "#a4aecb",
 ];
 
+/**
+ * The landscape on a dark page (low loss -> high loss): the same slate hue, from near the
+ * page's background up to a muted grey-blue, so that, as on a light page, the valleys are
+ * the colour of the page and light isolines and the paths stand out. The widget only: the
+ * matplotlib export draws on white.
+ */
+export const LANDSCAPE_COLORMAP_DARK = [
+  "#16181e",
+  "#1c202a",
+  "#232938",
+  "#2b3347",
+  "#343e57",
+  "#3e4a68",
+];
+
 export interface Rect {
   x: number;
   y: number;
@@ -205,6 +220,47 @@ export function logTicks(scale: Scale, count = 5): { value: number; label: strin
   if (powers.length >= 2) return powers.map((v) => ({ value: v, label: logTickLabel(v) }));
   const step = Math.max(1, Math.ceil(all.length / count));
   return all.filter((_, i) => i % step === 0).map((v) => ({ value: v, label: fmt(v) }));
+}
+
+/** Pixels between neighbouring tick labels of a y axis: a 10px line of text and a little air. */
+export const TICK_GAP = 16;
+
+/**
+ * Every k-th tick, from the first, with the smallest k that puts the kept ticks at least
+ * `gap` pixels apart along `scale` (labels of ticks closer than a line height overlap).
+ */
+export function thinTicks<T extends { value: number }>(
+  ticks: readonly T[],
+  scale: (v: number) => number,
+  gap = TICK_GAP,
+): T[] {
+  for (let k = 1; k < ticks.length; k++) {
+    const kept = ticks.filter((_, i) => i % k === 0);
+    if (kept.every((t, i) => i === 0 || Math.abs(scale(t.value) - scale(kept[i - 1].value)) >= gap))
+      return kept;
+  }
+  return ticks.slice(0, 1);
+}
+
+/**
+ * Ticks and labels of a y axis along `scale`: at most `count`, fewer when its pixel range is
+ * short, and never two labels closer than `gap` (log axes as `logTicks` labels them).
+ */
+export function axisTicks(
+  scale: Scale,
+  log: boolean,
+  count = 5,
+  gap = TICK_GAP,
+): { value: number; label: string }[] {
+  const [a, b] = scale.range();
+  const n = Math.max(2, Math.min(count, Math.floor(Math.abs(b - a) / (1.5 * gap))));
+  let ticks: { value: number; label: string }[];
+  if (log) ticks = logTicks(scale, n);
+  else {
+    const format = scale.tickFormat(n);
+    ticks = scale.ticks(n).map((v) => ({ value: v, label: format(v) }));
+  }
+  return thinTicks(ticks, scale, gap);
 }
 
 /** log10 slider position <-> value, used by the learning-rate and speed sliders. */

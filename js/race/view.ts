@@ -26,6 +26,7 @@ import {
   fromLogSlider,
   gridToData,
   LANDSCAPE_COLORMAP,
+  LANDSCAPE_COLORMAP_DARK,
   landscapePixels,
   logTicks,
   lossDomain,
@@ -46,7 +47,32 @@ import { pathPoints, type RaceState, type RaceStore, raceAt, type Trace } from "
 const LAND_CSS = { w: 430, h: 390 };
 const LOSS_CSS = { w: 370, h: 220 };
 const DATA_CSS = { w: 370, h: 180 };
-const HALO = "rgba(255,255,255,0.75)";
+
+/** What the landscape and the marks drawn on it are inked with, on a light or a dark page. */
+interface LandInk {
+  /** colour map, low loss to high */
+  stops: readonly string[];
+  contour: string;
+  /** under each path: keeps it apart from the isolines and the map */
+  halo: string;
+  /** the keyboard cursor's cross-hair */
+  cursor: string;
+}
+
+const LIGHT_INK: LandInk = {
+  stops: LANDSCAPE_COLORMAP,
+  contour: "rgba(40, 48, 80, 0.30)",
+  halo: "rgba(255,255,255,0.75)",
+  cursor: "#111111",
+};
+
+// a light halo on a dark map glares: the paths get a dark one, the isolines are light
+const DARK_INK: LandInk = {
+  stops: LANDSCAPE_COLORMAP_DARK,
+  contour: "rgba(200, 210, 240, 0.24)",
+  halo: "rgba(8, 10, 14, 0.7)",
+  cursor: "#eeeeee",
+};
 /** While a run streams, the numbers in text (step, losses) change at most this often (ms):
  * text changes cost the page a layout and a paint, and nobody reads faster. */
 const TEXT_INTERVAL = 125;
@@ -352,7 +378,15 @@ export class RaceView {
       img.height = ny;
       const ictx = img.getContext("2d");
       if (ictx) {
-        const px = landscapePixels(land.z, nx, ny, land.log, land.floor, land.z_range);
+        const px = landscapePixels(
+          land.z,
+          nx,
+          ny,
+          land.log,
+          land.floor,
+          land.z_range,
+          this.landInk().stops,
+        );
         ictx.putImageData(new ImageData(px, nx, ny), 0, 0);
         ctx.imageSmoothingEnabled = true;
         // pixel centres sit on the grid samples: stretch half a cell beyond each border
@@ -390,6 +424,11 @@ export class RaceView {
     return bg;
   }
 
+  /** The landscape's inks for the page's theme (the layers are redrawn when it changes). */
+  private landInk(): LandInk {
+    return this.theme.dark ? DARK_INK : LIGHT_INK;
+  }
+
   private drawContours(ctx: CanvasRenderingContext2D, st: RaceState, sx: Scale, sy: Scale): void {
     const land = st.landscape;
     if (!land || land.levels.length === 0) return;
@@ -397,7 +436,7 @@ export class RaceView {
     const ny = land.y.length;
     const values = Array.from(land.z, (v) => (Number.isFinite(v) ? v : Number.NaN));
     const gen = contours().size([nx, ny]).thresholds(Array.from(land.levels));
-    ctx.strokeStyle = "rgba(40, 48, 80, 0.30)";
+    ctx.strokeStyle = this.landInk().contour;
     ctx.lineWidth = 0.8;
     for (const geo of gen(values)) {
       ctx.beginPath();
@@ -424,7 +463,7 @@ export class RaceView {
     const offset = land.log && land.floor !== 0 ? ` − (${fmt(land.floor)})` : "";
     const title = land.log ? `loss${offset} (log scale)` : "loss";
     const bar = { x: r.x + r.w + 14, y: r.y, w: 12, h: r.h };
-    colourBar(ctx, this.theme, bar, LANDSCAPE_COLORMAP, s, land.log, title, LAND_CSS.w - 6);
+    colourBar(ctx, this.theme, bar, this.landInk().stops, s, land.log, title, LAND_CSS.w - 6);
   }
 
   /**
@@ -436,6 +475,7 @@ export class RaceView {
    */
   private trails(st: RaceState, dpr: number): [HTMLCanvasElement, HTMLCanvasElement] {
     const bg = this.background(st, dpr);
+    const halo = this.landInk().halo;
     // a replayed step is drawn in full (a few thousand segments at most)
     const key = `${this.bgKey}|${this.store.epoch}|${this.store.baseSeq}|${this.replayKey}`;
     const under = this.trail ?? document.createElement("canvas");
@@ -483,7 +523,7 @@ export class RaceView {
       }
       // a continued halo gets no cap where it joins: translucent caps would pile up there
       ctx.lineCap = from ? "butt" : "round";
-      ctx.strokeStyle = HALO;
+      ctx.strokeStyle = halo;
       ctx.lineWidth = 4;
       ctx.stroke(path);
       ink.strokeStyle = t.colour;
@@ -502,6 +542,7 @@ export class RaceView {
 
   private drawLandscape(st: RaceState): void {
     const dpr = window.devicePixelRatio || 1;
+    const ink = this.landInk();
     const [under, over] = this.trails(st, dpr);
     const ctx = sizeCanvas(this.land, LAND_CSS.w, LAND_CSS.h, dpr);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -530,7 +571,7 @@ export class RaceView {
       const Y1 = sy(q[1]);
       if (X0 === X1 && Y0 === Y1) continue;
       ctx.lineCap = "butt";
-      ctx.strokeStyle = HALO;
+      ctx.strokeStyle = ink.halo;
       ctx.lineWidth = 4;
       line(ctx, X0, Y0, X1, Y1);
       ctx.lineCap = "round";
@@ -589,9 +630,11 @@ export class RaceView {
       const lx = Math.min(r.x + r.w - tw - 6, Math.max(r.x + 4, X - tw / 2));
       const ly = r.y + 6 + labelRow * 16;
       labelRow++;
-      ctx.fillStyle = "rgba(255,255,255,0.85)";
+      ctx.globalAlpha = 0.85;
+      ctx.fillStyle = this.theme.bg;
       ctx.fillRect(lx - 3, ly - 1, tw + 6, 15);
-      ctx.fillStyle = "#1b1b1b";
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = this.theme.fg;
       ctx.textAlign = "left";
       ctx.textBaseline = "top";
       ctx.fillText(label, lx, ly);
@@ -599,7 +642,7 @@ export class RaceView {
     if (this.cursor) {
       const X = sx(this.cursor[0]);
       const Y = sy(this.cursor[1]);
-      ctx.strokeStyle = "#111111";
+      ctx.strokeStyle = ink.cursor;
       ctx.lineWidth = 1;
       ctx.setLineDash([3, 3]);
       line(ctx, X, r.y, X, r.y + r.h);

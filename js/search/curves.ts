@@ -328,21 +328,32 @@ export function drawCurves(
   return drawn;
 }
 
-/** The caption under the panel: the pruner and what pruning saved. */
-export function curvesCaption(st: SearchState, drawn: CurvesDrawn): string {
+/**
+ * The caption beside the panel's title, one short line: the pruner's name and what pruning
+ * saved (`text`); the pruner with its settings and the sampling of the curves in full in
+ * `title`, the tooltip (the line is cut with an ellipsis when the panel is narrow).
+ */
+export function curvesCaption(
+  st: SearchState,
+  drawn: CurvesDrawn,
+): { text: string; title: string } {
   const hd = st.meta.header;
-  const parts: string[] = [];
-  parts.push(st.meta.pruner ? `pruner: ${st.meta.pruner}` : "no pruner");
-  if (drawn.curves < drawn.eligible)
-    parts.push(
-      `${drawn.curves.toLocaleString("en-US")} of ${drawn.eligible.toLocaleString("en-US")} curves drawn (the best half and an even sample of the rest)`,
-    );
+  const pruner = st.meta.pruner;
+  // the pruner comes as its repr, `Name(setting=..., ...)`: the line names it, the tooltip
+  // has the settings
+  const text = [pruner ? pruner.split("(")[0] : "no pruner"];
+  const title = [pruner ? `pruner: ${pruner}` : "no pruner"];
+  if (drawn.curves < drawn.eligible) {
+    const part = `${drawn.curves.toLocaleString("en-US")} of ${drawn.eligible.toLocaleString("en-US")} curves drawn`;
+    text.push(part);
+    title.push(`${part} (the best half and an even sample of the rest)`);
+  }
   if (hd.steps_saved !== null && hd.steps_run !== null && hd.n_pruned) {
     const total = hd.steps_run + hd.steps_saved;
     const share = total > 0 ? (100 * hd.steps_saved) / total : 0;
-    parts.push(
-      `${hd.n_pruned} pruned, saving ${share.toFixed(0)} % of the steps (${fmt(hd.steps_saved)} of ${fmt(total)})`,
-    );
+    const part = `${hd.n_pruned} pruned, saving ${share.toFixed(0)} % of the steps (${fmt(hd.steps_saved)} of ${fmt(total)})`;
+    text.push(part);
+    title.push(part);
   }
-  return parts.join(" · ");
+  return { text: text.join(" · "), title: title.join("\n") };
 }

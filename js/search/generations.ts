@@ -5,11 +5,11 @@
 // as an arrow, and beneath, each generation's best and median value and its diversity.
 // Drawn from the arrays Python computed; labels are canvas text, never markup.
 import { line, type Theme } from "../core/draw";
-import { colourAt, fmt, hexToRgb, type Rect } from "../core/maths";
+import { axisTicks, colourAt, fmt, hexToRgb, lossScale, type Rect } from "../core/maths";
 import { axisOf, unitAxis } from "./axes";
 import { frame } from "./panels";
 import type { Inside, SearchState } from "./store";
-import { insideValues as arr, toUnit } from "./store";
+import { insideValues as arr, fromUnit, toUnit } from "./store";
 
 /** Canvas size of the generations view (it is taller than the other inside views). */
 export const GENERATIONS = { w: 440, h: 500 };
@@ -264,19 +264,22 @@ function drawStats(
   ctx.font = `10px ${theme.font}`;
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
-  let shown = 0;
-  let lastY = Number.POSITIVE_INFINITY;
-  axis.ticks.forEach((u, i) => {
-    if (u < lo - pad || u > hi + pad) return;
-    const Y = Math.round(yv(u)) + 0.5;
-    if (Math.abs(lastY - Y) < 12) return;
-    lastY = Y;
+  // the value axis' ticks over the zoomed range (positions are linear in log10(value -
+  // offset) on a log axis), no more than the panel's height holds
+  const offset = axis.log ? axis.offset : 0;
+  const sv = lossScale(
+    [fromUnit(axis, lo - pad) - offset, fromUnit(axis, hi + pad) - offset],
+    axis.log,
+    [VALUE.y + VALUE.h, VALUE.y],
+  );
+  const ticks = axisTicks(sv, axis.log);
+  for (const t of ticks) {
+    const Y = Math.round(sv(t.value)) + 0.5;
     line(ctx, VALUE.x - 4, Y, VALUE.x, Y);
-    ctx.fillText(axis.tick_labels[i] ?? "", VALUE.x - 6, Y);
-    shown++;
-  });
-  if (shown < 2 && Number.isFinite(vlo) && Number.isFinite(vhi)) {
-    // too few of the value axis' ticks in this range: label its ends
+    ctx.fillText(offset ? fmt(t.value + offset) : t.label, VALUE.x - 6, Y);
+  }
+  if (ticks.length < 2 && Number.isFinite(vlo) && Number.isFinite(vhi)) {
+    // too few ticks in this range: label its ends
     ctx.fillText(fmt(vlo), VALUE.x - 6, yv(lo));
     if (hi - lo > 1e-9) ctx.fillText(fmt(vhi), VALUE.x - 6, yv(hi));
   }

@@ -1,16 +1,26 @@
 // The dashboard's canvases: history, parallel coordinates (with brushing) and the 2-D view.
 // Each draws from the store's columns; every label is drawn as canvas text (never markup).
-import { axes, line, sizeCanvas, star, type Theme } from "../core/draw";
 import {
+  axes,
+  labelWidth,
+  line,
+  sizeCanvas,
+  star,
+  type Theme,
+  truncate,
+  yAxisRoom,
+} from "../core/draw";
+import {
+  axisTicks,
   colourAt,
   fmt,
   hexToRgb,
-  logTicks,
   lossScale,
   planeScales,
   type Rect,
   type Scale,
 } from "../core/maths";
+import { inset, unitAxis } from "./axes";
 import type { AxisMeta } from "./protocol";
 import { type Brush, COMPLETE, FAILED, PRUNED, type SearchState } from "./store";
 
@@ -27,8 +37,6 @@ export const VALUE_COLORMAP = [
   "#440154",
 ];
 const BINS = 24;
-/** Pixels between the 2-D view's frame and the positions 0 and 1 of its axes. */
-const INSET = 7;
 /** In the dark theme the ramp runs from the brightest stop to this position (the worst). */
 const DARK_SPAN = 0.7;
 /** In the light theme the worst trials start this far into the ramp. */
@@ -158,7 +166,8 @@ export function drawHistory(
   best: { x: number[]; y: number[] },
 ): void {
   const dpr = window.devicePixelRatio || 1;
-  const r: Rect = { x: 62, y: 14, w: size.w - 78, h: size.h - 14 - 58 };
+  const top = 14;
+  const height = size.h - top - 58;
   const { cols, meta } = st;
   // the trial axis grows with the search (in steps, so it moves now and then) up to the budget
   const seen = cols.n ? maxNumber(st) + 1 : 0;
@@ -173,19 +182,11 @@ export function drawHistory(
     const a = Math.log10(lo - offset);
     const b = Math.log10(hi - offset);
     const pad = (b - a || 1) * 0.06;
-    sy = lossScale([10 ** (a - pad), 10 ** (b + pad)], true, [r.y + r.h, r.y]);
+    sy = lossScale([10 ** (a - pad), 10 ** (b + pad)], true, [top + height, top]);
   } else {
     const pad = (hi - lo || Math.abs(hi) || 1) * 0.06;
-    sy = lossScale([lo - pad, hi + pad], false, [r.y + r.h, r.y]);
+    sy = lossScale([lo - pad, hi + pad], false, [top + height, top]);
   }
-  // half a trial of margin at each end: the first and the last trial are drawn whole
-  const sx = planeScales(
-    [
-      [-0.5, total - 0.5],
-      [0, 1],
-    ],
-    r,
-  ).sx;
   const yOf = (v: number) => sy(log ? v - offset : v);
   const stopped = cols.nCurves > 0 || meta.header.n_pruned > 0;
   // the band under the plot is named once a trial failed (or, with pruning, always)
@@ -204,13 +205,33 @@ export function drawHistory(
     failures,
   ];
   const { ctx, full, from } = layer.begin(key.join("|"), size, dpr, cols.n);
+  // the margin grows with the widest tick label, so the axis title stays clear of it
+  const yt = axisTicks(sy, log);
+  const left = Math.max(
+    62,
+    yAxisRoom(
+      labelWidth(
+        ctx,
+        theme,
+        yt.map((t) => t.label),
+      ),
+    ),
+  );
+  const r: Rect = { x: left, y: top, w: size.w - left - 16, h: height };
+  // half a trial of margin at each end: the first and the last trial are drawn whole
+  const sx = planeScales(
+    [
+      [-0.5, total - 0.5],
+      [0, 1],
+    ],
+    r,
+  ).sx;
   const bandY = r.y + r.h + 46;
   if (full) {
     clear(ctx, theme, size.w, size.h);
     ctx.strokeStyle = theme.border;
     ctx.globalAlpha = 0.45;
-    const grid = log ? logTicks(sy, 5).map((t) => t.value) : sy.ticks(5);
-    for (const v of grid)
+    for (const { value: v } of yt)
       line(ctx, r.x, Math.round(sy(v)) + 0.5, r.x + r.w, Math.round(sy(v)) + 0.5);
     ctx.globalAlpha = 1;
     frame(ctx, theme, r);
@@ -339,13 +360,6 @@ export function linesToDraw(ranked: Int32Array, keep: Uint8Array): { rows: numbe
   rows.reverse();
   for (let i = half - 1; i >= 0; i--) rows.push(eligible[i]);
   return { rows, all: eligible.length };
-}
-
-function truncate(ctx: CanvasRenderingContext2D, text: string, width: number): string {
-  if (ctx.measureText(text).width <= width) return text;
-  let s = text;
-  while (s.length > 1 && ctx.measureText(`${s}…`).width > width) s = s.slice(0, -1);
-  return `${s}…`;
 }
 
 /**
@@ -514,55 +528,6 @@ function scatterUnit(st: SearchState, row: number, j: number, salt: number): num
   return u;
 }
 
-/**
- * A parameter's axis: ticks at positions along `r`, marks and labels outside `edge` (the
- * frame; `r` itself unless the positions are inset from it).
- */
-function unitAxis(
-  ctx: CanvasRenderingContext2D,
-  theme: Theme,
-  axis: AxisMeta,
-  r: Rect,
-  vertical: boolean,
-  edge: Rect = r,
-): void {
-  ctx.fillStyle = theme.fg2;
-  ctx.strokeStyle = theme.fg2;
-  ctx.font = `10px ${theme.font}`;
-  axis.ticks.forEach((t, k) => {
-    const label = truncate(ctx, axis.tick_labels[k] ?? "", vertical ? 50 : 80);
-    if (vertical) {
-      const Y = Math.round(r.y + (1 - t) * r.h) + 0.5;
-      line(ctx, edge.x - 4, Y, edge.x, Y);
-      ctx.textAlign = "right";
-      ctx.textBaseline = "middle";
-      ctx.fillText(label, edge.x - 6, Y);
-    } else {
-      const X = Math.round(r.x + t * r.w) + 0.5;
-      line(ctx, X, edge.y + edge.h, X, edge.y + edge.h + 4);
-      ctx.textAlign = "center";
-      ctx.textBaseline = "top";
-      ctx.fillText(label, X, edge.y + edge.h + 6);
-    }
-  });
-  ctx.fillStyle = theme.fg;
-  ctx.font = `11px ${theme.font}`;
-  const name = axis.name + (axis.log ? " (log scale)" : "");
-  if (vertical) {
-    ctx.save();
-    ctx.translate(edge.x - 52, edge.y + edge.h / 2);
-    ctx.rotate(-Math.PI / 2);
-    ctx.textAlign = "center";
-    ctx.textBaseline = "bottom";
-    ctx.fillText(truncate(ctx, name, edge.h), 0, 0);
-    ctx.restore();
-  } else {
-    ctx.textAlign = "center";
-    ctx.textBaseline = "bottom";
-    ctx.fillText(truncate(ctx, name, edge.w), edge.x + edge.w / 2, edge.y + edge.h + 36);
-  }
-}
-
 /** Trials over two chosen axes, coloured by value, failures as red crosses, the best starred. */
 export function drawScatter(
   canvas: HTMLCanvasElement,
@@ -579,7 +544,7 @@ export function drawScatter(
   const r: Rect = { x: 62, y: 12, w: size.w - 74, h: size.h - 12 - 44 };
   // positions run over a rectangle inset from the frame, so that points on a bound (a
   // grid's edge, a clipped log range) and the best trial's star are drawn whole
-  const p: Rect = { x: r.x + INSET, y: r.y + INSET, w: r.w - 2 * INSET, h: r.h - 2 * INSET };
+  const p = inset(r);
   const [jx, jy] = pair;
   const X = (row: number) => p.x + scatterUnit(st, row, jx, 1) * p.w;
   const Y = (row: number) => p.y + (1 - scatterUnit(st, row, jy, 2)) * p.h;

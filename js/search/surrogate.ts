@@ -5,7 +5,7 @@
 // beneath). Drawn from the arrays Python computed; labels are canvas text, never markup.
 import { line, star, type Theme } from "../core/draw";
 import { colourAt, fmt, hexToRgb, lossScale, type Rect } from "../core/maths";
-import { axisOf, edges, unitAxis } from "./axes";
+import { axisOf, edges, inset, unitAxis } from "./axes";
 import { frame, VALUE_COLORMAP } from "./panels";
 import { insideValues as arr, COMPLETE, type Inside, type SearchState } from "./store";
 
@@ -17,6 +17,33 @@ export const SURROGATE_FIELDS: [SurrogateField, string][] = [
   ["acquisition", "acquisition (log EI)"],
   ["slices", "1-D slices"],
 ];
+
+/** Radius of the proposal's star, in pixels. */
+export const STAR_RADIUS = 9;
+/** Radius of a trial's ring, in pixels. */
+export const TRIAL_RADIUS = 3;
+
+/** Where the heatmap view puts its parts inside the rectangle it is given. */
+export interface HeatmapLayout {
+  /** the frame of the heatmap */
+  frame: Rect;
+  /** positions [0, 1] of the two parameters (inset from the frame: bound points drawn whole) */
+  plot: Rect;
+  /** the middle of the colour key's line, above the frame: marks inside never reach it */
+  keyY: number;
+}
+
+/** Half the height of the key's 10 px line of text. */
+const KEY_HALF = 6;
+
+/**
+ * The heatmap's layout in `r` (which needs 16 px free above it): the key sits above the
+ * frame, higher than the star reaches when the proposal lies on the upper bound.
+ */
+export function heatmapLayout(r: Rect): HeatmapLayout {
+  const plot = inset(r);
+  return { frame: r, plot, keyY: plot.y - STAR_RADIUS - 2 - KEY_HALF };
+}
 
 interface Scale {
   lo: number;
@@ -99,7 +126,7 @@ function marks(
   st: SearchState,
   inside: Inside,
   theme: Theme,
-  r: Rect,
+  { frame: f, plot: r }: HeatmapLayout,
 ): void {
   const names = st.meta.params.map((a) => a.name);
   const jx = names.indexOf(inside.meta.pair[0]);
@@ -114,7 +141,7 @@ function marks(
     const px = r.x + cols.unit[row * d + jx] * r.w;
     const py = r.y + (1 - cols.unit[row * d + jy]) * r.h;
     ctx.beginPath();
-    ctx.arc(px, py, 3, 0, 2 * Math.PI);
+    ctx.arc(px, py, TRIAL_RADIUS, 0, 2 * Math.PI);
     ctx.fill();
     ctx.stroke();
   }
@@ -124,10 +151,10 @@ function marks(
       ctx,
       r.x + next[0] * r.w,
       r.y + (1 - next[1]) * r.h,
-      9,
+      STAR_RADIUS,
       "#e4572e",
       theme.dark ? "#ffffff" : "#111111",
-      r,
+      f,
     );
   }
 }
@@ -147,40 +174,46 @@ function drawHeatmap(
   const y = arr(inside, "y");
   const z = arr(inside, field);
   const s = scaleOf(inside, field);
+  const layout = heatmapLayout(r);
+  const p = layout.plot;
+  // cells on a bound reach the frame: the heatmap fills it, around the inset positions
+  const X = (e: number) => (e <= 0 ? r.x : e >= 1 ? r.x + r.w : p.x + e * p.w);
+  const Y = (e: number) => (e <= 0 ? r.y + r.h : e >= 1 ? r.y : p.y + (1 - e) * p.h);
   const ex = edges(x);
   const ey = edges(y);
   for (let j = 0; j < y.length; j++) {
     for (let i = 0; i < x.length; i++) {
       ctx.fillStyle = colour(s, z[j * x.length + i], theme);
-      const X0 = Math.floor(r.x + ex[i] * r.w);
-      const X1 = Math.ceil(r.x + ex[i + 1] * r.w);
-      const Y0 = Math.floor(r.y + (1 - ey[j + 1]) * r.h);
-      const Y1 = Math.ceil(r.y + (1 - ey[j]) * r.h);
+      const X0 = Math.floor(X(ex[i]));
+      const X1 = Math.ceil(X(ex[i + 1]));
+      const Y0 = Math.floor(Y(ey[j + 1]));
+      const Y1 = Math.ceil(Y(ey[j]));
       ctx.fillRect(X0, Y0, X1 - X0, Y1 - Y0);
     }
   }
   const levels = (m.levels as Record<string, number[]> | undefined)?.[field] ?? [];
   ctx.strokeStyle = theme.dark ? "rgba(255,255,255,0.55)" : "rgba(0,0,0,0.45)";
   ctx.lineWidth = 0.8;
-  for (const level of levels) contour(ctx, z, x, y, level, r);
+  for (const level of levels) contour(ctx, z, x, y, level, p);
   const box = m.box as [number, number, number, number] | null;
   if (box) {
     ctx.strokeStyle = "#e4572e";
     ctx.setLineDash([5, 3]);
     ctx.lineWidth = 1.5;
     ctx.strokeRect(
-      r.x + box[0] * r.w,
-      r.y + (1 - box[3]) * r.h,
-      (box[1] - box[0]) * r.w,
-      (box[3] - box[2]) * r.h,
+      p.x + box[0] * p.w,
+      p.y + (1 - box[3]) * p.h,
+      (box[1] - box[0]) * p.w,
+      (box[3] - box[2]) * p.h,
     );
     ctx.setLineDash([]);
   }
-  marks(ctx, st, inside, theme, r);
+  // the frame before the marks, which may lie on it
   frame(ctx, theme, r);
-  unitAxis(ctx, theme, xa, r, false);
-  unitAxis(ctx, theme, ya, r, true);
-  // the colour scale's two ends, at the right of the title row
+  marks(ctx, st, inside, theme, layout);
+  unitAxis(ctx, theme, xa, p, false, r);
+  unitAxis(ctx, theme, ya, p, true, r);
+  // the colour scale's two ends, in a line above the frame (clear of the marks)
   ctx.font = `10px ${theme.font}`;
   ctx.fillStyle = theme.fg2;
   ctx.textAlign = "left";
@@ -189,7 +222,7 @@ function drawHeatmap(
   const shade = theme.dark ? "bright" : "dark";
   const better =
     s.better === "none" ? "" : s.better === "low" ? ` (${shade}: lower)` : ` (${shade}: higher)`;
-  ctx.fillText(`${fmt(s.lo)} … ${fmt(s.hi)}${s.log ? " log" : ""}${better}`, r.x + 4, r.y - 6);
+  ctx.fillText(`${fmt(s.lo)} … ${fmt(s.hi)}${s.log ? " log" : ""}${better}`, r.x + 4, layout.keyY);
   return caption(inside);
 }
 

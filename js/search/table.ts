@@ -1,6 +1,9 @@
 // The trial table: sortable, filterable by state and by the brush, virtualized (only the
 // rows in view are in the DOM), so 50,000 trials scroll smoothly. Cells are text only.
-import { h, setText } from "../core/draw";
+// A wide table (a cross-validated search has a score per split) scrolls sideways in its
+// own box: the trial number and the value stay pinned on the left, and a fade at the
+// right edge says there is more until the last column is in view.
+import { h, setData, setText } from "../core/draw";
 import { fmt } from "../core/maths";
 import type { AxisMeta } from "./protocol";
 import { type SearchState, STATE_NAMES } from "./store";
@@ -19,6 +22,57 @@ interface Column {
   text: (st: SearchState, r: number) => string;
   num: boolean;
   width: number;
+  /** pinned on the left while the table scrolls sideways */
+  pin?: boolean;
+  /** the cell's tooltip (default: the text when it is too long for the cell) */
+  title?: (st: SearchState, r: number) => string;
+  /** what the header's tooltip says sorting by it does (default: "sort by <name>") */
+  sortHint?: string;
+}
+
+/** The scores of one metric per cross-validation split (scikit-learn's `split<i>_<rest>`). */
+export interface SplitGroup {
+  /** the metric without the split, e.g. "test_score" */
+  rest: string;
+  /** indices into the metric names, split 0 first */
+  members: number[];
+}
+
+/**
+ * The metric columns in table order: single metrics by index, the per-split scores of one
+ * metric gathered in a group, placed after the metric's `std_<rest>` (else its `mean_`,
+ * else where its first split was), so a row reads mean, spread, then the splits.
+ */
+export function metricLayout(names: readonly string[]): (number | SplitGroup)[] {
+  const groups = new Map<string, { split: number; j: number }[]>();
+  names.forEach((name, j) => {
+    const m = /^split(\d+)_(.+)$/.exec(name);
+    if (!m) return;
+    const list = groups.get(m[2]) ?? [];
+    list.push({ split: Number(m[1]), j });
+    groups.set(m[2], list);
+  });
+  const grouped = new Map<number, SplitGroup>(); // position -> group
+  const skip = new Set<number>();
+  for (const [rest, list] of groups) {
+    if (list.length < 2) continue; // one split is a column of its own
+    list.sort((a, b) => a.split - b.split);
+    const members = list.map((e) => e.j);
+    for (const j of members) skip.add(j);
+    const after = [`std_${rest}`, `mean_${rest}`].map((n) => names.indexOf(n)).find((j) => j >= 0);
+    grouped.set(after ?? Math.min(...members) - 0.5, { rest, members });
+  }
+  const out: (number | SplitGroup)[] = [];
+  const at = (pos: number) => {
+    const g = grouped.get(pos);
+    if (g) out.push(g);
+  };
+  names.forEach((_, j) => {
+    at(j - 0.5);
+    if (!skip.has(j)) out.push(j);
+    at(j);
+  });
+  return out;
 }
 
 function seconds(s: number): string {
@@ -36,6 +90,16 @@ function paramText(axis: AxisMeta, v: number): string {
   return fmt(v);
 }
 
+/** A column wide enough for its header (up to a point: longer names are cut, whole on hover). */
+function widthFor(name: string, least: number): number {
+  return Math.round(Math.min(160, Math.max(least, 20 + 7.5 * name.length)));
+}
+
+/** Whether any trial has a reason or an error to show (else the column is left out). */
+function hasReasons(st: SearchState): boolean {
+  return st.reasons.size > 0 || st.errors.size > 0;
+}
+
 function columnsOf(st: SearchState): Column[] {
   const cols: Column[] = [
     {
@@ -44,6 +108,15 @@ function columnsOf(st: SearchState): Column[] {
       text: (s, r) => String(s.cols.number[r]),
       num: true,
       width: 56,
+      pin: true,
+    },
+    {
+      name: st.meta.value_axis.name,
+      key: (s, r) => s.cols.value[r],
+      text: (s, r) => fmt(s.cols.value[r]),
+      num: true,
+      width: 90,
+      pin: true,
     },
     {
       name: "state",
@@ -52,13 +125,6 @@ function columnsOf(st: SearchState): Column[] {
       num: false,
       width: 92,
     },
-    {
-      name: st.meta.value_axis.name,
-      key: (s, r) => s.cols.value[r],
-      text: (s, r) => fmt(s.cols.value[r]),
-      num: true,
-      width: 90,
-    },
   ];
   st.meta.params.forEach((axis, j) => {
     cols.push({
@@ -66,7 +132,7 @@ function columnsOf(st: SearchState): Column[] {
       key: (s, r) => s.cols.params[r * s.cols.d + j],
       text: (s, r) => paramText(axis, s.cols.params[r * s.cols.d + j]),
       num: axis.kind !== "choice",
-      width: axis.kind === "choice" ? 96 : 86,
+      width: widthFor(axis.name, axis.kind === "choice" ? 96 : 86),
     });
   });
   cols.push({
@@ -76,15 +142,23 @@ function columnsOf(st: SearchState): Column[] {
     num: true,
     width: 80,
   });
-  st.meta.metric_names.forEach((name, j) => {
-    cols.push({
-      name,
-      key: (s, r) => (j < s.cols.m ? s.cols.metrics[r * s.cols.m + j] : Number.NaN),
-      text: (s, r) => (j < s.cols.m ? fmt(s.cols.metrics[r * s.cols.m + j]) : ""),
-      num: true,
-      width: 86,
-    });
-  });
+  const metric = (s: SearchState, r: number, j: number) =>
+    j < s.cols.m ? s.cols.metrics[r * s.cols.m + j] : Number.NaN;
+  for (const entry of metricLayout(st.meta.metric_names)) {
+    if (typeof entry === "number") {
+      const j = entry;
+      cols.push({
+        name: st.meta.metric_names[j],
+        key: (s, r) => metric(s, r, j),
+        text: (s, r) => (j < s.cols.m ? fmt(metric(s, r, j)) : ""),
+        num: true,
+        width: widthFor(st.meta.metric_names[j], 86),
+      });
+      continue;
+    }
+    cols.push(splitColumn(st.meta.metric_names, entry, metric));
+  }
+  if (!hasReasons(st)) return cols;
   cols.push({
     name: "reason",
     key: () => Number.NaN,
@@ -96,6 +170,64 @@ function columnsOf(st: SearchState): Column[] {
     width: 320,
   });
   return cols;
+}
+
+/**
+ * One column for the per-split scores of a metric: the splits side by side ("0.91 0.93 …"),
+ * each value in full in the tooltip; sorting by it puts the weakest split first.
+ */
+function splitColumn(
+  names: readonly string[],
+  g: SplitGroup,
+  metric: (s: SearchState, r: number, j: number) => number,
+): Column {
+  const values = (s: SearchState, r: number) => g.members.map((j) => metric(s, r, j));
+  return {
+    name: `${g.rest} per split`,
+    key: (s, r) => {
+      const v = values(s, r).filter((x) => !Number.isNaN(x));
+      return v.length ? Math.min(...v) : Number.NaN;
+    },
+    text: (s, r) => {
+      const v = values(s, r);
+      return v.every(Number.isNaN) ? "" : v.map(fmt).join(" ");
+    },
+    title: (s, r) => {
+      const v = values(s, r);
+      if (v.every(Number.isNaN)) return "";
+      return g.members
+        .map((j, i) => `${names[j]}: ${Number.isNaN(v[i]) ? "—" : Number(v[i].toPrecision(6))}`)
+        .join("\n");
+    },
+    num: false,
+    width: Math.min(260, Math.max(120, 12 + 44 * g.members.length)),
+    sortHint: `sort by the lowest of the ${g.members.length} splits of ${g.rest}`,
+  };
+}
+
+/** The classes of column i's cells: numbers right-aligned, the pinned ones marked. */
+function cellClass(cols: readonly Column[], i: number): string {
+  const c = cols[i];
+  let cls = c.num ? "nbopt-cell nbopt-num" : "nbopt-cell";
+  if (c.pin)
+    cls += i + 1 < cols.length && cols[i + 1].pin ? " nbopt-pin" : " nbopt-pin nbopt-pin-last";
+  return cls;
+}
+
+/** The width of the pinned columns together. */
+function pinnedWidth(cols: readonly Column[]): number {
+  let w = 0;
+  for (const c of cols) if (c.pin) w += c.width;
+  return w;
+}
+
+/** Column i's width, and for a pinned column where it sticks (after the pinned before it). */
+function cellStyle(e: HTMLElement, cols: readonly Column[], i: number): void {
+  e.style.width = `${cols[i].width}px`;
+  if (!cols[i].pin) return;
+  let left = 0;
+  for (let k = 0; k < i; k++) if (cols[k].pin) left += cols[k].width;
+  e.style.left = `${left}px`;
 }
 
 /** `rows` in trial-number order (ascending, or descending). */
@@ -117,11 +249,14 @@ function byNumber(st: SearchState, rows: number[], descending: boolean): Int32Ar
 export class TrialTable {
   readonly el: HTMLDivElement;
   private head: HTMLDivElement;
+  private frame: HTMLDivElement;
+  private fade: HTMLDivElement;
   private scroller: HTMLDivElement;
   private spacer: HTMLDivElement;
   private body: HTMLDivElement;
   private filter: HTMLSelectElement;
   private count: HTMLSpanElement;
+  private moreCols: HTMLButtonElement;
   private columns: Column[] = [];
   private columnsKey = "";
   private sortBy = 0;
@@ -151,7 +286,13 @@ export class TrialTable {
     }
     label.append(this.filter);
     this.count = h("span", "nbopt-table-count");
-    bar.append(label, this.count);
+    this.moreCols = h("button", "nbopt-btn nbopt-small nbopt-table-more");
+    this.moreCols.type = "button";
+    this.moreCols.title = "scroll the table to the right (or scroll it sideways: Shift + wheel)";
+    this.moreCols.hidden = true;
+    bar.append(label, this.count, this.moreCols);
+    // the header row scrolls sideways with the rows and stays on top (sticky) as they
+    // scroll by; the rows start below it, so row i sits at scrollTop i * ROW_H
     this.head = h("div", "nbopt-row nbopt-row-head");
     this.head.setAttribute("role", "row");
     this.scroller = h("div", "nbopt-table-scroll");
@@ -161,18 +302,66 @@ export class TrialTable {
     this.spacer = h("div", "nbopt-table-spacer");
     this.body = h("div", "nbopt-table-body");
     this.spacer.append(this.body);
-    this.scroller.append(this.spacer);
-    this.scroller.style.height = `${ROW_H * VIEW_ROWS}px`;
-    this.el.append(bar, this.head, this.scroller);
+    this.scroller.append(this.head, this.spacer);
+    this.scroller.style.height = `${ROW_H * (VIEW_ROWS + 1)}px`;
+    this.fade = h("div", "nbopt-table-fade");
+    this.fade.setAttribute("aria-hidden", "true");
+    this.frame = h("div", "nbopt-table-frame");
+    this.frame.append(this.scroller, this.fade);
+    this.el.append(bar, this.frame);
     const onFilter = () => {
       this.orderKey = "";
       this.onChange();
     };
     this.filter.addEventListener("change", onFilter);
     this.cleanups.push(() => this.filter.removeEventListener("change", onFilter));
-    const onScroll = () => this.onChange();
+    // a page of columns to the right: what is under the pinned ones does not count
+    const onMore = () => {
+      const page = this.scroller.clientWidth - pinnedWidth(this.columns);
+      this.scroller.scrollBy({ left: Math.max(40, page - 40), behavior: "smooth" });
+    };
+    this.moreCols.addEventListener("click", onMore);
+    this.cleanups.push(() => this.moreCols.removeEventListener("click", onMore));
+    const onScroll = () => {
+      this.edges();
+      this.onChange();
+    };
     this.scroller.addEventListener("scroll", onScroll, { passive: true });
     this.cleanups.push(() => this.scroller.removeEventListener("scroll", onScroll));
+    // the box and the header row change width with the widget and the columns: read the
+    // scroll extent then (after layout), not on every drawn frame
+    if (typeof ResizeObserver !== "undefined") {
+      const ro = new ResizeObserver(() => this.edges());
+      ro.observe(this.scroller);
+      ro.observe(this.head);
+      this.cleanups.push(() => ro.disconnect());
+    }
+  }
+
+  /**
+   * Mark the edges the box can still scroll towards: `data-more` when columns are hidden
+   * on the right (the fade shows, and a button says how many), `data-scrolled` when some
+   * are hidden under the pinned ones (their edge gets a shadow).
+   */
+  private edges(): void {
+    const s = this.scroller;
+    const more = s.scrollLeft + s.clientWidth < s.scrollWidth - 1;
+    setData(this.frame, "more", more ? "true" : "false");
+    setData(this.frame, "scrolled", s.scrollLeft > 0 ? "true" : "false");
+    // columns that end beyond the visible right edge, even in part
+    let hidden = 0;
+    let right = 0;
+    for (const c of this.columns) {
+      right += c.width;
+      if (!c.pin && right > s.scrollLeft + s.clientWidth + 1) hidden++;
+    }
+    if (this.moreCols.hidden === more) this.moreCols.hidden = !more;
+    setText(this.moreCols, `${hidden} more column${hidden === 1 ? "" : "s"} →`);
+    // the fade stops short of the scroll bars (their width is the box's less its client area)
+    const fadeRight = `${s.offsetWidth - s.clientWidth - s.clientLeft * 2}px`;
+    const fadeBottom = `${s.offsetHeight - s.clientHeight - s.clientTop * 2}px`;
+    if (this.fade.style.right !== fadeRight) this.fade.style.right = fadeRight;
+    if (this.fade.style.bottom !== fadeBottom) this.fade.style.bottom = fadeBottom;
   }
 
   get stateFilter(): StateFilter {
@@ -189,16 +378,17 @@ export class TrialTable {
       st.meta.value_axis.name,
       ...st.meta.params.map((a) => a.name),
       ...st.meta.metric_names,
+      hasReasons(st),
     ].join("\u0000");
     if (key === this.columnsKey) return;
     this.columnsKey = key;
     this.columns = columnsOf(st);
     this.head.replaceChildren();
     this.columns.forEach((c, i) => {
-      const b = h("button", `nbopt-cell nbopt-sort${c.num ? " nbopt-num" : ""}`, c.name);
+      const b = h("button", `nbopt-sort ${cellClass(this.columns, i)}`, c.name);
       b.type = "button";
-      b.style.width = `${c.width}px`;
-      b.title = `sort by ${c.name}`;
+      cellStyle(b, this.columns, i);
+      b.title = c.sortHint ?? `sort by ${c.name}`;
       b.addEventListener("click", () => {
         if (this.sortBy === i) this.descending = !this.descending;
         else {
@@ -306,9 +496,9 @@ export class TrialTable {
       const r = this.order[first + k];
       if (row.children.length !== this.columns.length) {
         row.replaceChildren(
-          ...this.columns.map((c) => {
-            const cell = h("span", `nbopt-cell${c.num ? " nbopt-num" : ""}`);
-            cell.style.width = `${c.width}px`;
+          ...this.columns.map((_, i) => {
+            const cell = h("span", cellClass(this.columns, i));
+            cellStyle(cell, this.columns, i);
             cell.setAttribute("role", "gridcell");
             return cell;
           }),
@@ -319,7 +509,7 @@ export class TrialTable {
         const text = c.text(st, r);
         setText(cell, text);
         // long texts (a reason, an error) are cut to the cell: the whole text on hover
-        const title = text.length > 40 ? text : "";
+        const title = c.title ? c.title(st, r) : text.length > 40 ? text : "";
         if (cell.title !== title) cell.title = title;
       }
       const state = STATE_NAMES[st.cols.state[r]] ?? "";

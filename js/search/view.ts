@@ -319,7 +319,7 @@ export class SearchView {
 
     this.curvesBox = h("div", "nbopt-panel nbopt-curves-box");
     const curvesBar = h("div", "nbopt-panel-bar");
-    this.curvesCaption = h("span", "nbopt-caption");
+    this.curvesCaption = h("span", "nbopt-caption nbopt-one-line");
     curvesBar.append(h("span", "nbopt-panel-title", "learning curves"), this.curvesCaption);
     this.curves = h("canvas");
     this.curves.setAttribute("role", "img");
@@ -759,7 +759,9 @@ export class SearchView {
     if (this.curvesBox.hidden === curves) this.curvesBox.hidden = !curves;
     if (curves) {
       this.curvesDrawn = drawCurves(this.curves, st, theme, CURVES, mask, bestRow);
-      setText(this.curvesCaption, curvesCaption(st, this.curvesDrawn));
+      const caption = curvesCaption(st, this.curvesDrawn);
+      setText(this.curvesCaption, caption.text);
+      if (this.curvesCaption.title !== caption.title) this.curvesCaption.title = caption.title;
     }
   }
 

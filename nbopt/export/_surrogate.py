@@ -8,7 +8,7 @@ searched there).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -26,6 +26,36 @@ _TRIAL = "#1f1f1f"
 _NEXT = "#D55E00"
 _ACQUISITION = "#ffffff"
 _BOX = "#0b63c4"
+# positions run a little past [0, 1], as in the 2-D scatter (nbopt.export._search), so that
+# trials and the proposal on a bound are drawn whole
+_MARGIN = 0.03
+
+
+def _cell_edges(centres: np.ndarray) -> np.ndarray:
+    """Edges of cells centred at sorted ``centres``; cells on a bound reach the frame."""
+    c = np.asarray(centres, dtype=float)
+    if len(c) < 2:
+        return np.array([-_MARGIN, 1 + _MARGIN])
+    first, last = c[0] - (c[1] - c[0]) / 2, c[-1] + (c[-1] - c[-2]) / 2
+    return np.concatenate(
+        [
+            [-_MARGIN if first <= 0 else first],
+            (c[1:] + c[:-1]) / 2,
+            [1 + _MARGIN if last >= 1 else last],
+        ]
+    )
+
+
+def _legend_corner(
+    proposal: tuple[float, float],
+) -> Literal["upper right", "upper left", "lower left", "lower right"]:
+    """Return the legend's ``loc``: the corner across the plot from the proposal's star."""
+    x, y = proposal
+    if not (np.isfinite(x) and np.isfinite(y)) or (x < 0.5 and y < 0.5):
+        return "upper right"
+    if x < 0.5:
+        return "lower right"
+    return "upper left" if y < 0.5 else "lower left"
 
 
 def _coloured(values: np.ndarray, scale: dict[str, Any]) -> np.ndarray:
@@ -64,7 +94,7 @@ def draw_surrogate(ax: Axes, info: SurrogateInfo, columns: TrialColumns, cmap: A
     # colour runs from the worst end to the best
     use = cmap if scale["better"] == "high" else cmap.reversed()
     xs, ys = info.x, info.y
-    ax.pcolormesh(xs, ys, mean, cmap=use, vmin=lo, vmax=hi, shading="nearest")
+    ax.pcolormesh(_cell_edges(xs), _cell_edges(ys), mean, cmap=use, vmin=lo, vmax=hi)
     levels = _coloured(np.asarray(info.levels["mean"], dtype=float), scale)
     if len(xs) > 1 and len(ys) > 1 and len(levels):
         ax.contour(xs, ys, mean, levels=np.sort(levels), colors="#00000055", linewidths=0.6)
@@ -108,8 +138,8 @@ def draw_surrogate(ax: Axes, info: SurrogateInfo, columns: TrialColumns, cmap: A
 
         x0, x1, y0, y1 = info.box
         ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, ec=_BOX, lw=1.2, ls="--"))
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, 1)
+    ax.set_xlim(-_MARGIN, 1 + _MARGIN)
+    ax.set_ylim(-_MARGIN, 1 + _MARGIN)
     ax_x, ax_y = (columns.axes[columns.names.index(n)] for n in info.pair)
     _ticks(ax, ax_x, True)
     _ticks(ax, ax_y, False)
@@ -123,6 +153,6 @@ def draw_surrogate(ax: Axes, info: SurrogateInfo, columns: TrialColumns, cmap: A
             fontsize=9,
         )
     )
-    legend = ax.legend(loc="upper right", fontsize=7, framealpha=0.85)
+    legend = ax.legend(loc=_legend_corner(info.next), fontsize=7, framealpha=0.85)
     for text in legend.get_texts():
         literal(text)

@@ -28,6 +28,20 @@ pytestmark = pytest.mark.e2e
 XSS = "<img src=x onerror=window.__pwned=1>"
 
 
+def _landscape_brightness(root) -> float:
+    """Mean grey level (0-255) of the middle of the landscape plot, paths and all."""
+    return root.locator(".nbopt-land canvas").evaluate(
+        """c => {
+            const px = c.getContext('2d').getImageData(
+                Math.round(c.width * 0.2), Math.round(c.height * 0.1),
+                Math.round(c.width * 0.55), Math.round(c.height * 0.7)).data;
+            let sum = 0;
+            for (let i = 0; i < px.length; i += 4) sum += (px[i] + px[i + 1] + px[i + 2]) / 3;
+            return sum / (px.length / 4);
+        }"""
+    )
+
+
 def test_race_renders_grows_pauses_resumes_and_survives_reload(page, jupyter_lab):
     write_notebook(
         jupyter_lab.root,
@@ -84,6 +98,7 @@ def test_race_renders_grows_pauses_resumes_and_survives_reload(page, jupyter_lab
         " && d.state === 'running' && Number(d.gap) <= 2",  # no holes in the history
     )
     assert painted_pixels(page) > 20_000
+    assert _landscape_brightness(widget(page)) > 150  # the light map on a light page
     shot(page, "race-after-reload")
 
     # dark theme: text follows JupyterLab's colours, canvases stay drawn
@@ -99,6 +114,8 @@ def test_race_renders_grows_pauses_resumes_and_survives_reload(page, jupyter_lab
     )
     r, g, b = (int(v) for v in title_rgb[title_rgb.index("(") + 1 : -1].split(",")[:3])
     assert r + g + b > 450, f"title colour {title_rgb} is not light on the dark theme"
+    # and the landscape is drawn in its dark map: no bright plane in a dark widget
+    assert _landscape_brightness(widget(page)) < 90
     shot(page, "race-dark-theme")
     page.evaluate(
         "() => window.jupyterapp.commands.execute('apputils:change-theme',"

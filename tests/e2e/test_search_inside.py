@@ -66,7 +66,42 @@ def test_importance_and_the_train_validation_gap_of_a_tree(page, jupyter_lab):
     # another parameter on the x axis of the fit view
     root.get_by_label("parameter of the train and validation view").select_option("max_depth")
     wait_data(page, "d.fit.startsWith('max_depth:')")
+    _wide_table_scrolls_in_its_box(page, root)
     shot(page, "search-inside")
+
+
+_TABLE = """el => {
+    const box = el.querySelector('.nbopt-table-scroll');
+    const frame = el.querySelector('.nbopt-table-frame').getBoundingClientRect();
+    const pinned = el.querySelector('.nbopt-table-body .nbopt-row .nbopt-pin');
+    return {widget: el.getBoundingClientRect().right, frame: [frame.left, frame.right],
+            scroll: box.scrollWidth, client: box.clientWidth, left: box.scrollLeft,
+            pinned: pinned.getBoundingClientRect().left,
+            fade: getComputedStyle(el.querySelector('.nbopt-table-fade')).opacity};
+}"""
+
+
+def _wide_table_scrolls_in_its_box(page, root) -> None:
+    """A cross-validation table (a column per split) scrolls sideways inside the widget."""
+    headers = root.locator(".nbopt-row-head .nbopt-cell").all_inner_texts()
+    # the splits of a score are one column, after its mean and spread
+    assert "test_score per split" in headers and not any(h.startswith("split") for h in headers)
+    assert headers.index("std_test_score") + 1 == headers.index("test_score per split")
+    handle = root.element_handle()
+    page.wait_for_function(f"el => ({_TABLE})(el).fade === '1'", arg=handle)  # more: a fade
+    t = root.evaluate(_TABLE)
+    assert t["frame"][1] <= t["widget"] and t["scroll"] > t["client"], t
+    more = root.locator(".nbopt-table-more")
+    assert more.is_visible() and more.inner_text().endswith("more columns →")
+    more.click()  # a page of columns to the right; the number and the value stay put
+    page.wait_for_function(f"el => ({_TABLE})(el).left > 0", arg=handle)
+    assert abs(root.evaluate(_TABLE)["pinned"] - t["frame"][0]) <= 2
+    # at the right end no fade and no button
+    root.locator(".nbopt-table-scroll").evaluate("s => { s.scrollLeft = s.scrollWidth; }")
+    page.wait_for_function(f"el => ({_TABLE})(el).fade === '0'", arg=handle)
+    assert not more.is_visible()
+    root.locator(".nbopt-table-scroll").evaluate("s => { s.scrollLeft = 0; }")
+    page.wait_for_function(f"el => ({_TABLE})(el).fade === '1'", arg=handle)
 
 
 def test_the_grid_left_to_run_follows_the_pair_of_the_2d_view(page, jupyter_lab):

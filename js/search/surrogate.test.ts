@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { heatmapLayout, STAR_RADIUS, TRIAL_RADIUS } from "./surrogate";
+
+// the rectangle js/search/inside.ts gives the heatmap on its 440 x 300 canvas
+const r = { x: 64, y: 22, w: 364, h: 234 };
+const corners = [
+  [0, 0],
+  [0, 1],
+  [1, 0],
+  [1, 1],
+  [0.5, 1],
+];
+
+describe("heatmapLayout", () => {
+  it("keeps the colour key clear of the proposal's star wherever it lies", () => {
+    const { plot, keyY } = heatmapLayout(r);
+    const keyBottom = keyY + 6;
+    expect(keyY - 6).toBeGreaterThanOrEqual(0);
+    for (const [, v] of corners) {
+      const starTop = plot.y + (1 - v) * plot.h - STAR_RADIUS;
+      expect(starTop).toBeGreaterThan(keyBottom);
+    }
+  });
+
+  it("draws trials on the bounds whole, inside the frame", () => {
+    const { frame, plot } = heatmapLayout(r);
+    const ring = TRIAL_RADIUS + 1; // a trial's ring and its line
+    for (const [u, v] of corners) {
+      const x = plot.x + u * plot.w;
+      const y = plot.y + (1 - v) * plot.h;
+      expect(x - ring).toBeGreaterThan(frame.x);
+      expect(x + ring).toBeLessThan(frame.x + frame.w);
+      expect(y - ring).toBeGreaterThan(frame.y);
+      expect(y + ring).toBeLessThan(frame.y + frame.h);
+    }
+  });
+});
