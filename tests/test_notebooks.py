@@ -64,3 +64,43 @@ def test_a_headless_run_saves_the_state_a_later_wait_ended_in():
                 meta["step"] if view == "race" else meta["header"]["n_done"],
             )
     assert ended == {"race": ("finished", 120), "search": ("finished", 400)}
+
+
+VIEW_MIME = "application/vnd.jupyter.widget-view+json"
+STATE_MIME = "application/vnd.jupyter.widget-state+json"
+#: a committed notebook stays small enough for git and for a page to load
+MAX_NOTEBOOK_BYTES = 6 * 1024 * 1024
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_is_committed_executed_with_its_widget_state(path):
+    # what a static page and GitHub render: every cell run in order, no error, and the
+    # saved state of every widget the outputs show (scripts/execute_notebooks.py --inplace)
+    import base64
+
+    from nbopt.widgets._protocol import unpack
+
+    assert path.stat().st_size <= MAX_NOTEBOOK_BYTES
+    nb = nbformat.read(path, as_version=4)
+    code = [cell for cell in nb.cells if cell.cell_type == "code"]
+    counts = [cell.execution_count for cell in code]
+    assert None not in counts, f"{path.name}: cells not executed"
+    assert counts == sorted(counts) and len(set(counts)) == len(counts)
+    outputs = [out for cell in code for out in cell.get("outputs", [])]
+    assert not [out for out in outputs if out.get("output_type") == "error"]
+    state = nb.metadata["widgets"][STATE_MIME]["state"]
+    shown = [
+        out["data"][VIEW_MIME]["model_id"] for out in outputs if VIEW_MIME in out.get("data", {})
+    ]
+    assert shown and all(model_id in state for model_id in shown)
+    views = 0
+    for model_id in shown:
+        model = state[model_id]
+        if model["state"].get("_view") not in ("race", "search", "compare"):
+            continue
+        views += 1
+        snapshot = [b for b in model.get("buffers", []) if b["path"] == ["snapshot"]]
+        assert snapshot, f"{path.name}: widget {model_id} saved without its snapshot"
+        meta = unpack(base64.b64decode(snapshot[0]["data"]))[0]["meta"]
+        assert meta["state"] not in ("running", "paused"), (path.name, model_id, meta["state"])
+    assert views > 0
