@@ -41,6 +41,9 @@ MAX_ERROR_CHARS = 600
 CURVE_INTERVAL = 0.25
 #: Shortest time (seconds) between two recomputations of the parameter importance.
 IMPORTANCE_INTERVAL = 1.0
+#: Largest share of the time spent recomputing the importance and the inside view while a
+#: search runs (they hold the interpreter's lock, which the search's own thread needs).
+DERIVED_SHARE = 0.025
 
 
 # ------------------------------------------------------------------ messages
@@ -672,9 +675,9 @@ class SearchDashboard(StreamWidget):
         in the thread that drives the search (which then sends nothing until it ends):
         this thread reads the engine's curves every :data:`CURVE_INTERVAL` seconds and
         sends them when they changed. It also recomputes the parameter importance and the
-        searcher's inside view, at most every :data:`IMPORTANCE_INTERVAL` seconds and
-        never more than 5 % of the time (and when the page picks another pair), here
-        rather than on the thread that runs the search.
+        searcher's inside view, at most every :data:`IMPORTANCE_INTERVAL` seconds and never
+        more than :data:`DERIVED_SHARE` of the time (and when the page picks another pair),
+        here rather than on the thread that runs the search.
         """
         result = self._result
         engine = getattr(result, "engine", None)
@@ -700,7 +703,7 @@ class SearchDashboard(StreamWidget):
                     counted = finished
                     derived = self._derived(trials)
                     cost = time.monotonic() - now
-                    due = time.monotonic() + max(IMPORTANCE_INTERVAL, 20.0 * cost)
+                    due = time.monotonic() + max(IMPORTANCE_INTERVAL, cost / DERIVED_SHARE)
             if not curves and derived is None:
                 continue
             try:
