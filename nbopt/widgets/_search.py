@@ -44,6 +44,57 @@ IMPORTANCE_INTERVAL = 1.0
 #: Largest share of the time spent recomputing the importance and the inside view while a
 #: search runs (they hold the interpreter's lock, which the search's own thread needs).
 DERIVED_SHARE = 0.025
+#: Their cost per finished trial (seconds) assumed until one recomputation is measured.
+DERIVED_PRIOR = 5e-6
+#: Longest wait (seconds) for a recomputation the share does not allow.
+MAX_DERIVED_WAIT = 10.0
+
+
+class DerivedBudget:
+    """When a running search's dashboard may recompute its importance and inside view.
+
+    Those views read every trial and hold the interpreter's lock, which the search's own
+    thread needs: the whole run's recomputing, the next one included (estimated from the
+    last one's cost per finished trial), stays within :data:`DERIVED_SHARE` of the time
+    since ``start``; one comes at least every :data:`MAX_DERIVED_WAIT` seconds all the
+    same, and never two within :data:`IMPORTANCE_INTERVAL`.
+
+    Examples
+    --------
+    >>> b = DerivedBudget(start=0.0)
+    >>> b.due, b.allows(1.0, finished=100)  # 0.5 ms of 25 ms
+    (1.0, True)
+    >>> b.spent(1.0, 1.001, finished=100)
+    >>> b.allows(2.5, finished=20_000)  # 200 ms are more than 2.5 % of 2.5 s
+    False
+    >>> round(b.due, 2)  # when they are 2.5 %, unless 10 s pass first
+    8.04
+    >>> b.allows(11.0, finished=20_000)
+    True
+    """
+
+    def __init__(self, start: float) -> None:
+        self._start = start
+        self._last = start
+        self._spent = 0.0
+        self._per_trial = DERIVED_PRIOR
+        #: the next time worth asking :meth:`allows`
+        self.due = start + IMPORTANCE_INTERVAL
+
+    def allows(self, now: float, finished: int) -> bool:
+        """Whether a recompute over ``finished`` trials fits now (else :attr:`due` moves)."""
+        need = self._spent + self._per_trial * finished
+        if need <= DERIVED_SHARE * (now - self._start) or now - self._last >= MAX_DERIVED_WAIT:
+            return True
+        self.due = min(self._start + need / DERIVED_SHARE, self._last + MAX_DERIVED_WAIT)
+        return False
+
+    def spent(self, began: float, ended: float, finished: int) -> None:
+        """Count a recompute over ``finished`` trials that ran from ``began`` to ``ended``."""
+        self._spent += ended - began
+        self._per_trial = (ended - began) / max(finished, 1)
+        self._last = ended
+        self.due = ended + IMPORTANCE_INTERVAL
 
 
 # ------------------------------------------------------------------ messages
@@ -685,8 +736,7 @@ class SearchDashboard(StreamWidget):
             return
         seen = -1
         counted = -1
-        # the snapshot sent at the start holds the views of the trials then
-        due = time.monotonic() + IMPORTANCE_INTERVAL
+        budget = DerivedBudget(time.monotonic())
         while not self._closing.wait(CURVE_INTERVAL):
             if result.done:
                 return
@@ -695,15 +745,15 @@ class SearchDashboard(StreamWidget):
             seen = version
             derived: tuple[dict[str, Any], Arrays] | None = None
             now = time.monotonic()
-            if now >= due or self._pair_changed.is_set():
+            picked = self._pair_changed.is_set()
+            if now >= budget.due or picked:
                 self._pair_changed.clear()
                 trials = self._all_trials()
                 finished = sum(t.state != "running" for t in trials)
-                if finished != counted or now < due:
+                if picked or (finished != counted and budget.allows(now, finished)):
                     counted = finished
                     derived = self._derived(trials)
-                    cost = time.monotonic() - now
-                    due = time.monotonic() + max(IMPORTANCE_INTERVAL, cost / DERIVED_SHARE)
+                    budget.spent(now, time.monotonic(), finished)
             if not curves and derived is None:
                 continue
             try:
