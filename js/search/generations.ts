@@ -6,7 +6,7 @@
 // Drawn from the arrays Python computed; labels are canvas text, never markup.
 import { line, type Theme } from "../core/draw";
 import { axisTicks, colourAt, fmt, hexToRgb, lossScale, type Rect } from "../core/maths";
-import { axisOf, unitAxis } from "./axes";
+import { axisOf, inset, unitAxis } from "./axes";
 import { frame } from "./panels";
 import type { Inside, SearchState } from "./store";
 import { insideValues as arr, fromUnit, toUnit } from "./store";
@@ -17,6 +17,8 @@ export const GENERATIONS = { w: 440, h: 500 };
 export const GENERATION_COLORMAP = ["#5c01a6", "#9c179e", "#cc4778", "#ed7953", "#e8a01c"];
 
 const MAP: Rect = { x: 64, y: 34, w: 364, h: 246 };
+/** Positions [0, 1] inside the map's frame: individuals on a bound are drawn whole. */
+const PLOT: Rect = inset(MAP);
 const VALUE: Rect = { x: 64, y: 350, w: 160, h: 100 };
 const DIVERSITY: Rect = { x: 268, y: 350, w: 160, h: 100 };
 const PICK_RADIUS = 10;
@@ -39,11 +41,11 @@ export function generationsDrawn(canvas: HTMLCanvasElement): GenerationsDrawn | 
 }
 
 function px(u: number): number {
-  return MAP.x + u * MAP.w;
+  return PLOT.x + u * PLOT.w;
 }
 
 function py(u: number): number {
-  return MAP.y + (1 - u) * MAP.h;
+  return PLOT.y + (1 - u) * PLOT.h;
 }
 
 function rgb(c: [number, number, number], alpha = 1): string {
@@ -474,8 +476,8 @@ export function drawGenerations(
     ctx.stroke();
   }
   ctx.restore();
-  unitAxis(ctx, theme, xa, MAP, false);
-  unitAxis(ctx, theme, ya, MAP, true);
+  unitAxis(ctx, theme, xa, PLOT, false, MAP);
+  unitAxis(ctx, theme, ya, PLOT, true, MAP);
 
   // legend row above the map: the generation colours, then the marks
   ctx.font = `10px ${theme.font}`;

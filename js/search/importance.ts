@@ -1,6 +1,6 @@
 // The parameter-importance panel: each parameter's share of the value's variation, largest
 // first, with the method named. Labels are canvas text, never markup.
-import { sizeCanvas, type Theme } from "../core/draw";
+import { sizeCanvas, type Theme, truncate } from "../core/draw";
 import { clear } from "./panels";
 import type { ImportanceMeta } from "./protocol";
 
@@ -12,13 +12,6 @@ const BAR_H = 20;
 export function importanceHeight(imp: ImportanceMeta | null): number {
   const n = imp ? Math.min(imp.names.length, MAX_BARS) + (imp.names.length > MAX_BARS ? 1 : 0) : 1;
   return 24 + n * BAR_H + 8;
-}
-
-function clipText(ctx: CanvasRenderingContext2D, text: string, width: number): string {
-  if (ctx.measureText(text).width <= width) return text;
-  let s = text;
-  while (s.length > 1 && ctx.measureText(`${s}…`).width > width) s = s.slice(0, -1);
-  return `${s}…`;
 }
 
 /** Draw the bars; returns how many were drawn. */
@@ -51,7 +44,7 @@ export function drawImportance(
     const share = imp.shares[i];
     ctx.fillStyle = theme.fg;
     ctx.textAlign = "right";
-    ctx.fillText(clipText(ctx, imp.names[i], labelW), labelW + 4, y);
+    ctx.fillText(truncate(ctx, imp.names[i], labelW), labelW + 4, y);
     const w = top > 0 ? (share / top) * barMax : 0;
     ctx.fillStyle = bar;
     ctx.fillRect(x0, y - 6, Math.max(1, w), 12);

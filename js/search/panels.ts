@@ -37,8 +37,12 @@ export const VALUE_COLORMAP = [
   "#440154",
 ];
 const BINS = 24;
-/** In the dark theme the ramp runs from the brightest stop to this position (the worst). */
-const DARK_SPAN = 0.7;
+/**
+ * In the dark theme the ramp runs from the brightest stop to this position (the worst):
+ * #2a788e, 3:1 against the panel's #222 (WCAG's least for marks), where 0.7 was 2.2:1 and
+ * the worst trials faded into the panel.
+ */
+const DARK_SPAN = 0.55;
 /** In the light theme the worst trials start this far into the ramp. */
 const LIGHT_FROM = 0.12;
 export const FAILED_COLOUR = "#d62728";
@@ -453,20 +457,27 @@ export function drawParallel(
     ctx.strokeStyle = theme.fg2;
     ctx.lineWidth = 1;
     ctx.fillStyle = theme.fg2;
-    ctx.textAlign = "right";
     ctx.textBaseline = "middle";
+    // the last axis (the value) has its ticks outside, on the right, clear of the lines
+    // that converge on it; the others have them on the left, over the lines
+    const outside = c === js.length - 1 && c > 0;
+    const side = outside ? 1 : -1;
+    ctx.textAlign = outside ? "left" : "right";
+    const room = outside ? size.w - X - 8 : 70;
     axis.ticks.forEach((t, k) => {
       const Y = Math.round(yOf(t)) + 0.5;
-      line(ctx, X - 3, Y, X, Y);
-      const text = truncate(ctx, axis.tick_labels[k] ?? "", 70);
-      // a backing of the background colour keeps tick labels readable over the lines
-      const w = ctx.measureText(text).width;
-      ctx.globalAlpha = 0.85;
-      ctx.fillStyle = theme.bg;
-      ctx.fillRect(X - 7 - w, Y - 6, w + 4, 12);
-      ctx.globalAlpha = 1;
+      line(ctx, X, Y, X + 3 * side, Y);
+      const text = truncate(ctx, axis.tick_labels[k] ?? "", room);
+      if (!outside) {
+        // a backing of the background colour keeps tick labels readable over the lines
+        const w = ctx.measureText(text).width;
+        ctx.globalAlpha = 0.85;
+        ctx.fillStyle = theme.bg;
+        ctx.fillRect(X - 7 - w, Y - 6, w + 4, 12);
+        ctx.globalAlpha = 1;
+      }
       ctx.fillStyle = theme.fg2;
-      ctx.fillText(text, X - 5, Y);
+      ctx.fillText(text, X + 5 * side, Y);
     });
     ctx.fillStyle = theme.fg;
     ctx.font = `11px ${theme.font}`;
@@ -477,16 +488,17 @@ export function drawParallel(
     ctx.fillText(name, c === 0 ? X - 8 : X, r.y - 12);
     ctx.font = `10px ${theme.font}`;
   });
+  // the marks of failed and pruned trials under the value axis, named beside it
   const X = xs[xs.length - 1];
-  ctx.textAlign = "right";
+  ctx.textAlign = "left";
   ctx.textBaseline = "middle";
   if (failedRows.some((row) => st.cols.state[row] === FAILED)) {
     ctx.fillStyle = FAILED_COLOUR;
-    ctx.fillText("failed", X - 8, yOf(-0.06));
+    ctx.fillText("failed", X + 5, yOf(-0.06));
   }
   if (failedRows.some((row) => st.cols.state[row] === PRUNED)) {
     ctx.fillStyle = PRUNED_COLOUR;
-    ctx.fillText("pruned", X - 8, yOf(-0.12));
+    ctx.fillText("pruned", X + 5, yOf(-0.12));
   }
 }
 
@@ -595,6 +607,21 @@ export function drawScatter(
   }
 }
 
+/**
+ * The colour key's bar in a canvas `width` wide, between its end labels ("worse 0.9" of
+ * `leftW` pixels, "0.928 better" of `rightW`): at least 70 and 110 pixels are kept for
+ * them, so that the bar holds still while the values change, and more when they need it.
+ */
+export function colourKeyBar(
+  width: number,
+  leftW: number,
+  rightW: number,
+): { x: number; y: number; w: number; h: number } {
+  const x = Math.max(70, Math.ceil(leftW) + 10);
+  const right = Math.max(110, Math.ceil(rightW) + 10);
+  return { x, y: 4, w: Math.max(20, width - x - right), h: 10 };
+}
+
 /** A horizontal colour bar of the value scale: worse on the left, better on the right. */
 export function drawColourKey(
   canvas: HTMLCanvasElement,
@@ -606,8 +633,14 @@ export function drawColourKey(
   const h = 30;
   const ctx = sizeCanvas(canvas, width, h, dpr);
   clear(ctx, theme, width, h);
-  // room at the right for the best value and "better" (up to 12 characters of a number)
-  const bar = { x: 70, y: 4, w: width - 70 - 110, h: 10 };
+  const { lo, hi } = st.cols;
+  const minimize = st.meta.direction !== "maximize";
+  const worst = lo <= hi ? (minimize ? hi : lo) : Number.NaN;
+  const bestV = lo <= hi ? (minimize ? lo : hi) : Number.NaN;
+  const left = `worse ${Number.isFinite(worst) ? fmt(worst) : ""}`;
+  const right = `${Number.isFinite(bestV) ? fmt(bestV) : ""} better`;
+  ctx.font = `10px ${theme.font}`;
+  const bar = colourKeyBar(width, ctx.measureText(left).width, ctx.measureText(right).width);
   const pal = palette(theme.dark);
   pal.forEach((c, b) => {
     ctx.fillStyle = c;
@@ -615,21 +648,12 @@ export function drawColourKey(
   });
   ctx.strokeStyle = theme.border;
   ctx.strokeRect(bar.x + 0.5, bar.y + 0.5, bar.w - 1, bar.h - 1);
-  ctx.font = `10px ${theme.font}`;
   ctx.fillStyle = theme.fg2;
   ctx.textBaseline = "middle";
-  const { lo, hi } = st.cols;
-  const minimize = st.meta.direction !== "maximize";
-  const worst = lo <= hi ? (minimize ? hi : lo) : Number.NaN;
-  const bestV = lo <= hi ? (minimize ? lo : hi) : Number.NaN;
   ctx.textAlign = "right";
-  ctx.fillText(`worse ${Number.isFinite(worst) ? fmt(worst) : ""}`, bar.x - 6, bar.y + bar.h / 2);
+  ctx.fillText(left, bar.x - 6, bar.y + bar.h / 2);
   ctx.textAlign = "left";
-  ctx.fillText(
-    `${Number.isFinite(bestV) ? fmt(bestV) : ""} better`,
-    bar.x + bar.w + 6,
-    bar.y + bar.h / 2,
-  );
+  ctx.fillText(right, bar.x + bar.w + 6, bar.y + bar.h / 2);
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   ctx.fillText(

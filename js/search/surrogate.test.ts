@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { heatmapLayout, STAR_RADIUS, TRIAL_RADIUS } from "./surrogate";
+import { heatmapLayout, STAR_RADIUS, sliceRects, TRIAL_RADIUS } from "./surrogate";
 
 // the rectangle js/search/inside.ts gives the heatmap on its 440 x 300 canvas
 const r = { x: 64, y: 22, w: 364, h: 234 };
@@ -33,5 +33,31 @@ describe("heatmapLayout", () => {
       expect(y - ring).toBeGreaterThan(frame.y);
       expect(y + ring).toBeLessThan(frame.y + frame.h);
     }
+  });
+});
+
+describe("sliceRects", () => {
+  const labelW = [38, 46];
+  const overhang = [
+    [4, 9],
+    [22, 6],
+  ] as const;
+
+  it("leaves room between slices for the right one's value labels and the meeting ticks", () => {
+    const [a, b] = sliceRects(r, labelW, overhang);
+    const gap = b.x - (a.x + a.w);
+    // the right slice's value labels end 4 px before its frame
+    expect(b.x - 4 - labelW[1]).toBeGreaterThanOrEqual(a.x + a.w + 8);
+    // the x tick labels where the two meet
+    expect(gap - overhang[0][1] - overhang[1][0]).toBeGreaterThanOrEqual(8);
+  });
+
+  it("fills the rectangle with slices of one width", () => {
+    const rects = sliceRects(r, labelW, overhang);
+    expect(rects[0].x).toBe(r.x);
+    expect(rects[0].w).toBeCloseTo(rects[1].w);
+    const last = rects[rects.length - 1];
+    expect(last.x + last.w).toBeCloseTo(r.x + r.w);
+    expect(sliceRects(r, [30], [[0, 0]])).toEqual([r]);
   });
 });

@@ -244,6 +244,63 @@ function caption(inside: Inside): string {
   );
 }
 
+/** The value range of slice `k`'s band, mean ± 1 std (never empty). */
+function sliceRange(inside: Inside, k: number): [number, number] {
+  const off = arr(inside, "slice_offsets");
+  const mean = arr(inside, "slice_mean");
+  const sd = arr(inside, "slice_std");
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = off[k]; i < off[k + 1]; i++) {
+    lo = Math.min(lo, mean[i] - sd[i]);
+    hi = Math.max(hi, mean[i] + sd[i]);
+  }
+  return hi > lo ? [lo, hi] : [lo, lo + 1];
+}
+
+/** Pixels between a slice's frame and its value labels (right-aligned, left of the frame). */
+const SLICE_LABEL_PAD = 4;
+
+/**
+ * The rectangles of side-by-side slices in `r`. Between two of them, the gap holds the
+ * right slice's value labels (`labelW[i]`: the widest of slice i's, drawn left of its
+ * frame) and the x tick labels where the two meet (`overhang[i]`: how far slice i's tick
+ * labels reach beyond its [left, right] edges), each with 10 px to spare.
+ */
+export function sliceRects(
+  r: Rect,
+  labelW: readonly number[],
+  overhang: readonly (readonly [number, number])[],
+): Rect[] {
+  const n = labelW.length;
+  const gaps = Array.from({ length: Math.max(0, n - 1) }, (_, i) =>
+    Math.ceil(Math.max(labelW[i + 1] + SLICE_LABEL_PAD, overhang[i][1] + overhang[i + 1][0]) + 10),
+  );
+  const w = (r.w - gaps.reduce((a, b) => a + b, 0)) / Math.max(1, n);
+  let x = r.x;
+  return labelW.map((_, i) => {
+    const rect = { x, y: r.y, w, h: r.h };
+    x += w + (gaps[i] ?? 0);
+    return rect;
+  });
+}
+
+/** How far an axis's tick labels, centred on their ticks, reach beyond a span `w` wide. */
+function tickOverhang(
+  ctx: CanvasRenderingContext2D,
+  axis: { ticks: number[]; tick_labels: string[] },
+  w: number,
+): [number, number] {
+  let left = 0;
+  let right = 0;
+  axis.ticks.forEach((u, k) => {
+    const half = ctx.measureText(axis.tick_labels[k] ?? "").width / 2;
+    left = Math.max(left, half - u * w);
+    right = Math.max(right, half - (1 - u) * w);
+  });
+  return [left, right];
+}
+
 /** One slice: the mean with a ±1 std band above, the acquisition beneath. */
 function drawSlice(
   ctx: CanvasRenderingContext2D,
@@ -264,13 +321,7 @@ function drawSlice(
   const acq = Array.from(arr(inside, "slice_acquisition")).slice(a, b);
   const top: Rect = { x: r.x, y: r.y, w: r.w, h: r.h * 0.62 };
   const bot: Rect = { x: r.x, y: r.y + r.h * 0.7, w: r.w, h: r.h * 0.3 };
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < mean.length; i++) {
-    lo = Math.min(lo, mean[i] - sd[i]);
-    hi = Math.max(hi, mean[i] + sd[i]);
-  }
-  if (!(hi > lo)) hi = lo + 1;
+  const [lo, hi] = sliceRange(inside, k);
   const sy = lossScale([lo, hi], false, [top.y + top.h, top.y]);
   const X = (v: number) => r.x + v * r.w;
   const choice = axis.kind === "choice";
@@ -335,8 +386,8 @@ function drawSlice(
   ctx.fillStyle = theme.fg2;
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
-  ctx.fillText(fmt(hi), r.x - 4, top.y + 4);
-  ctx.fillText(fmt(lo), r.x - 4, top.y + top.h - 4);
+  ctx.fillText(fmt(hi), r.x - SLICE_LABEL_PAD, top.y + 4);
+  ctx.fillText(fmt(lo), r.x - SLICE_LABEL_PAD, top.y + top.h - 4);
   ctx.textAlign = "left";
   ctx.fillText("mean ± std", top.x + 4, top.y + 8);
   ctx.fillText("acquisition (log EI)", bot.x + 4, bot.y + 8);
@@ -355,10 +406,19 @@ export function drawSurrogate(
   if (field !== "slices") return drawHeatmap(ctx, st, inside, theme, r, field);
   const names = (inside.meta.slice_names as string[]) ?? [];
   const ks = inside.meta.pair.map((n: string) => names.indexOf(n)).filter((k: number) => k >= 0);
-  const gap = 18;
-  const w = (r.w - gap * (ks.length - 1)) / Math.max(1, ks.length);
+  // the labels the gaps between slices must hold, measured in the font they are drawn in
+  ctx.font = `10px ${theme.font}`;
+  const labelW = ks.map((k: number) =>
+    Math.max(...sliceRange(inside, k).map((v) => ctx.measureText(fmt(v)).width)),
+  );
+  const guess = r.w / Math.max(1, ks.length);
+  const overhang = ks.map((k: number) => {
+    const axis = axisOf(st, names[k]);
+    return axis ? tickOverhang(ctx, axis, guess) : ([0, 0] as [number, number]);
+  });
+  const rects = sliceRects(r, labelW, overhang);
   ks.forEach((k: number, i: number) => {
-    drawSlice(ctx, st, inside, theme, { x: r.x + i * (w + gap), y: r.y, w, h: r.h }, k);
+    drawSlice(ctx, st, inside, theme, rects[i], k);
   });
   return `${caption(inside)}; dashed: the proposal's value on each parameter`;
 }

@@ -156,7 +156,17 @@ def draw_generations(ax: Axes, info: SearchInfo) -> None:
         ax_val.set_yscale("log")
     literal(ax_val.set_ylabel(value_axis.name))
     ax_val.tick_params(labelbottom=False)
-    legend = ax_val.legend(loc="best", fontsize=6.5, framealpha=0.85)
+    # above the panel, not in it: the best line runs through every corner of so small a plot
+    legend = ax_val.legend(
+        loc="lower left",
+        bbox_to_anchor=(0, 1),
+        ncol=2,
+        fontsize=6.5,
+        frameon=False,
+        borderaxespad=0.2,
+        handlelength=1.6,
+        columnspacing=1,
+    )
     for text in legend.get_texts():
         literal(text)
     ax_div.plot(gens[has], g.gen_diversity[has], color="#9c179e", lw=1.6, marker=".")

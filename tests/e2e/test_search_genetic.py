@@ -82,9 +82,9 @@ def test_a_genetic_search_shows_generations_growing(page, jupyter_lab):
 
     # clicking another individual links that one instead: one bred from two parents and
     # far enough from every other point for the click to be unambiguous
-    def spot(n):  # canvas position of trial n on the map (x and y are Float(-5, 5))
-        x, y = trials[n][:2]
-        return 64 + (x + 5) / 10 * 364, 34 + (1 - (y + 5) / 10) * 246
+    def spot(n):  # canvas position of trial n on the map (x and y are Float(-5, 5)): the
+        x, y = trials[n][:2]  # map's frame (64, 34, 364, 246) less its inset of 7 px a side
+        return 71 + (x + 5) / 10 * 350, 41 + (1 - (y + 5) / 10) * 232
 
     def alone(n):
         sx, sy = spot(n)
