@@ -133,12 +133,42 @@ def test_view_options_pass_through_and_are_checked(result):
 def test_figure_panels_and_a_colour_bar(result):
     fig = search_figure(search_info(result))
     labels = [ax.get_label() for ax in fig.axes]
-    assert labels[:5] == ["header", "history", "failed", "scatter", "parallel"]
+    assert labels[:5] == ["header", "history", "failed", "scatter", "parallel"]  # failed trials
     assert labels[-1] == "<colorbar>"
     bar = fig.axes[-1]
     assert [t.get_text() for t in bar.get_yticklabels()] == list(
         search_info(result).value_axis.tick_labels
     )
+
+
+def _legend_above_frame(ax) -> None:
+    """The legend of ``ax`` lies between its frame and its title: over no mark."""
+    legend = ax.get_legend().get_window_extent()
+    assert legend.y0 >= ax.get_window_extent().y1
+    assert ax.title.get_window_extent().y0 >= legend.y1
+
+
+def test_the_failed_strip_is_drawn_only_with_trials_without_a_value(result):
+    # `result` has failed trials: the strip holds their crosses and says so
+    fig = search_figure(search_info(result))
+    band = next(ax for ax in fig.axes if ax.get_label() == "failed")
+    assert band.get_ylabel() == "failed"
+    assert len(band.get_lines()[0].get_xdata()) == sum(t.state == "failed" for t in result.trials)
+    clean = nbopt.search(lambda x: (x - 0.3) ** 2, {"x": space.Float(0, 1)}, n_trials=12, seed=0)
+    fig = search_figure(search_info(clean))
+    labels = [ax.get_label() for ax in fig.axes]
+    assert "failed" not in labels
+    history = fig.axes[labels.index("history")]
+    assert history.get_xlabel() == "trial number"
+    assert all(t.get_text() == "" or t.get_visible() for t in history.get_xticklabels())
+
+
+def test_legends_sit_above_the_frames_of_history_and_scatter(result):
+    fig = search_figure(search_info(result))
+    fig.canvas.draw()
+    for ax in fig.axes:
+        if ax.get_label() in {"history", "scatter"}:
+            _legend_above_frame(ax)
 
 
 def test_log_history_and_maximize_draw(tmp_path):

@@ -1,5 +1,13 @@
 // Drawing helpers every view uses: theme, DOM and canvas set-up, axes, colour bars, markers.
-import { axisTicks, colourAt, fmt, hexToRgb, logTicks, type Rect, type Scale } from "./maths";
+import {
+  axisTicks,
+  colourAt,
+  hexToRgb,
+  logTicks,
+  type Rect,
+  type Scale,
+  tickLabels,
+} from "./maths";
 
 export interface Theme {
   bg: string;
@@ -201,12 +209,15 @@ export function axes(
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
   const nx = r.w < 320 ? 4 : 6;
-  const xFormat = sx.tickFormat(nx, xSpecifier);
-  for (const v of sx.ticks(nx)) {
+  // counts (steps, trials) in SI form ("2k") when asked; other values as every tick reads
+  const xs = sx.ticks(nx);
+  const xFormat = xSpecifier ? sx.tickFormat(nx, xSpecifier) : null;
+  const xLabels = xFormat ? xs.map((v) => (v === 0 ? "0" : xFormat(v))) : tickLabels(xs);
+  xs.forEach((v, i) => {
     const x = Math.round(sx(v)) + 0.5;
     line(ctx, x, r.y + r.h, x, r.y + r.h + 4);
-    ctx.fillText(v === 0 ? "0" : xFormat(v), x, r.y + r.h + 6);
-  }
+    ctx.fillText(xLabels[i], x, r.y + r.h + 6);
+  });
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
   const yt = axisTicks(sy, logY);
@@ -258,7 +269,9 @@ export function colourBar(
   ctx.font = `10px ${theme.font}`;
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
-  const ticks = log ? logTicks(scale, 6) : scale.ticks(5).map((v) => ({ value: v, label: fmt(v) }));
+  const values = scale.ticks(5);
+  const labels = tickLabels(values);
+  const ticks = log ? logTicks(scale, 6) : values.map((v, i) => ({ value: v, label: labels[i] }));
   for (const { value, label } of ticks) {
     const y = scale(value);
     line(ctx, bar.x + bar.w, y, bar.x + bar.w + 3, y);

@@ -9,6 +9,7 @@ import {
   fromLogSlider,
   gridToData,
   hexToRgb,
+  LOSS_DECADES,
   landscapePixels,
   logTickLabel,
   logTicks,
@@ -20,6 +21,7 @@ import {
   TICK_GAP,
   TrackedPen,
   thinTicks,
+  tickLabels,
   toLogSlider,
 } from "./maths";
 
@@ -88,13 +90,33 @@ describe("loss axis", () => {
       0,
       true,
     );
-    expect(dom[0]).toBeCloseTo(0.1);
-    expect(dom[1]).toBeCloseTo(1e5);
+    // 0.1 to the cap 1e5 (six decades), 5 % of them beyond each end
+    expect(Math.log10(dom[0])).toBeCloseTo(-1.3);
+    expect(Math.log10(dom[1])).toBeCloseTo(5.3);
+  });
+
+  it("reaches down to the smallest loss of any curve, with a margin", () => {
+    // notebook 03's quadratic race: RMSProp dips to 1.5e-16 from 34 (below 34 x 1e-16)
+    const dip = 1.48e-16;
+    const rmsprop = new Float64Array([34.25, 1e-3, dip, 2.95e-10]);
+    const gd = new Float64Array([34.25, 1, 3.3e-5]);
+    const [lo, hi] = lossDomain([gd, rmsprop], [34.25, 34.25], 0, true);
+    expect(lo).toBeLessThan(dip);
+    expect(lo).toBeGreaterThan(dip / 10);
+    expect(hi).toBeGreaterThan(34.25);
+    // only a loss many decades below the rest is drawn on the floor
+    const [deep] = lossDomain([new Float64Array([1, 1e-300])], [1], 0, true);
+    expect(Math.log10(deep)).toBeCloseTo(-LOSS_DECADES * 1.05);
   });
 
   it("handles offsets, empty data and linear axes", () => {
-    expect(lossDomain([new Float64Array([-1, -0.5])], [-0.5], -1.03, true)[0]).toBeCloseTo(0.03);
+    const off = lossDomain([new Float64Array([-1, -0.5])], [-0.5], -1.03, true);
+    expect(off[0]).toBeLessThan(0.03);
+    expect(off[0]).toBeGreaterThan(0.02);
     expect(lossDomain([], [], 0, true)).toEqual([1e-3, 1]);
+    const flat = lossDomain([new Float64Array([2, 2])], [2], 0, true);
+    expect(flat[0]).toBeLessThan(2);
+    expect(flat[1]).toBeGreaterThan(2);
     const lin = lossDomain([new Float64Array([0, 10])], [10], 0, false);
     expect(lin[0]).toBeLessThan(0);
     expect(lin[1]).toBeGreaterThan(10);
@@ -173,9 +195,27 @@ describe("axisTicks", () => {
     }
   });
 
+  it("labels a linear axis as fmt writes numbers (the tables, the 2-D views)", () => {
+    const s = lossScale([0, 1], false, [300, 0]);
+    expect(axisTicks(s, false).map((x) => x.label)).toEqual(["0", "0.2", "0.4", "0.6", "0.8", "1"]);
+    // notebook 03's saddle race: the table reads "-1.50e22"
+    const saddle = lossScale([-1.6e22, 1e21], false, [300, 0]);
+    expect(axisTicks(saddle, false).map((x) => x.label)).toContain("-5.00e21");
+    expect(axisTicks(saddle, false).map((x) => x.label)).toContain("-1.50e22");
+  });
+
   it("gives a tall axis the usual five or so ticks", () => {
     const s = lossScale([0, 10], false, [300, 0]);
     expect(axisTicks(s, false).map((x) => x.value)).toEqual(s.ticks(5));
+  });
+});
+
+describe("tickLabels", () => {
+  it("writes ticks as fmt does, with more digits only where they would read the same", () => {
+    expect(tickLabels([0.65, 0.7, 0.75])).toEqual(["0.65", "0.7", "0.75"]);
+    expect(tickLabels([0.9782, 0.9784, 0.9786])).toEqual(["0.9782", "0.9784", "0.9786"]);
+    expect(tickLabels([-2e5, 0, 2e5])).toEqual(["-2.00e5", "0", "2.00e5"]);
+    expect(tickLabels([])).toEqual([]);
   });
 });
 

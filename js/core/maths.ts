@@ -132,10 +132,16 @@ export function lossValue(v: number, offset: number, log: boolean, floor: number
   return Math.max(u, floor);
 }
 
+/** Decades a log loss axis spans at the most: a loss that reaches 1e-300 does not squash the rest. */
+export const LOSS_DECADES = 40;
+
 /**
  * Y-domain of a loss chart from all finite values (after the offset). For log axes the
  * top is capped at 1e4 x the largest starting loss, so a diverging run does not squash
- * the others; values beyond are drawn at the edge.
+ * the others; values beyond are drawn at the edge. The bottom is the smallest positive
+ * loss of any curve (a curve that converges to 1e-16 keeps its shape, not flat on the
+ * floor), at most LOSS_DECADES below the top. Both ends get a margin of 5 % of the span
+ * (in decades on a log axis), so no curve runs along the frame.
  */
 export function lossDomain(
   series: Iterable<ArrayLike<number>>,
@@ -159,9 +165,13 @@ export function lossDomain(
   );
   if (Number.isFinite(cap) && cap > 0) hi = Math.min(hi, log ? cap * 1e4 : cap * 10);
   if (log) {
-    lo = Math.max(lo, hi * 1e-16);
-    if (hi <= lo) hi = lo * 10;
-    return [lo, hi];
+    let a = Math.max(Math.log10(lo), Math.log10(hi) - LOSS_DECADES);
+    let b = Math.log10(hi);
+    if (b <= a) b = a + 1;
+    const pad = (b - a) * 0.05;
+    a -= pad;
+    b += pad;
+    return [10 ** a, 10 ** b];
   }
   if (hi <= lo) return [lo - 1, hi + 1];
   const pad = (hi - lo) * 0.05;
@@ -174,13 +184,33 @@ export function lossScale(domain: [number, number], log: boolean, range: [number
     : scaleLinear().domain(domain).range(range).clamp(true);
 }
 
-/** Short human number: 3 significant digits, exponent form for very small/large. */
+/**
+ * Short human number: 3 significant digits, exponent form for very small/large. The one
+ * number format of the widgets: tables, captions and tick labels.
+ */
 export function fmt(v: number | null | undefined): string {
+  return fmtDigits(v, 3);
+}
+
+/** `fmt` with `digits` significant digits (a function apart: `values.map(fmt)` stays safe). */
+export function fmtDigits(v: number | null | undefined, digits: number): string {
   if (v === null || v === undefined || Number.isNaN(v)) return "—";
   if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
   const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2).replace("e+", "e");
-  return Number.parseFloat(v.toPrecision(3)).toString();
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(digits - 1).replace("e+", "e");
+  return Number.parseFloat(v.toPrecision(digits)).toString();
+}
+
+/**
+ * Labels of a linear axis's ticks in the `fmt` format: 3 significant digits, more only
+ * when ticks close together would otherwise read the same (0.9782 and 0.9784).
+ */
+export function tickLabels(values: readonly number[]): string[] {
+  for (let digits = 3; digits < 15; digits++) {
+    const labels = values.map((v) => fmtDigits(v, digits));
+    if (labels.every((l, i) => i === 0 || l !== labels[i - 1])) return labels;
+  }
+  return values.map((v) => fmtDigits(v, 15));
 }
 
 /** Log-scale tick label: powers of ten only ("1e-3"), empty otherwise. */
@@ -219,7 +249,9 @@ export function logTicks(scale: Scale, count = 5): { value: number; label: strin
   const powers = all.filter((v) => logTickLabel(v) !== "");
   if (powers.length >= 2) return powers.map((v) => ({ value: v, label: logTickLabel(v) }));
   const step = Math.max(1, Math.ceil(all.length / count));
-  return all.filter((_, i) => i % step === 0).map((v) => ({ value: v, label: fmt(v) }));
+  const kept = all.filter((_, i) => i % step === 0);
+  const labels = tickLabels(kept);
+  return kept.map((v, i) => ({ value: v, label: labels[i] }));
 }
 
 /** Pixels between neighbouring tick labels of a y axis: a 10px line of text and a little air. */
@@ -257,8 +289,9 @@ export function axisTicks(
   let ticks: { value: number; label: string }[];
   if (log) ticks = logTicks(scale, n);
   else {
-    const format = scale.tickFormat(n);
-    ticks = scale.ticks(n).map((v) => ({ value: v, label: format(v) }));
+    const values = scale.ticks(n);
+    const labels = tickLabels(values);
+    ticks = values.map((v, i) => ({ value: v, label: labels[i] }));
   }
   return thinTicks(ticks, scale, gap);
 }

@@ -270,6 +270,7 @@ export function drawCurves(
   }
   ctx.restore();
 
+  // the key names what is drawn: pruned and running trials only once there are some
   const items: [string, (x: number, y: number) => void][] = [
     [
       "complete (colour: final value)",
@@ -287,7 +288,9 @@ export function drawCurves(
         line(ctx, x, y, x + 16, y);
       },
     ],
-    [
+  ];
+  if (st.meta.header.n_pruned > 0)
+    items.push([
       "pruned (× where stopped)",
       (x, y) => {
         ctx.strokeStyle = theme.fg2;
@@ -300,16 +303,16 @@ export function drawCurves(
         cross(ctx, x + 14, y, 3);
         ctx.stroke();
       },
-    ],
-    [
+    ]);
+  if (drawn.live > 0)
+    items.push([
       "running",
       (x, y) => {
         ctx.strokeStyle = liveColour;
         ctx.lineWidth = 2;
         line(ctx, x, y, x + 16, y);
       },
-    ],
-  ];
+    ]);
   if (st.meta.thresholds.length) {
     const labels = st.meta.thresholds.map((t) => t.label);
     const label = labels.length > 1 ? `${labels[0]} … (${labels.length} lines)` : labels[0];

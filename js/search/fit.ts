@@ -1,7 +1,7 @@
 // The over- and underfitting panel: train and validation values against one hyperparameter,
 // the gap between them shaded. The same grouping as nbopt.drawing.fit_info.
 import { line, sizeCanvas, type Theme } from "../core/draw";
-import { lossScale, planeScales, type Rect, type Scale } from "../core/maths";
+import { axisTicks, lossScale, planeScales, type Rect, type Scale } from "../core/maths";
 import { clear, frame } from "./panels";
 import { COMPLETE, type SearchState } from "./store";
 
@@ -145,11 +145,10 @@ export function drawFit(
   });
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
-  const yFormat = sy.tickFormat(5);
-  for (const v of sy.ticks(5)) {
-    const Y = Math.round(sy(v)) + 0.5;
+  for (const { value, label } of axisTicks(sy, false)) {
+    const Y = Math.round(sy(value)) + 0.5;
     line(ctx, r.x - 4, Y, r.x, Y);
-    ctx.fillText(yFormat(v), r.x - 6, Y);
+    ctx.fillText(label, r.x - 6, Y);
   }
   ctx.fillStyle = theme.fg;
   ctx.font = `11px ${theme.font}`;

@@ -192,9 +192,9 @@ export function drawHistory(
     sy = lossScale([lo - pad, hi + pad], false, [top + height, top]);
   }
   const yOf = (v: number) => sy(log ? v - offset : v);
-  const stopped = cols.nCurves > 0 || meta.header.n_pruned > 0;
-  // the band under the plot is named once a trial failed (or, with pruning, always)
-  const failures = meta.header.n_failed > 0;
+  // the band under the plot names the marks it holds, and only those: no key for a kind
+  // of trial that none of the trials is (curves without a pruner never have pruned ones)
+  const key0 = bandKey(meta.header.n_failed, meta.header.n_pruned);
   const key = [
     theme.key,
     dpr,
@@ -205,8 +205,7 @@ export function drawHistory(
     offset,
     st.colourVersion,
     opts.maskVersion,
-    stopped,
-    failures,
+    key0.map((k) => k.text).join(","),
   ];
   const { ctx, full, from } = layer.begin(key.join("|"), size, dpr, cols.n);
   // the margin grows with the widest tick label, so the axis title stays clear of it
@@ -243,18 +242,14 @@ export function drawHistory(
       meta.value_axis.name +
       (log ? (offset ? ` − (${fmt(offset)}) (log scale)` : " (log scale)") : "");
     axes(ctx, theme, r, sx, sy, "trial", label, log, "~s");
-    ctx.font = `10px ${theme.font}`;
-    ctx.fillStyle = theme.fg2;
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
-    if (stopped) {
-      // two short lines in the margin: a red cross for failed, an orange bar for pruned
-      ctx.font = `9px ${theme.font}`;
-      ctx.fillStyle = FAILED_COLOUR;
-      ctx.fillText("failed ×", r.x - 6, bandY - 5);
-      ctx.fillStyle = PRUNED_COLOUR;
-      ctx.fillText("pruned |", r.x - 6, bandY + 6);
-    } else if (failures) ctx.fillText("failed", r.x - 6, bandY);
+    // one short line in the margin per kind, in its marks' colour
+    ctx.font = `${key0.length > 1 ? 9 : 10}px ${theme.font}`;
+    for (const { text, colour, dy } of key0) {
+      ctx.fillStyle = colour;
+      ctx.fillText(text, r.x - 6, bandY + dy);
+    }
   }
   ctx.save();
   ctx.beginPath();
@@ -310,6 +305,24 @@ export function drawHistory(
     out.stroke();
     out.restore();
   }
+}
+
+/**
+ * The key of the band under the history: "failed ×" once a trial failed, "pruned |" once one
+ * was pruned (the marks the band then holds), one line above the other when both apply.
+ */
+export function bandKey(
+  nFailed: number,
+  nPruned: number,
+): { text: string; colour: string; dy: number }[] {
+  const key = [];
+  if (nFailed > 0) key.push({ text: "failed ×", colour: FAILED_COLOUR, dy: 0 });
+  if (nPruned > 0) key.push({ text: "pruned |", colour: PRUNED_COLOUR, dy: 0 });
+  if (key.length === 2) {
+    key[0].dy = -5;
+    key[1].dy = 6;
+  }
+  return key;
 }
 
 /** The smallest 1, 2 or 5 times a power of ten at or above x. */

@@ -301,6 +301,30 @@ function tickOverhang(
   return [left, right];
 }
 
+/** Where a slice draws in its rectangle `r`: the frames of its two plots, and the positions. */
+export interface SliceLayout {
+  /** the frame of the mean with its band */
+  top: Rect;
+  /** the frame of the acquisition beneath */
+  bot: Rect;
+  /** positions [0, 1] of the parameter (x) and the band's range (y) inside `top`, inset */
+  plot: Rect;
+  /** the same positions inside `bot` */
+  acq: Rect;
+}
+
+/**
+ * A slice's layout: its plots inset from their frames as the 2-D views are (axes.ts INSET),
+ * so that a trial on a bound, or at the band's top or bottom, is drawn whole.
+ */
+export function sliceLayout(r: Rect): SliceLayout {
+  const top: Rect = { x: r.x, y: r.y, w: r.w, h: r.h * 0.62 };
+  const bot: Rect = { x: r.x, y: r.y + r.h * 0.7, w: r.w, h: r.h * 0.3 };
+  const plot = inset(top);
+  const acq = { ...inset(bot), y: bot.y + 2, h: bot.h - 4 };
+  return { top, bot, plot, acq };
+}
+
 /** One slice: the mean with a ±1 std band above, the acquisition beneath. */
 function drawSlice(
   ctx: CanvasRenderingContext2D,
@@ -319,11 +343,10 @@ function drawSlice(
   const mean = Array.from(arr(inside, "slice_mean")).slice(a, b);
   const sd = Array.from(arr(inside, "slice_std")).slice(a, b);
   const acq = Array.from(arr(inside, "slice_acquisition")).slice(a, b);
-  const top: Rect = { x: r.x, y: r.y, w: r.w, h: r.h * 0.62 };
-  const bot: Rect = { x: r.x, y: r.y + r.h * 0.7, w: r.w, h: r.h * 0.3 };
+  const { top, bot, plot, acq: acqRect } = sliceLayout(r);
   const [lo, hi] = sliceRange(inside, k);
-  const sy = lossScale([lo, hi], false, [top.y + top.h, top.y]);
-  const X = (v: number) => r.x + v * r.w;
+  const sy = lossScale([lo, hi], false, [plot.y + plot.h, plot.y]);
+  const X = (v: number) => plot.x + v * plot.w;
   const choice = axis.kind === "choice";
   const own = theme.dark ? "#4fc3f7" : "#0b63c4";
   frame(ctx, theme, top);
@@ -364,7 +387,7 @@ function drawSlice(
   }
   // acquisition beneath, scaled to its own range
   const s = scaleOf(inside, "acquisition");
-  const ay = (v: number) => bot.y + bot.h - position(s, v) * bot.h;
+  const ay = (v: number) => acqRect.y + acqRect.h - position(s, v) * acqRect.h;
   ctx.strokeStyle = "#e4572e";
   ctx.lineWidth = 1.5;
   ctx.beginPath();
@@ -386,12 +409,12 @@ function drawSlice(
   ctx.fillStyle = theme.fg2;
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
-  ctx.fillText(fmt(hi), r.x - SLICE_LABEL_PAD, top.y + 4);
-  ctx.fillText(fmt(lo), r.x - SLICE_LABEL_PAD, top.y + top.h - 4);
+  ctx.fillText(fmt(hi), r.x - SLICE_LABEL_PAD, sy(hi));
+  ctx.fillText(fmt(lo), r.x - SLICE_LABEL_PAD, sy(lo));
   ctx.textAlign = "left";
   ctx.fillText("mean ± std", top.x + 4, top.y + 8);
   ctx.fillText("acquisition (log EI)", bot.x + 4, bot.y + 8);
-  unitAxis(ctx, theme, axis, { ...r, h: r.h }, false);
+  unitAxis(ctx, theme, axis, { ...plot, y: r.y, h: r.h }, false, r);
 }
 
 /** Draw the Bayesian inside view; returns its caption. */

@@ -90,9 +90,39 @@ function paramText(axis: AxisMeta, v: number): string {
   return fmt(v);
 }
 
-/** A column wide enough for its header (up to a point: longer names are cut, whole on hover). */
-function widthFor(name: string, least: number): number {
-  return Math.round(Math.min(160, Math.max(least, 20 + 7.5 * name.length)));
+/** Room a header needs beside its text: the cell's padding (6 px a side) and the sort arrow. */
+export const HEADER_ROOM = 12 + 16;
+/** The widest a column grows for its header: a longer name is cut, whole on hover. */
+export const HEADER_MOST = 220;
+/**
+ * Pixels per character when the header cannot be measured (a view not yet in a page): as
+ * wide as the table's 13 px sans-serif runs on names of "_", "m" and "w" (svc__gamma).
+ */
+const CHAR_W = 8.5;
+
+/** Width of a header's text: how wide it is drawn, else an estimate that errs wide. */
+export type Measure = (text: string) => number;
+
+export const estimate: Measure = (text) => CHAR_W * text.length;
+
+/**
+ * A column wide enough for its header, `least` at the least (up to HEADER_MOST): the
+ * header's text as `measure` sizes it, with its padding and the room of the sort arrow.
+ */
+export function widthFor(name: string, least: number, measure: Measure = estimate): number {
+  return Math.round(Math.min(HEADER_MOST, Math.max(least, HEADER_ROOM + measure(name))));
+}
+
+let measureCtx: CanvasRenderingContext2D | null | undefined;
+
+/** A Measure in the font `el` is drawn in (the estimate where there is no canvas or font). */
+function measureIn(el: HTMLElement): Measure {
+  const font = el.isConnected ? getComputedStyle(el).font : "";
+  if (measureCtx === undefined) measureCtx = document.createElement("canvas").getContext("2d");
+  const ctx = measureCtx;
+  if (!ctx || !font) return estimate;
+  ctx.font = font;
+  return (text) => ctx.measureText(text).width;
 }
 
 /** Whether any trial has a reason or an error to show (else the column is left out). */
@@ -100,7 +130,7 @@ function hasReasons(st: SearchState): boolean {
   return st.reasons.size > 0 || st.errors.size > 0;
 }
 
-function columnsOf(st: SearchState): Column[] {
+function columnsOf(st: SearchState, measure: Measure): Column[] {
   const cols: Column[] = [
     {
       name: "#",
@@ -115,7 +145,7 @@ function columnsOf(st: SearchState): Column[] {
       key: (s, r) => s.cols.value[r],
       text: (s, r) => fmt(s.cols.value[r]),
       num: true,
-      width: 90,
+      width: widthFor(st.meta.value_axis.name, 90, measure),
       pin: true,
     },
     {
@@ -132,7 +162,7 @@ function columnsOf(st: SearchState): Column[] {
       key: (s, r) => s.cols.params[r * s.cols.d + j],
       text: (s, r) => paramText(axis, s.cols.params[r * s.cols.d + j]),
       num: axis.kind !== "choice",
-      width: widthFor(axis.name, axis.kind === "choice" ? 96 : 86),
+      width: widthFor(axis.name, axis.kind === "choice" ? 96 : 86, measure),
     });
   });
   cols.push({
@@ -152,7 +182,7 @@ function columnsOf(st: SearchState): Column[] {
         key: (s, r) => metric(s, r, j),
         text: (s, r) => (j < s.cols.m ? fmt(metric(s, r, j)) : ""),
         num: true,
-        width: widthFor(st.meta.metric_names[j], 86),
+        width: widthFor(st.meta.metric_names[j], 86, measure),
       });
       continue;
     }
@@ -382,7 +412,7 @@ export class TrialTable {
     ].join("\u0000");
     if (key === this.columnsKey) return;
     this.columnsKey = key;
-    this.columns = columnsOf(st);
+    this.columns = columnsOf(st, measureIn(this.head));
     this.head.replaceChildren();
     this.columns.forEach((c, i) => {
       const b = h("button", `nbopt-sort ${cellClass(this.columns, i)}`, c.name);

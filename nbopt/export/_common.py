@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, cast
 
-__all__ = ["RC", "literal", "palette_png", "plain_log_ticks", "style"]
+__all__ = ["RC", "legend_above", "literal", "palette_png", "plain_log_ticks", "style"]
 
 #: Style applied while drawing and saving (restored afterwards): text stays text in SVG,
 #: never LaTeX, and a neutral look independent of the user's matplotlib style.
@@ -38,6 +38,47 @@ def literal(artist: Any) -> Any:
     """Show names and labels literally: never parse them as mathtext (``$...$``)."""
     artist.set_parse_math(False)
     return artist
+
+
+def legend_above(
+    ax: Any,
+    handles: list[Any],
+    title: str | None,
+    *,
+    ncols: int | None = None,
+    fontsize: float = 8.0,
+    title_size: float | None = None,
+) -> Any:
+    """Title ``ax`` and put its legend between the title and the frame, clear of the data.
+
+    ``loc="best"`` still covers marks when they reach every corner (an outlier, a trial on a
+    bound); above the frame nothing else is drawn. The handles run in rows of ``ncols``
+    (all in one row by default) and the title (if any) is lifted by the legend's height.
+    Returns the legend.
+    """
+    ncols = max(1, ncols or len(handles))
+    legend = ax.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.0),
+        ncols=ncols,
+        fontsize=fontsize,
+        frameon=False,
+        borderaxespad=0.2,
+        handlelength=1.6,
+        columnspacing=1.2,
+    )
+    for text in legend.get_texts():
+        literal(text)
+    if title is None:
+        return legend
+    # the title's pad, in points: the legend's height (set by its fonts and markers, not by
+    # the layout), the legend's own pad, and room for the title's descenders (its baseline
+    # is what the pad places)
+    pad = legend.get_window_extent().height * 72 / ax.get_figure(root=True).dpi + 6.0
+    extra = {} if title_size is None else {"fontsize": title_size}
+    literal(ax.set_title(title, pad=pad, **extra))
+    return legend
 
 
 def plain_log_ticks(axis: Any) -> None:

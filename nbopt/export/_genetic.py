@@ -15,7 +15,7 @@ import numpy as np
 
 from nbopt.drawing import Axis, SearchInfo
 from nbopt.drawing._genetic import GENERATION_COLORMAP
-from nbopt.export._common import literal
+from nbopt.export._common import legend_above, literal
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -60,7 +60,9 @@ def draw_generations(ax: Axes, info: SearchInfo) -> None:
     cols = info.columns
     # insets rather than a nested grid: the layout engine keeps ax clear of the colour bar
     ax.set_axis_off()
-    ax_map = ax.inset_axes((0.1, 0.1, 0.52, 0.82), label="inside-map")
+    # the map's top leaves room for its legend and title above it (no corner of a map of a
+    # population is free of points)
+    ax_map = ax.inset_axes((0.1, 0.1, 0.52, 0.7), label="inside-map")
     ax_val = ax.inset_axes((0.76, 0.56, 0.24, 0.36), label="inside-value")
     ax_div = ax.inset_axes((0.76, 0.1, 0.24, 0.36), label="inside-diversity", sharex=ax_val)
 
@@ -129,7 +131,6 @@ def draw_generations(ax: Axes, info: SearchInfo) -> None:
     ax_x, ax_y = (cols.axes[cols.names.index(n)] for n in g.pair)
     _ticks(ax_map, ax_x, False)
     _ticks(ax_map, ax_y, True)
-    literal(ax_map.set_title(f"generations 0-{latest}{caption}", fontsize=9))
     handles = [
         Line2D([], [], ls="none", marker="o", color=cmap(0.0), alpha=0.6, label="generation 0"),
         Line2D(
@@ -142,9 +143,9 @@ def draw_generations(ax: Axes, info: SearchInfo) -> None:
         handles.insert(
             2, Line2D([], [], ls="none", marker="s", color=cmap(1.0), mec=_LINK, label="copy")
         )
-    legend = ax_map.legend(handles=handles, loc="best", fontsize=6.5, framealpha=0.85)
-    for text in legend.get_texts():
-        literal(text)
+    legend_above(
+        ax_map, handles, f"generations 0-{latest}{caption}", ncols=2, fontsize=6.5, title_size=9
+    )
 
     n_gen = len(g.gen_size)
     gens = np.arange(n_gen)
@@ -157,18 +158,7 @@ def draw_generations(ax: Axes, info: SearchInfo) -> None:
     literal(ax_val.set_ylabel(value_axis.name))
     ax_val.tick_params(labelbottom=False)
     # above the panel, not in it: the best line runs through every corner of so small a plot
-    legend = ax_val.legend(
-        loc="lower left",
-        bbox_to_anchor=(0, 1),
-        ncol=2,
-        fontsize=6.5,
-        frameon=False,
-        borderaxespad=0.2,
-        handlelength=1.6,
-        columnspacing=1,
-    )
-    for text in legend.get_texts():
-        literal(text)
+    legend_above(ax_val, ax_val.get_legend_handles_labels()[0], None, ncols=2, fontsize=6.5)
     ax_div.plot(gens[has], g.gen_diversity[has], color="#9c179e", lw=1.6, marker=".")
     ax_div.set_ylim(0, max(0.45, float(np.nanmax(g.gen_diversity, initial=0.0)) * 1.1))
     literal(ax_div.set_xlabel("generation"))

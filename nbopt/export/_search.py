@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from nbopt.drawing import VALUE_COLORMAP, Axis, SearchInfo, format_seconds, search_info
-from nbopt.export._common import literal, plain_log_ticks, style
+from nbopt.export._common import legend_above, literal, plain_log_ticks, style
 from nbopt.export._media import (
     _dashboard_source,
     check_fps,
@@ -157,8 +157,8 @@ def search_figure(info: SearchInfo, *, figsize: tuple[float, float] | None = Non
     >>> res = nbopt.search(lambda x, y: x**2 + y, {"x": space.Float(-1, 1),
     ...                    "y": space.Float(0, 1)}, method="random", n_trials=10, seed=0)
     >>> fig = search_figure(search_info(res))
-    >>> [ax.get_label() for ax in fig.axes][:5]
-    ['header', 'history', 'failed', 'scatter', 'parallel']
+    >>> [ax.get_label() for ax in fig.axes][:4]
+    ['header', 'history', 'scatter', 'parallel']
     """
     if not isinstance(info, SearchInfo):
         raise TypeError(
@@ -169,8 +169,9 @@ def search_figure(info: SearchInfo, *, figsize: tuple[float, float] | None = Non
         return _draw(info, figsize)
 
 
-#: The views drawn only when the info holds them, in the order they are laid out.
-_PANELS = ("importance", "fit", "inside", "curves")
+#: The views drawn only when the info holds them, in the order they are laid out
+#: ("failed": the strip under the history that marks trials without a value).
+_PANELS = ("failed", "importance", "fit", "inside", "curves")
 #: What an animation frame shows where a view of the last frame has nothing yet.
 _NOT_YET = {
     "importance": ("what matters", "parameter importance: from 4 complete trials on"),
@@ -182,7 +183,9 @@ _NOT_YET = {
 
 def _panels(info: SearchInfo) -> tuple[str, ...]:
     """Return the optional views ``info`` holds, in :data:`_PANELS` order."""
+    hist = info.history
     present = {
+        "failed": len(hist.failed_numbers) + len(hist.pruned_numbers) > 0,
         "importance": info.importance is not None,
         "fit": info.fit is not None,
         "inside": info.inside is not None,
@@ -227,9 +230,14 @@ def _draw(
     cmap = _cmap()
     grid = fig.add_gridspec(len(heights), 2, height_ratios=heights, width_ratios=(1.15, 1.0))
     ax_head = fig.add_subplot(grid[0, :], label="header")
-    hist_grid = grid[1, 0].subgridspec(2, 1, height_ratios=(1.0, 0.09), hspace=0.0)
-    ax_hist = fig.add_subplot(hist_grid[0], label="history")
-    ax_band = fig.add_subplot(hist_grid[1], label="failed", sharex=ax_hist)
+    # the strip of trials without a value, only when there are some (as on the dashboard)
+    ax_band: Axes | None = None
+    if "failed" in panels:
+        hist_grid = grid[1, 0].subgridspec(2, 1, height_ratios=(1.0, 0.09), hspace=0.0)
+        ax_hist = fig.add_subplot(hist_grid[0], label="history")
+        ax_band = fig.add_subplot(hist_grid[1], label="failed", sharex=ax_hist)
+    else:
+        ax_hist = fig.add_subplot(grid[1, 0], label="history")
     ax_scatter = fig.add_subplot(grid[1, 1], label="scatter")
     ax_par = fig.add_subplot(grid[-1, :], label="parallel")
 
@@ -317,7 +325,7 @@ def _empty_note(ax: Axes, text: str) -> None:
     )
 
 
-def _draw_history(ax: Axes, band: Axes, info: SearchInfo, cmap: Colormap) -> None:
+def _draw_history(ax: Axes, band: Axes | None, info: SearchInfo, cmap: Colormap) -> None:
     from matplotlib.lines import Line2D
 
     hist = info.history
@@ -356,12 +364,15 @@ def _draw_history(ax: Axes, band: Axes, info: SearchInfo, cmap: Colormap) -> Non
     ax.set_xlim(lo - 0.5 - 0.02 * (hi - lo), hi + 0.5 + 0.02 * (hi - lo))
     if not n:
         _empty_note(ax, "no complete trial yet")
-    literal(ax.set_title("value of every trial"))
     literal(ax.set_ylabel(_plain(hist.value_label) + (" (log scale)" if hist.log else "")))
     ax.grid(True, which="major", color="#e3e6ee", lw=0.6)
-    ax.tick_params(labelbottom=False)
+    if band is None:
+        literal(ax.set_xlabel("trial number"))
+        _legend_above(ax, handles, "value of every trial")
+        return
 
     # trials without a value sit on their own row under the plot
+    ax.tick_params(labelbottom=False)
     band.set_yticks([])
     band.set_ylim(-1, 1)
     band.spines["left"].set_visible(False)
@@ -389,11 +400,21 @@ def _draw_history(ax: Axes, band: Axes, info: SearchInfo, cmap: Colormap) -> Non
         )
         handles.append(Line2D([], [], ls="none", marker="|", color=_PRUNED, label="pruned"))
     literal(band.set_xlabel("trial number"))
-    literal(band.set_ylabel("failed", rotation=0, ha="right", va="center", fontsize=8))
+    name = " / ".join(
+        word
+        for word, numbers in (("failed", hist.failed_numbers), ("pruned", hist.pruned_numbers))
+        if len(numbers)
+    )
+    literal(band.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=8))
+    _legend_above(ax, handles, "value of every trial")
+
+
+def _legend_above(ax: Axes, handles: list[Any], title: str, **options: Any) -> None:
+    """Title ``ax``, with the legend of ``handles`` (if any) between the title and the frame."""
     if handles:
-        legend = ax.legend(handles=handles, loc="best", frameon=True, framealpha=0.85)
-        for t in legend.get_texts():
-            literal(t)
+        legend_above(ax, handles, title, **options)
+    else:
+        literal(ax.set_title(title))
 
 
 def _draw_curves(ax: Axes, info: SearchInfo, cmap: Colormap) -> None:
@@ -458,13 +479,10 @@ def _draw_curves(ax: Axes, info: SearchInfo, cmap: Colormap) -> None:
         title += f" · {c.pruner}"
     if len(c.rows) < c.n_curves:
         title += f" · {len(c.rows):,} of {c.n_curves:,} curves drawn"
-    literal(ax.set_title(title))
     literal(ax.set_xlabel("step"))
     literal(ax.set_ylabel("reported value" + (" (log scale)" if c.value_axis.log else "")))
     ax.grid(True, which="major", color="#e3e6ee", lw=0.6)
-    legend = ax.legend(handles=handles, loc="best", frameon=True, framealpha=0.85, fontsize=8)
-    for t in legend.get_texts():
-        literal(t)
+    _legend_above(ax, handles, title)
 
 
 def _draw_importance(ax: Axes, info: SearchInfo) -> None:
@@ -504,13 +522,11 @@ def _draw_fit(ax: Axes, info: SearchInfo) -> None:
     for label in ax.get_xticklabels():
         literal(label)
     ax.set_xlim(0, 1)
-    literal(ax.set_title(f"train and validation over {fit.param}"))
     literal(ax.set_xlabel(_axis_title(fit.axis)))
     literal(ax.set_ylabel(info.columns.value_axis.name))
     ax.grid(True, which="major", color="#e3e6ee", lw=0.6)
-    legend = ax.legend(loc="best", frameon=True, framealpha=0.85, fontsize=8)
-    for t in legend.get_texts():
-        literal(t)
+    handles, _ = ax.get_legend_handles_labels()
+    _legend_above(ax, handles, f"train and validation over {fit.param}", ncols=2)
 
 
 def _draw_inside(ax: Axes, info: SearchInfo) -> None:
@@ -590,13 +606,11 @@ def _draw_inside(ax: Axes, info: SearchInfo) -> None:
     # "2x10^0 3x10^0 ...", which run into each other (and cost mathtext in every frame)
     for scale in (ax.xaxis, ax.yaxis):
         plain_log_ticks(scale)
-    literal(ax.set_title(f"coverage of {inside.pair[0]} x {inside.pair[1]}"))
     literal(ax.set_xlabel("trials"))
     literal(ax.set_ylabel("largest gap"))
     ax.grid(True, which="major", color="#e3e6ee", lw=0.6)
-    legend = ax.legend(loc="best", frameon=True, framealpha=0.85, fontsize=8)
-    for text in legend.get_texts():
-        literal(text)
+    handles, _ = ax.get_legend_handles_labels()
+    _legend_above(ax, handles, f"coverage of {inside.pair[0]} x {inside.pair[1]}")
 
 
 def _rect(xy: tuple[float, float], w: float, h: float, partly: bool) -> Any:
@@ -682,11 +696,7 @@ def _draw_scatter(ax: Axes, info: SearchInfo, cmap: Colormap) -> None:
     ax.grid(True, color="#e3e6ee", lw=0.6)
     if not n and not len(sc.failed_rows):
         _empty_note(ax, "no trial to show")
-    literal(ax.set_title(f"{sc.x_axis.name} against {sc.y_axis.name}"))
-    if handles:
-        legend = ax.legend(handles=handles, loc="best", frameon=True, framealpha=0.85)
-        for t in legend.get_texts():
-            literal(t)
+    _legend_above(ax, handles, f"{sc.x_axis.name} against {sc.y_axis.name}")
 
 
 def _draw_parallel(ax: Axes, info: SearchInfo, cmap: Colormap) -> None:

@@ -8,14 +8,14 @@ searched there).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from nbopt.drawing._search import TrialColumns
 from nbopt.drawing._surrogate import SurrogateInfo
 from nbopt.export._cmaes import _ticks
-from nbopt.export._common import literal
+from nbopt.export._common import legend_above
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -44,18 +44,6 @@ def _cell_edges(centres: np.ndarray) -> np.ndarray:
             [1 + _MARGIN if last >= 1 else last],
         ]
     )
-
-
-def _legend_corner(
-    proposal: tuple[float, float],
-) -> Literal["upper right", "upper left", "lower left", "lower right"]:
-    """Return the legend's ``loc``: the corner across the plot from the proposal's star."""
-    x, y = proposal
-    if not (np.isfinite(x) and np.isfinite(y)) or (x < 0.5 and y < 0.5):
-        return "upper right"
-    if x < 0.5:
-        return "lower right"
-    return "upper left" if y < 0.5 else "lower left"
 
 
 def _coloured(values: np.ndarray, scale: dict[str, Any]) -> np.ndarray:
@@ -146,13 +134,13 @@ def draw_surrogate(ax: Axes, info: SurrogateInfo, columns: TrialColumns, cmap: A
     # the colour scale's ends as text, as on the dashboard (a bar would crowd the grid)
     ends = f"{scale['lo']:.3g} … {scale['hi']:.3g}" + (" log" if scale["log"] else "")
     best_end = {"low": ", dark: lower", "high": ", dark: higher"}.get(scale["better"], "")
-    literal(
-        ax.set_title(
-            f"surrogate mean after {info.n_model} trials ({ends}{best_end});"
-            "\ndashed white: the acquisition (log EI) near its maximum",
-            fontsize=9,
-        )
+    # above the frame: trials fill the corners of the space (the bounds attract proposals)
+    handles, _ = ax.get_legend_handles_labels()
+    legend_above(
+        ax,
+        handles,
+        f"surrogate mean after {info.n_model} trials ({ends}{best_end});"
+        "\ndashed white: the acquisition (log EI) near its maximum",
+        fontsize=7,
+        title_size=9,
     )
-    legend = ax.legend(loc=_legend_corner(info.next), fontsize=7, framealpha=0.85)
-    for text in legend.get_texts():
-        literal(text)

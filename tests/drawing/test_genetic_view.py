@@ -328,5 +328,11 @@ def test_the_dashboard_sends_the_generations_and_the_export_draws_them():
     assert parts["inside-map"].get_title().startswith("generations 0-4; trial ")
     div = parts["inside-diversity"]
     assert len(div.get_lines()[0].get_xdata()) == 5
+    # the map's legend lies above its frame, under its title: over no individual
+    fig.canvas.draw()
+    ax_map = parts["inside-map"]
+    legend = ax_map.get_legend().get_window_extent()
+    assert legend.y0 >= ax_map.get_window_extent().y1
+    assert ax_map.title.get_window_extent().y0 >= legend.y1
     png = search_png(info)
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
