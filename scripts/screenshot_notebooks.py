@@ -4,8 +4,8 @@ Each notebook is exported with nbconvert (lab template, ``--HTMLExporter.theme=l
 ``dark``) and opened from a file in Debian's Chromium with Playwright: no kernel, no server,
 no internet (the widget manager's scripts come from node_modules through
 tests/e2e/staticpages.py's ``CdnRouter``). The widgets draw from the saved widget state; the
-script waits until every nbopt root has a ``data-state`` and a laid-out size, then saves
-one PNG per widget and prints their paths.
+script waits until every nbopt root has a ``data-state``, a laid-out size and its no-kernel
+layout, then saves one PNG per widget and prints their paths.
 
     .venv/bin/python scripts/screenshot_notebooks.py                   # notebooks/*.ipynb
     .venv/bin/python scripts/screenshot_notebooks.py --only 06         # names containing 06
@@ -40,7 +40,10 @@ DRAWN = f"""() => {{
     const roots = [...document.querySelectorAll('{ROOTS}')];
     const views = document.querySelectorAll(
         'script[type="application/vnd.jupyter.widget-view+json"]').length;
-    return roots.length >= views && roots.every(
+    // after a few seconds with no kernel each view puts its kernel controls away, which
+    // moves everything below it: shoot once every view has
+    const settled = document.querySelectorAll('[data-nbopt-kernel="none"]').length;
+    return roots.length >= views && settled >= roots.length && roots.every(
         r => r.dataset.state && r.getBoundingClientRect().width > 0);
 }}"""
 
