@@ -286,7 +286,8 @@ def test_in_a_real_kernel_the_output_has_the_widget_and_a_static_png():
         )
     ]
     NotebookClient(nb, kernel_name="python3", timeout=300, allow_errors=True).execute()
-    (result,) = [o for o in nb.cells[1].outputs if o["output_type"] == "execute_result"]
+    # shown as an output the widget can update (display_data), not as the cell's result
+    (result,) = [o for o in nb.cells[1].outputs if o["output_type"] == "display_data"]
     data = result["data"]
     assert "application/vnd.jupyter.widget-view+json" in data
     assert "step 20/20, finished" in data["text/plain"]

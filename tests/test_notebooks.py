@@ -49,9 +49,22 @@ def test_a_headless_run_saves_the_state_a_later_wait_ended_in():
             'res = nbopt.search(lambda x: x * x, {"x": space.Float(-1, 1)}, method="random",\n'
             "                   n_trials=400, seed=0, block=False)\nres"
         ),
-        nbformat.v4.new_code_cell("w.wait()\nres.wait()"),
+        nbformat.v4.new_code_cell(
+            'c = nbopt.compare(lambda x: x * x, {"x": space.Float(-1, 1)},\n'
+            '                  methods=["random", "genetic"], n_trials=30, seeds=2)\nc'
+        ),
+        nbformat.v4.new_code_cell("w.wait()\nres.wait()\nc.wait()"),
     ]
     NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    # each output shown while its run went on now has the PNG of the end, for renderers
+    # without widgets (GitHub, nbviewer)
+    shown = [
+        out
+        for cell in nb.cells[:3]
+        for out in cell.outputs
+        if "application/vnd.jupyter.widget-view+json" in out.get("data", {})
+    ]
+    assert len(shown) == 3 and all("image/png" in out["data"] for out in shown)
     state = nb.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
     ended = {}
     for model in state.values():

@@ -424,7 +424,6 @@ class SearchResult:
         # the live dashboard shown for this search (created on first display)
         self._dashboard: Any = None
         # the output of the cell a blocking search ran in (IPython's DisplayHandle)
-        self._display_handle: Any = None
 
     # ---- trials and best
 
@@ -652,7 +651,7 @@ class SearchResult:
             # the dashboard's final state, sent from the waiting thread: a notebook run
             # headless keeps only what the executing cell sends (see StreamWidget.wait)
             try:
-                self._dashboard.store_snapshot()
+                self._dashboard.keep_final_state()
             except Exception:
                 _log.exception("nbopt: keeping the dashboard's final state failed")
         if finished and self.error is not None:
@@ -744,6 +743,24 @@ class SearchResult:
         if self._dashboard is None:
             self._dashboard = SearchDashboard(self)
         return self._dashboard._repr_mimebundle_(**kwargs)
+
+    def _ipython_display_(self, **kwargs: Any) -> None:
+        # as _repr_mimebundle_, with the dashboard shown as an output it updates at the end
+        from IPython import display as ipython_display
+
+        display: Any = ipython_display.display  # IPython has no type annotations
+        text = {"text/plain": repr(self)}
+        if not _in_jupyter_kernel() or getattr(self._dashboard, "foreground", False):
+            display(text, raw=True)
+            return
+        try:
+            from nbopt.widgets import SearchDashboard
+        except ImportError:
+            display(text, raw=True)
+            return
+        if self._dashboard is None:
+            self._dashboard = SearchDashboard(self)
+        self._dashboard._ipython_display_(**kwargs)
 
     def __repr__(self) -> str:
         trials = self.trials
@@ -1652,7 +1669,7 @@ def _live_display(result: SearchResult) -> Callable[[EventBatch], object] | None
     display: Any = ipython_display.display
     dashboard = SearchDashboard(result, foreground=True)
     result._dashboard = dashboard
-    result._display_handle = display(dashboard, display_id=True)
+    display(dashboard)
     return dashboard.observe_foreground
 
 
@@ -1664,15 +1681,9 @@ def _final_display(result: SearchResult) -> None:
     PNG, which would stay that of an empty search. Updating the display puts the PNG of
     the finished search there.
     """
-    handle = getattr(result, "_display_handle", None)
     dashboard = getattr(result, "_dashboard", None)
-    if handle is None or dashboard is None:
-        return
-    try:
-        handle.update(dashboard)
-    except Exception:
-        # the live widget already shows the result; only the static copy is missing
-        _log.exception("nbopt: updating the search's output at its end failed")
+    if dashboard is not None:
+        dashboard.refresh_displays()
 
 
 # --------------------------------------------------------------------------------------

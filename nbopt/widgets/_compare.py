@@ -294,6 +294,8 @@ class SearcherRace(StreamWidget):
         objective does not: its trials are failed ones). A paused race has not ended.
         """
         finished = self._done.wait(timeout)
+        if finished:
+            self.keep_final_state()
         error = self._session.error
         if finished and error is not None:
             raise error

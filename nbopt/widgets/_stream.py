@@ -88,6 +88,10 @@ class StreamWidget(anywidget.AnyWidget):  # type: ignore[misc]
         self._handlers: dict[str, ControlHandler] = dict(self.control_handlers())
         self._unobserve = session.observe(self._on_batch)
         self.on_msg(self._on_msg)
+        # the outputs that show this widget (see _ipython_display_), and whether a page has
+        # drawn it (any message from a view: a headless run never gets one)
+        self._displays: list[Any] = []
+        self._answered = False
 
     # ------------------------------------------------------------------ hooks
     def build_snapshot(self) -> tuple[dict[str, Any], Arrays]:
@@ -184,7 +188,7 @@ class StreamWidget(anywidget.AnyWidget):  # type: ignore[misc]
             state = "error"
         # the final state, kept from this thread as wait() does: the session thread's own
         # last snapshot may come after run() has returned
-        self.store_snapshot()
+        self.keep_final_state()
         return state
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -197,8 +201,47 @@ class StreamWidget(anywidget.AnyWidget):  # type: ignore[misc]
         """
         done = self._session.wait(timeout)
         if done:
-            self.store_snapshot()
+            self.keep_final_state()
         return done
+
+    def keep_final_state(self) -> None:
+        """Keep the state the run ended in, from the calling thread.
+
+        The ``snapshot`` trait is stored (what a saved notebook redraws the widget from),
+        and, when no page has drawn the widget (a headless run: nbclient, ``nbconvert
+        --execute``), its outputs are updated so that their PNG shows the end of the run
+        rather than the moment it was displayed, as GitHub and nbviewer show it.
+        """
+        self.store_snapshot()
+        if not self._answered:
+            self.refresh_displays()
+
+    def refresh_displays(self) -> None:
+        """Show the current state in every output displaying this widget (view and PNG).
+
+        A page that already draws the widget redraws a new view of the same model.
+        """
+        if not self._displays:
+            return
+        bundle = self._repr_mimebundle_()
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        for handle in self._displays:
+            try:
+                handle.update(data, metadata=metadata, raw=True)
+            except Exception:
+                # the widget itself is shown already; only the static copy stays behind
+                _log.exception("nbopt: updating a displayed output failed")
+
+    def _ipython_display_(self, **kwargs: Any) -> None:
+        """Display the widget (view and PNG) as an output that :meth:`refresh_displays` updates."""
+        from IPython import display as ipython_display
+
+        display: Any = ipython_display.display  # IPython has no type annotations
+        bundle = self._repr_mimebundle_(**kwargs)
+        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        handle = display(data, metadata=metadata, raw=True, display_id=True)
+        if handle is not None:
+            self._displays.append(handle)
 
     def close(self) -> None:
         """Stop the run and close the widget (its comm and views)."""
@@ -311,6 +354,7 @@ class StreamWidget(anywidget.AnyWidget):  # type: ignore[misc]
     # ------------------------------------------------------------------ controls
     def _on_msg(self, _widget: Any, content: Any, _buffers: Any) -> None:
         """Control messages from the frontend (run on the kernel's shell thread)."""
+        self._answered = True
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
             self.send({"type": "error", "message": "control message must have a string 'type'"})
             return

@@ -356,3 +356,52 @@ def test_non_blocking_optimize_returns_at_once_and_runs_in_the_background():
     assert w.steps_per_second == pytest.approx(100.0)  # a short race lasts about six seconds
     w.steps_per_second = None
     assert w.wait(timeout=30) and w.step == 600
+
+
+def _fake_display(monkeypatch):
+    """IPython's display, recording each output's data and its updates."""
+    import IPython.display
+
+    outputs: list[list[dict]] = []
+
+    class Handle:
+        def __init__(self, out):
+            self.out = out
+
+        def update(self, data, **kwargs):
+            self.out.append(data)
+
+    def display(obj, metadata=None, raw=False, display_id=False):
+        if not raw:
+            obj._ipython_display_()
+            return None
+        outputs.append([obj])
+        return Handle(outputs[-1]) if display_id else None
+
+    monkeypatch.setattr(IPython.display, "display", display)
+    return outputs
+
+
+@pytest.mark.parametrize("answered", [False, True])
+def test_wait_updates_the_png_of_an_output_no_page_drew(monkeypatch, answered):
+    # a headless run (nbclient) keeps each output as displayed: the PNG of a race shown
+    # while it ran is replaced by the end's when wait() returns; a page that draws the
+    # widget (it has sent a message) keeps its view
+    import IPython.display
+
+    outputs = _fake_display(monkeypatch)
+    w = OptimizerRace(rosenbrock_race(steps=200), steps_per_second=2000)
+    IPython.display.display(w)
+    if answered:
+        w._on_msg(w, {"type": "snapshot_request"}, [])
+    w.play()
+    assert w.wait(timeout=60)
+    ((first, *updates),) = outputs
+    assert "application/vnd.jupyter.widget-view+json" in first
+    if answered:
+        assert updates == []
+    else:
+        (last,) = updates
+        assert last["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+        assert last["image/png"] != first.get("image/png")
+    w.close()

@@ -112,17 +112,26 @@ def test_a_blocking_search_in_a_notebook_shows_the_dashboard_live(monkeypatch):
     monkeypatch.setattr(search_module, "_in_jupyter_kernel", lambda: True)
     import IPython.display
 
-    updates = []
+    outputs = []  # [data shown, then each update]
 
     class Handle:
-        # IPython's DisplayHandle: update() re-renders the object in the same output
-        def update(self, obj):
-            updates.append((obj, obj._repr_mimebundle_()[0]))
+        # IPython's DisplayHandle: update() replaces the data of the same output
+        def __init__(self, out):
+            self.out = out
 
-    def display(obj, display_id=False):
+        def update(self, data, **kwargs):
+            assert kwargs.get("raw") is True
+            self.out.append(data)
+
+    def display(obj, metadata=None, raw=False, display_id=False):
+        # as IPython's: an object with _ipython_display_ shows itself
+        if not raw:
+            shown.append(obj)
+            obj._ipython_display_()
+            return None
         assert display_id is True
-        shown.append(obj)
-        return Handle()
+        outputs.append([obj])
+        return Handle(outputs[-1])
 
     monkeypatch.setattr(IPython.display, "display", display)
     res = nbopt.search(f, DIMS, method="random", n_trials=200, seed=4)
@@ -131,8 +140,10 @@ def test_a_blocking_search_in_a_notebook_shows_the_dashboard_live(monkeypatch):
     assert d.state == "finished" and d.n_done == 200
     # once finished, the output is rendered again: its PNG (what renderers without
     # widgets show) is now the finished search, not the empty one it started as
-    ((again, bundle),) = updates
-    assert again is d and bundle["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+    ((first, bundle),) = outputs
+    assert bundle["image/png"][:8] == b"\x89PNG\r\n\x1a\n" and bundle["image/png"] != first.get(
+        "image/png"
+    )
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == d.model_id
     numbers = decode_arrays(*unpack(d.snapshot))["number"].tolist()
     assert sorted(numbers) == list(range(200))
