@@ -564,14 +564,14 @@ def browser_case_report(
     firsts = b["iopub_after_run_s"]
     seen = ", ".join(
         f"{kind} {1e3 * firsts[kind]:.0f} ms"
-        for kind in ("comm_open", "comm_msg", "execute_result")
+        for kind in ("comm_open", "comm_msg", "display_data")
         if kind in firsts
     )
     if case == "idiom":
         print(
             f"  start-up, after the cell was run: first trial "
             f"{1e3 * b['first_trial_after_run_s']:.0f} ms, first on the page: comm_open, "
-            f"comm_msg (an append), execute_result (the display): {seen or 'none'}; view on "
+            f"comm_msg (an append), display_data (the display): {seen or 'none'}; view on "
             f"the page {1e3 * b['view_after_run_s']:.0f} ms"
         )
     states = ", ".join(f"{s} at {v:.2f} s" for s, v in b["states"])
