@@ -423,7 +423,6 @@ class SearchResult:
         self._progress = True
         # the live dashboard shown for this search (created on first display)
         self._dashboard: Any = None
-        # the output of the cell a blocking search ran in (IPython's DisplayHandle)
 
     # ---- trials and best
 
@@ -730,37 +729,39 @@ class SearchResult:
         frame.insert(1, "params", table["params"])
         return frame
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        # in a Jupyter kernel the search shows as its live dashboard (one per result: a
-        # second display is a second view of it); elsewhere as its text repr
+    def _shown_dashboard(self) -> Any:
+        """Return the live dashboard this result shows as (None: it shows as its text).
+
+        In a Jupyter kernel a search shows as its dashboard (one per result: a second
+        display is a second view of it); elsewhere, and after a blocking search whose
+        dashboard was already shown live while it ran, as its text.
+        """
         if not _in_jupyter_kernel() or getattr(self._dashboard, "foreground", False):
-            # (a blocking search's dashboard was already shown, live, while it ran)
-            return {"text/plain": repr(self)}
+            return None
         try:
             from nbopt.widgets import SearchDashboard
         except ImportError:
-            return {"text/plain": repr(self)}
+            return None
         if self._dashboard is None:
             self._dashboard = SearchDashboard(self)
-        return self._dashboard._repr_mimebundle_(**kwargs)
+        return self._dashboard
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        dashboard = self._shown_dashboard()
+        if dashboard is None:
+            return {"text/plain": repr(self)}
+        return dashboard._repr_mimebundle_(**kwargs)
 
     def _ipython_display_(self, **kwargs: Any) -> None:
         # as _repr_mimebundle_, with the dashboard shown as an output it updates at the end
+        dashboard = self._shown_dashboard()
+        if dashboard is not None:
+            dashboard._ipython_display_(**kwargs)
+            return
         from IPython import display as ipython_display
 
         display: Any = ipython_display.display  # IPython has no type annotations
-        text = {"text/plain": repr(self)}
-        if not _in_jupyter_kernel() or getattr(self._dashboard, "foreground", False):
-            display(text, raw=True)
-            return
-        try:
-            from nbopt.widgets import SearchDashboard
-        except ImportError:
-            display(text, raw=True)
-            return
-        if self._dashboard is None:
-            self._dashboard = SearchDashboard(self)
-        self._dashboard._ipython_display_(**kwargs)
+        display({"text/plain": repr(self)}, raw=True)
 
     def __repr__(self) -> str:
         trials = self.trials

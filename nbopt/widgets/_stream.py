@@ -223,8 +223,7 @@ class StreamWidget(anywidget.AnyWidget):  # type: ignore[misc]
         """
         if not self._displays:
             return
-        bundle = self._repr_mimebundle_()
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        data, metadata = self._bundle()
         for handle in self._displays:
             try:
                 handle.update(data, metadata=metadata, raw=True)
@@ -237,8 +236,7 @@ class StreamWidget(anywidget.AnyWidget):  # type: ignore[misc]
         from IPython import display as ipython_display
 
         display: Any = ipython_display.display  # IPython has no type annotations
-        bundle = self._repr_mimebundle_(**kwargs)
-        data, metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        data, metadata = self._bundle(**kwargs)
         handle = display(data, metadata=metadata, raw=True, display_id=True)
         if handle is not None:
             self._displays.append(handle)
@@ -249,6 +247,11 @@ class StreamWidget(anywidget.AnyWidget):  # type: ignore[misc]
             self._unobserve()
             self._session.stop(wait=False)
         super().close()
+
+    def _bundle(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Return the output's data and metadata (:meth:`_repr_mimebundle_` as a pair)."""
+        bundle = self._repr_mimebundle_(**kwargs)
+        return bundle if isinstance(bundle, tuple) else (bundle, {})
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         # the widget view for live frontends; a static PNG of the same state for every other
